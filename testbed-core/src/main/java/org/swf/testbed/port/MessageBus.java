@@ -1,0 +1,70 @@
+package org.swf.testbed.port;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.swf.testbed.protocol.Destination;
+
+/**
+ * Sends and receives JSON text messages on the broker's queues and topics.
+ *
+ * <p>The production adapter speaks AMQP 1.0; tests use an in-memory fake. When the broker cannot
+ * be reached the adapter fails within its connect timeout with a
+ * {@link org.swf.testbed.ServiceUnavailableException}; it never blocks without a deadline.
+ */
+public interface MessageBus extends AutoCloseable {
+
+    /**
+     * Sends a message.
+     *
+     * @param destination where to
+     * @param body the JSON text
+     */
+    void send(Destination destination, String body);
+
+    /**
+     * Sends a message that expects an answer at {@code replyTo}.
+     *
+     * @param destination where to
+     * @param body the JSON text
+     * @param replyTo where the answer should go
+     * @param correlationId echoed in the answer
+     */
+    void send(Destination destination, String body, Destination replyTo, String correlationId);
+
+    /**
+     * Delivers every message arriving at {@code destination} to {@code listener}, one at a time,
+     * on a thread of the adapter's. Returns once the subscription is active, so a message sent
+     * after this call returns is delivered.
+     *
+     * @param destination a queue (competing consumers) or topic (every subscriber gets a copy)
+     * @param listener called for each message; exceptions are logged and do not end the
+     *     subscription
+     * @return a handle that ends the subscription
+     */
+    Subscription subscribe(Destination destination, Consumer<InboundMessage> listener);
+
+    /**
+     * Sends {@code body} with a private reply address and waits for one answer.
+     *
+     * @param destination where to
+     * @param body the JSON text
+     * @param timeout how long to wait for the answer
+     * @return the answer
+     * @throws org.swf.testbed.TestbedTimeoutException when no answer came in time
+     */
+    InboundMessage request(Destination destination, String body, Duration timeout);
+
+    /** @return whether the connection to the broker is up at this moment */
+    boolean isConnected();
+
+    /** Closes every subscription and the connection. */
+    @Override
+    void close();
+
+    /** An active subscription. */
+    interface Subscription extends AutoCloseable {
+        /** Stops delivery. */
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,74 @@
+package org.swf.testbed.port;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs and observes the testbed's long-lived programs (broker, workflow runner, agents).
+ *
+ * <p>The orchestrator depends only on this port. The production adapter drives supervisord;
+ * tests use a fake. Every method either does what it says or throws a
+ * {@link org.swf.testbed.TestbedException} whose message names the program and the fix:
+ * {@link org.swf.testbed.ServiceUnavailableException} when the supervisor itself is missing or
+ * does not answer, a plain {@code TestbedException} carrying the program's log tail when a
+ * program fails to start.
+ */
+public interface ProcessSupervisor {
+
+    /**
+     * Fails fast, with the command that installs it, when the supervisor software is absent.
+     *
+     * @throws org.swf.testbed.ServiceUnavailableException when it is not installed
+     */
+    void requireInstalled();
+
+    /**
+     * Observes the daemon, every program it manages, and programs of an earlier daemon that
+     * still run without one (for example after the daemon was killed with SIGKILL).
+     *
+     * @return what runs now; never remembered from an earlier call
+     */
+    SupervisorSnapshot observe();
+
+    /**
+     * Replaces the set of programs and starts a fresh daemon that sees {@code environment},
+     * waiting (with a deadline) until the old daemon is gone and the new one answers. Starts
+     * no program. Callers make sure no program runs first.
+     *
+     * @param programs every program the daemon should know, none started automatically
+     * @param environment variables the daemon and so every program inherits
+     */
+    void restart(List<ProgramSpec> programs, Map<String, String> environment);
+
+    /**
+     * Starts the named programs concurrently and returns when each is running.
+     *
+     * @param programs names from the last {@link #restart}
+     * @throws org.swf.testbed.TestbedException naming the first program that failed, with
+     *     its log tail
+     */
+    void start(List<String> programs);
+
+    /**
+     * Stops every program, including orphans left by a killed daemon, and waits until they are
+     * gone.
+     *
+     * @return the names of the programs that were running and are now stopped
+     */
+    List<String> stopAll();
+
+    /**
+     * @param program a program name
+     * @param lines how many lines at most
+     * @return the last lines of the program's combined stdout/stderr log, oldest first;
+     *     empty when there is no log yet
+     */
+    List<String> logTail(String program, int lines);
+
+    /**
+     * @param program a program name
+     * @return where that program's log is written
+     */
+    Path logFile(String program);
+}
