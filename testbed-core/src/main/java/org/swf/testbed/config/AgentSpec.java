@@ -1,0 +1,37 @@
+package org.swf.testbed.config;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One {@code [agents.KEY]} table: whether the agent runs and how.
+ *
+ * @param key the table key, also the supervised program's name
+ * @param enabled whether {@code testbed run} starts it
+ * @param launch how to run it: a built-in agent, a command, or a script
+ * @param environment extra environment variables for this agent
+ * @param startSeconds how long it must stay up to count as started
+ * @param autoRestart whether it is restarted when it exits unexpectedly
+ */
+public record AgentSpec(
+        String key,
+        boolean enabled,
+        AgentLaunch launch,
+        Map<String, String> environment,
+        int startSeconds,
+        boolean autoRestart) {
+
+    /** Agent keys become program names and destination parts, so they stay plain words. */
+    public static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,47}");
+
+    /** Requires a plain key and a launch; copies the environment. */
+    public AgentSpec {
+        Objects.requireNonNull(key, "key");
+        if (!KEY.matcher(key).matches()) {
+            throw new IllegalArgumentException("agent key '" + key + "' is invalid");
+        }
+        Objects.requireNonNull(launch, "launch");
+        environment = Map.copyOf(environment == null ? Map.of() : environment);
+    }
+}

@@ -1,0 +1,44 @@
+package org.swf.testbed.protocol;
+
+import java.util.Optional;
+
+/** Every {@code msg_type} (or agent-manager {@code command}) the testbed sends or understands. */
+public enum MessageType {
+    // Runner commands, on the namespace's workflow queue.
+    RUN_WORKFLOW,
+    STOP_WORKFLOW,
+    STATUS_REQUEST,
+    // Workflow broadcasts, on epictopic.
+    RUN_IMMINENT,
+    START_RUN,
+    PAUSE_RUN,
+    RESUME_RUN,
+    STF_GEN,
+    END_RUN,
+    // Agent outputs, on epictopic.
+    STF_READY,
+    // Answers and liveness.
+    REPLY,
+    HEARTBEAT;
+
+    /** @return the wire name, e.g. {@code run_workflow} */
+    public String wireName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * @param wireName a {@code msg_type} value
+     * @return the matching type, empty for a type this project does not know
+     */
+    public static Optional<MessageType> fromWireName(String wireName) {
+        if (wireName == null) {
+            return Optional.empty();
+        }
+        for (MessageType type : values()) {
+            if (type.wireName().equals(wireName)) {
+                return Optional.of(type);
+            }
+        }
+        return Optional.empty();
+    }
+}
