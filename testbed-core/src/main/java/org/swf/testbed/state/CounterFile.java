@@ -15,7 +15,8 @@ import java.util.Properties;
 
 /**
  * Named counters in one file, incremented under an exclusive file lock so that concurrent
- * processes (two runners, a runner and a CLI) never get the same number.
+ * processes (two runners, a runner and a CLI) never get the same number. File locks are held
+ * per process, so threads of one process share one instance (it is synchronized).
  */
 public final class CounterFile {
 
@@ -31,7 +32,7 @@ public final class CounterFile {
      * @param first the value the counter yields the first time
      * @return the next value of the counter
      */
-    public long next(String counter, long first) {
+    public synchronized long next(String counter, long first) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,

@@ -1,0 +1,33 @@
+package org.swf.testbed.agents;
+
+import java.util.List;
+import org.swf.testbed.protocol.Destination;
+
+/**
+ * What a workflow agent does with messages. The {@link AgentRuntime} around it does everything
+ * agents share: connecting, subscribing, namespace filtering, heartbeats and shutdown.
+ */
+public interface Agent {
+
+    /** @return the agent type shown in heartbeats, e.g. {@code DATA} */
+    String agentType();
+
+    /**
+     * @param namespace the agent's namespace
+     * @return where the agent listens; the runtime reports READY only after subscribing to all
+     */
+    List<Destination> subscriptions(String namespace);
+
+    /**
+     * Handles one message that passed the namespace filter. Called on the bus's delivery
+     * thread, one message at a time per subscription.
+     *
+     * @param message the decoded message
+     * @param runtime the runtime, for sending, replying and reporting state
+     */
+    void handle(AgentMessage message, AgentRuntime runtime);
+
+    /** Releases what the agent holds; called once at shutdown, before the exit heartbeat. */
+    default void close() {
+    }
+}

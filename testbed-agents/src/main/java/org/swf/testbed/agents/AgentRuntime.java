@@ -1,0 +1,251 @@
+package org.swf.testbed.agents;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.swf.testbed.TestbedException;
+import org.swf.testbed.port.InboundMessage;
+import org.swf.testbed.port.MessageBus;
+import org.swf.testbed.protocol.Destination;
+import org.swf.testbed.protocol.Destinations;
+import org.swf.testbed.protocol.ErrorCode;
+import org.swf.testbed.protocol.Heartbeat;
+import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.protocol.MalformedMessageException;
+import org.swf.testbed.protocol.MessageType;
+import org.swf.testbed.protocol.OperationalState;
+import org.swf.testbed.protocol.Reply;
+import org.swf.testbed.protocol.Timestamps;
+
+/**
+ * Runs one {@link Agent}: reports STARTING, subscribes, reports READY only once every
+ * subscription is active, filters messages by namespace, answers commands that carry a reply
+ * address, sends heartbeats (periodically and on every state change), and on shutdown sends an
+ * EXITED heartbeat before disconnecting.
+ */
+public final class AgentRuntime implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(AgentRuntime.class.getName());
+
+    private final AgentIdentity identity;
+    private final MessageBus bus;
+    private final Agent agent;
+    private final JsonCodec codec;
+    private final Duration heartbeatInterval;
+    private final Optional<MonitorClient> monitor;
+    private final AtomicReference<OperationalState> state = new AtomicReference<>(OperationalState.STARTING);
+    private final List<MessageBus.Subscription> subscriptions = new ArrayList<>();
+    private final ScheduledExecutorService heartbeats;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch shutdown = new CountDownLatch(1);
+
+    /**
+     * @param identity who this agent is
+     * @param bus the connected message bus; closed with the runtime
+     * @param agent what the agent does
+     * @param codec the JSON codec
+     * @param heartbeatInterval how often to send a heartbeat when nothing changes
+     * @param monitor where heartbeats are also POSTed, if a monitor is configured
+     */
+    public AgentRuntime(AgentIdentity identity, MessageBus bus, Agent agent, JsonCodec codec,
+            Duration heartbeatInterval, Optional<MonitorClient> monitor) {
+        this.identity = identity;
+        this.bus = bus;
+        this.agent = agent;
+        this.codec = codec;
+        this.heartbeatInterval = heartbeatInterval;
+        this.monitor = monitor;
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Announces the agent, subscribes everywhere it listens, then reports READY. */
+    public void start() {
+        heartbeat();
+        for (Destination destination : agent.subscriptions(identity.namespace())) {
+            subscriptions.add(bus.subscribe(destination, this::deliver));
+        }
+        setState(OperationalState.READY);
+        long period = heartbeatInterval.toMillis();
+        heartbeats.scheduleAtFixedRate(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
+        LOG.log(Level.INFO, "{0} ({1}) READY in namespace {2}", identity.instanceName(), identity.agentType(),
+                identity.namespace());
+    }
+
+    /** @return who this agent is */
+    public AgentIdentity identity() {
+        return identity;
+    }
+
+    /** @return the state the agent reports now */
+    public OperationalState state() {
+        return state.get();
+    }
+
+    /**
+     * Changes the reported state and sends a heartbeat at once when it changed.
+     *
+     * @param next the new state
+     */
+    public void setState(OperationalState next) {
+        if (state.getAndSet(next) != next) {
+            heartbeat();
+        }
+    }
+
+    /**
+     * @param destination where to
+     * @param message a wire record or a map of fields
+     */
+    public void send(Destination destination, Object message) {
+        bus.send(destination, codec.encode(message));
+    }
+
+    /**
+     * Answers {@code request} when it carries a reply address (a transport one, or a
+     * {@code reply_to} field as STOMP senders give); otherwise does nothing.
+     *
+     * @param request the command answered
+     * @param reply the answer
+     */
+    public void reply(AgentMessage request, Reply reply) {
+        Destination address = replyAddress(request);
+        if (address == null) {
+            LOG.log(Level.DEBUG, "No reply address on {0}; answer not sent", request.msgType());
+            return;
+        }
+        bus.send(address, codec.encode(reply), null, request.correlationId());
+    }
+
+    /**
+     * @param request the command answered
+     * @param result its result fields
+     */
+    public void replyOk(AgentMessage request, Map<String, Object> result) {
+        reply(request, Reply.ok(request.msgType(), request.correlationId(), identity.instanceName(), timestamp(),
+                result));
+    }
+
+    /**
+     * @param request the command answered
+     * @param code the stable reason
+     * @param error a sentence a person can act on
+     */
+    public void replyError(AgentMessage request, ErrorCode code, String error) {
+        reply(request, Reply.failed(request.msgType(), request.correlationId(), identity.instanceName(), timestamp(),
+                code, error));
+    }
+
+    /** @return now, in the original's timestamp format */
+    public String timestamp() {
+        return Timestamps.localIso(Instant.now());
+    }
+
+    private void deliver(InboundMessage raw) {
+        Map<String, Object> fields;
+        try {
+            fields = codec.decodeObject(raw.body());
+        } catch (MalformedMessageException e) {
+            LOG.log(Level.WARNING, "Dropped a malformed message on {0}: {1}", raw.destination().name(), e.getMessage());
+            AgentMessage unreadable = new AgentMessage(null, Map.of(), raw);
+            replyError(unreadable, ErrorCode.MALFORMED, e.getMessage() + ". Send a JSON object with msg_type");
+            return;
+        }
+        Object type = fields.containsKey("msg_type") ? fields.get("msg_type") : fields.get("command");
+        AgentMessage message = new AgentMessage(type == null ? null : String.valueOf(type), fields, raw);
+        Object namespace = fields.get("namespace");
+        if (namespace != null && !String.valueOf(namespace).isEmpty()
+                && !String.valueOf(namespace).equals(identity.namespace())) {
+            if (replyAddress(message) != null) {
+                replyError(message, ErrorCode.WRONG_NAMESPACE, "This agent serves namespace '" + identity.namespace()
+                        + "', not '" + namespace + "'. Send the command to that namespace's queue");
+            }
+            return;
+        }
+        try {
+            agent.handle(message, this);
+        } catch (TestbedException e) {
+            LOG.log(Level.WARNING, "Failed to handle {0}: {1}", message.msgType(), e.getMessage());
+            replyError(message, ErrorCode.INTERNAL, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "Failed to handle " + message.msgType(), e);
+            replyError(message, ErrorCode.INTERNAL, "The agent failed on " + message.msgType() + ": " + e
+                    + ". See its log");
+        }
+    }
+
+    private Destination replyAddress(AgentMessage message) {
+        if (message.raw().replyTo() != null) {
+            return message.raw().replyTo();
+        }
+        String field = message.text("reply_to");
+        if (field == null || field.isBlank()) {
+            return null;
+        }
+        try {
+            return Destination.parse(field);
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.WARNING, "Ignoring an invalid reply_to ''{0}''", field);
+            return null;
+        }
+    }
+
+    /** Sends a heartbeat now; failures are logged, never thrown, since liveness reports must not kill work. */
+    public void heartbeat() {
+        OperationalState current = state.get();
+        boolean connected = bus.isConnected();
+        String status = current == OperationalState.EXITED ? "EXITED" : connected ? "OK" : "WARNING";
+        String description = identity.agentType() + " agent. "
+                + (current == OperationalState.EXITED ? "Agent shutdown" : "MQ: " + (connected ? "connected" : "disconnected"));
+        Heartbeat heartbeat = new Heartbeat(MessageType.HEARTBEAT.wireName(), identity.instanceName(),
+                identity.agentType(), status, current, identity.namespace(), identity.pid(), identity.hostname(),
+                description, connected, identity.program(), timestamp());
+        String body = codec.encode(heartbeat);
+        if (connected) {
+            try {
+                bus.send(Destinations.HEARTBEATS, body);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Heartbeat not sent: {0}", e.getMessage());
+            }
+        }
+        monitor.ifPresent(client -> client.post(body));
+    }
+
+    /** Blocks until {@link #close()} was called (e.g. by the shutdown hook on SIGTERM). */
+    public void awaitShutdown() throws InterruptedException {
+        shutdown.await();
+    }
+
+    /** Stops the agent: ends subscriptions, sends the EXITED heartbeat, disconnects. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            heartbeats.shutdownNow();
+            subscriptions.forEach(MessageBus.Subscription::close);
+            agent.close();
+            state.set(OperationalState.EXITED);
+            heartbeat();
+            monitor.ifPresent(MonitorClient::flush);
+        } finally {
+            bus.close();
+            shutdown.countDown();
+            LOG.log(Level.INFO, "{0} exited", identity.instanceName());
+        }
+    }
+}

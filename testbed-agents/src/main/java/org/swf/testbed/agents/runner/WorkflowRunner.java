@@ -1,0 +1,262 @@
+package org.swf.testbed.agents.runner;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.swf.testbed.ConfigException;
+import org.swf.testbed.agents.Agent;
+import org.swf.testbed.agents.AgentMessage;
+import org.swf.testbed.agents.AgentRuntime;
+import org.swf.testbed.config.ConfigLocator;
+import org.swf.testbed.config.TestbedConfig;
+import org.swf.testbed.config.WorkflowParameters;
+import org.swf.testbed.port.Clock;
+import org.swf.testbed.protocol.Destination;
+import org.swf.testbed.protocol.Destinations;
+import org.swf.testbed.protocol.ErrorCode;
+import org.swf.testbed.protocol.Heartbeat;
+import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.protocol.MalformedMessageException;
+import org.swf.testbed.protocol.MessageType;
+import org.swf.testbed.protocol.OperationalState;
+import org.swf.testbed.protocol.RunWorkflow;
+import org.swf.testbed.protocol.StopWorkflow;
+import org.swf.testbed.state.CounterFile;
+import org.swf.testbed.time.SystemClock;
+import org.swf.testbed.time.VirtualClock;
+
+/**
+ * The workflow runner agent: consumes its namespace's workflow queue, answers every command,
+ * and runs one workflow execution at a time on its own thread.
+ *
+ * <p>{@code run_workflow} is answered with the new execution id before the simulation starts;
+ * {@code stop_workflow} stops it at the next step; {@code status_request} returns the runner's
+ * state, the current (or last) execution, and the liveness of the namespace's agents as their
+ * heartbeats report it.
+ */
+public final class WorkflowRunner implements Agent {
+
+    /** The one workflow this runner implements. */
+    public static final String STF_DATATAKING = "stf_datataking";
+    /** The agent type the original runner reports. */
+    public static final String AGENT_TYPE = "DAQ_Simulator";
+
+    private static final System.Logger LOG = System.getLogger(WorkflowRunner.class.getName());
+
+    private final ConfigLocator locator;
+    private final TestbedConfig testbed;
+    private final CounterFile counters;
+    private final JsonCodec codec;
+    private final Map<String, SeenHeartbeat> heartbeats = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService executions = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "workflow-execution");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile ExecutionProgress current;
+    private volatile CountDownLatch stopCurrent = new CountDownLatch(0);
+
+    /**
+     * @param locator resolves workflow parameter configs
+     * @param testbed the testbed config this runner was started with
+     * @param counters allocates execution and run numbers
+     * @param codec the JSON codec
+     */
+    public WorkflowRunner(ConfigLocator locator, TestbedConfig testbed, CounterFile counters, JsonCodec codec) {
+        this.locator = locator;
+        this.testbed = testbed;
+        this.counters = counters;
+        this.codec = codec;
+    }
+
+    @Override
+    public String agentType() {
+        return AGENT_TYPE;
+    }
+
+    @Override
+    public List<Destination> subscriptions(String namespace) {
+        return List.of(Destinations.HEARTBEATS, Destinations.workflowControl(namespace));
+    }
+
+    @Override
+    public void handle(AgentMessage message, AgentRuntime runtime) {
+        MessageType type = message.type().orElse(null);
+        if (type == null) {
+            runtime.replyError(message, message.msgType() == null ? ErrorCode.MALFORMED : ErrorCode.UNKNOWN_COMMAND,
+                    message.msgType() == null ? "The message has no msg_type. Send run_workflow, stop_workflow or status_request"
+                            : "Unknown command '" + message.msgType() + "'. The runner understands run_workflow,"
+                            + " stop_workflow and status_request");
+            return;
+        }
+        switch (type) {
+            case HEARTBEAT -> remember(message);
+            case RUN_WORKFLOW -> runWorkflow(message, runtime);
+            case STOP_WORKFLOW -> stopWorkflow(message, runtime);
+            case STATUS_REQUEST -> runtime.replyOk(message, status(runtime));
+            default -> runtime.replyError(message, ErrorCode.UNKNOWN_COMMAND, "The runner does not handle "
+                    + message.msgType() + ". Send run_workflow, stop_workflow or status_request");
+        }
+    }
+
+    private void remember(AgentMessage message) {
+        try {
+            Heartbeat heartbeat = codec.convert(message.fields(), Heartbeat.class);
+            heartbeats.put(heartbeat.instanceName(), new SeenHeartbeat(heartbeat, Instant.now()));
+        } catch (MalformedMessageException e) {
+            LOG.log(Level.DEBUG, "Ignored an unreadable heartbeat: {0}", e.getMessage());
+        }
+    }
+
+    private synchronized void runWorkflow(AgentMessage message, AgentRuntime runtime) {
+        RunWorkflow command;
+        try {
+            command = codec.convert(message.fields(), RunWorkflow.class);
+        } catch (MalformedMessageException e) {
+            runtime.replyError(message, ErrorCode.MALFORMED, e.getMessage());
+            return;
+        }
+        ExecutionProgress running = current;
+        if (running != null && running.running()) {
+            runtime.replyError(message, ErrorCode.BUSY, "Workflow execution " + running.executionId()
+                    + " is still running. Stop it first (stop_workflow) or wait until it ends");
+            return;
+        }
+        String workflow = command.workflowName() == null ? testbed.workflow().name() : command.workflowName();
+        if (!STF_DATATAKING.equals(workflow)) {
+            runtime.replyError(message, ErrorCode.INVALID_CONFIG, "Unknown workflow '" + workflow
+                    + "'. This runner runs: " + STF_DATATAKING);
+            return;
+        }
+        String configName = command.config() == null ? workflow + "_default" : command.config();
+        WorkflowParameters parameters;
+        try {
+            parameters = WorkflowParameters.resolve(locator, configName, testbed, command.params());
+        } catch (ConfigException e) {
+            runtime.replyError(message, ErrorCode.INVALID_CONFIG, e.getMessage());
+            return;
+        }
+        long periods = parameters.integer("physics_period_count", 1);
+        long expected = parameters.integer("stf_count", 0) * periods;
+        String user = runtime.identity().user();
+        String executionId = String.format("%s-%s-%04d", workflow, user, counters.next("execution", 1));
+        String runId = Long.toString(counters.next("run_number", 100010));
+        boolean realtime = command.realtime();
+        Clock clock = realtime ? new SystemClock() : new VirtualClock(Instant.now());
+        ExecutionProgress progress = new ExecutionProgress(executionId, runId, workflow, testbed.namespace(),
+                realtime, expected, Instant.now());
+        CountDownLatch stop = new CountDownLatch(1);
+        current = progress;
+        stopCurrent = stop;
+        runtime.setState(OperationalState.PROCESSING);
+
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("execution_id", executionId);
+        result.put("run_id", runId);
+        result.put("workflow_name", workflow);
+        result.put("config", configName);
+        result.put("namespace", testbed.namespace());
+        result.put("realtime", realtime);
+        runtime.replyOk(message, result);
+        LOG.log(Level.INFO, "Starting {0} (run {1}, {2})", executionId, runId, realtime ? "real time" : "fast mode");
+
+        if (command.duration() > 0) {
+            executions.schedule(stop::countDown, Math.round(command.duration() * 1000), TimeUnit.MILLISECONDS);
+        }
+        DaqSimulator simulator = new DaqSimulator(parameters, clock, stop,
+                broadcast -> runtime.send(Destinations.EPICTOPIC, broadcast), progress,
+                runtime.identity().instanceName());
+        executions.execute(() -> execute(simulator, progress, runtime));
+    }
+
+    private void execute(DaqSimulator simulator, ExecutionProgress progress, AgentRuntime runtime) {
+        try {
+            boolean completed = simulator.run();
+            progress.ended(completed ? ExecutionProgress.Status.COMPLETED : ExecutionProgress.Status.TERMINATED,
+                    Instant.now(), null);
+            LOG.log(Level.INFO, "{0} {1}", progress.executionId(), completed ? "completed" : "terminated");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            progress.ended(ExecutionProgress.Status.TERMINATED, Instant.now(), "runner shutting down");
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "Execution " + progress.executionId() + " failed", e);
+            progress.ended(ExecutionProgress.Status.FAILED, Instant.now(), e.toString());
+        } finally {
+            runtime.setState(OperationalState.READY);
+        }
+    }
+
+    private void stopWorkflow(AgentMessage message, AgentRuntime runtime) {
+        StopWorkflow command;
+        try {
+            command = codec.convert(message.fields(), StopWorkflow.class);
+        } catch (MalformedMessageException e) {
+            runtime.replyError(message, ErrorCode.MALFORMED, e.getMessage());
+            return;
+        }
+        ExecutionProgress running = current;
+        if (running == null || !running.running()) {
+            runtime.replyError(message, ErrorCode.NOT_RUNNING, "No workflow is running in namespace "
+                    + testbed.namespace() + ", so there is nothing to stop");
+            return;
+        }
+        if (command.executionId() != null && !command.executionId().equals(running.executionId())) {
+            runtime.replyError(message, ErrorCode.NOT_RUNNING, "Execution " + command.executionId()
+                    + " is not running; the running one is " + running.executionId());
+            return;
+        }
+        stopCurrent.countDown();
+        runtime.replyOk(message, Map.of("execution_id", running.executionId(), "stopping", true));
+    }
+
+    private Map<String, Object> status(AgentRuntime runtime) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("namespace", testbed.namespace());
+        status.put("operational_state", runtime.state().name());
+        ExecutionProgress execution = current;
+        status.put("execution", execution == null ? null : execution.toFields());
+        List<Map<String, Object>> agents = new ArrayList<>();
+        Instant now = Instant.now();
+        heartbeats.values().stream()
+                .sorted((a, b) -> a.heartbeat().instanceName().compareTo(b.heartbeat().instanceName()))
+                .forEach(seen -> {
+                    Map<String, Object> agent = new LinkedHashMap<>();
+                    Heartbeat heartbeat = seen.heartbeat();
+                    agent.put("instance_name", heartbeat.instanceName());
+                    agent.put("agent_type", heartbeat.agentType());
+                    agent.put("program", heartbeat.program());
+                    agent.put("pid", heartbeat.pid());
+                    agent.put("operational_state", heartbeat.operationalState().name());
+                    agent.put("status", heartbeat.status());
+                    agent.put("mq_connected", heartbeat.mqConnected());
+                    agent.put("seconds_since_heartbeat", Duration.between(seen.receivedAt(), now).toSeconds());
+                    agents.add(agent);
+                });
+        status.put("agents", agents);
+        return status;
+    }
+
+    @Override
+    public void close() {
+        stopCurrent.countDown();
+        executions.shutdown();
+        try {
+            // Let a stopped run send its end_run before the connection closes.
+            executions.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private record SeenHeartbeat(Heartbeat heartbeat, Instant receivedAt) {
+    }
+}

@@ -1,0 +1,431 @@
+package org.swf.testbed.orchestrator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.swf.testbed.ConfigException;
+import org.swf.testbed.LifecycleConflictException;
+import org.swf.testbed.ServiceUnavailableException;
+import org.swf.testbed.TestbedException;
+import org.swf.testbed.config.AgentSpec;
+import org.swf.testbed.config.ConfigLocator;
+import org.swf.testbed.config.TestbedConfig;
+import org.swf.testbed.config.TestbedConfigReader;
+import org.swf.testbed.lifecycle.IllegalLifecycleTransitionException;
+import org.swf.testbed.lifecycle.LifecycleEvent;
+import org.swf.testbed.lifecycle.LifecycleState;
+import org.swf.testbed.port.InboundMessage;
+import org.swf.testbed.port.MessageBus;
+import org.swf.testbed.port.MessageBusFactory;
+import org.swf.testbed.port.ProcessSupervisor;
+import org.swf.testbed.port.ProgramSpec;
+import org.swf.testbed.port.ProgramState;
+import org.swf.testbed.port.ProgramStatus;
+import org.swf.testbed.port.SupervisorSnapshot;
+import org.swf.testbed.protocol.Destinations;
+import org.swf.testbed.protocol.ErrorCode;
+import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.protocol.MessageType;
+import org.swf.testbed.protocol.Reply;
+import org.swf.testbed.protocol.RunWorkflow;
+import org.swf.testbed.protocol.Timestamps;
+import org.swf.testbed.util.Await;
+
+/**
+ * Starts, stops and observes a user's testbed: the one implementation behind the CLI, the agent
+ * manager and any JVM tool that embeds the testbed.
+ *
+ * <p>{@link #run} follows the spec's start-up sequence: load the config; refuse when any agent
+ * runs; restart supervisord so it sees the current environment; start the broker (when
+ * embedded), the workflow runner, then every enabled agent at once; wait for their READY
+ * heartbeats; send {@code run_workflow} and return its execution id. Every wait has a deadline,
+ * none is a fixed sleep. Start and stop hold a lock in the state directory, so two front ends
+ * never start or stop the same testbed at once.
+ *
+ * <pre>{@code
+ * Orchestrator orchestrator = new Orchestrator(settings, supervisor, buses, programs);
+ * RunResult run = orchestrator.run(RunOptions.defaults());   // agents + workflow
+ * TestbedStatus status = orchestrator.status();
+ * orchestrator.stopAgents();
+ * }</pre>
+ */
+public final class Orchestrator {
+
+    private static final String RUN_RECORD = "current-run.json";
+    private static final String LOCK_FILE = "orchestrator.lock";
+    private static final int LOG_TAIL_LINES = 20;
+
+    private final OrchestratorSettings settings;
+    private final ProcessSupervisor supervisor;
+    private final MessageBusFactory buses;
+    private final ProgramFactory programs;
+    private final ConfigLocator locator;
+    private final TestbedConfigReader reader;
+    private final JsonCodec codec = new JsonCodec();
+
+    /**
+     * @param settings where to work and how long to wait
+     * @param supervisor runs the programs
+     * @param buses connects to the broker
+     * @param programs turns the config into programs
+     */
+    public Orchestrator(OrchestratorSettings settings, ProcessSupervisor supervisor, MessageBusFactory buses,
+            ProgramFactory programs) {
+        this.settings = settings;
+        this.supervisor = supervisor;
+        this.buses = buses;
+        this.programs = programs;
+        this.locator = new ConfigLocator(settings.home(), settings.environment());
+        this.reader = new TestbedConfigReader(locator);
+    }
+
+    /** @return resolves config names in this testbed's home */
+    public ConfigLocator locator() {
+        return locator;
+    }
+
+    /**
+     * @param configName a config name, or null for the default
+     * @return the loaded, validated config
+     * @throws ConfigException naming the file, key and fix
+     */
+    public TestbedConfig loadConfig(String configName) {
+        return reader.read(configName);
+    }
+
+    /**
+     * Starts the testbed and, unless {@code options} say otherwise, its workflow.
+     *
+     * @param options which config, and whether and how to trigger the workflow
+     * @return what was started, the execution id, and how long each step took
+     * @throws ConfigException for an invalid config (nothing was started)
+     * @throws LifecycleConflictException when agents already run (nothing was changed)
+     * @throws ServiceUnavailableException when supervisord or the broker is unavailable
+     * @throws org.swf.testbed.TestbedTimeoutException when programs did not get ready in time
+     * @throws TestbedException when a program failed to start, with its log tail
+     */
+    public RunResult run(RunOptions options) {
+        StepTimer timer = new StepTimer();
+        TestbedConfig config = timer.time("load config", () -> reader.read(options.configName()));
+        List<ProgramSpec> specs = timer.time("plan programs", () -> plan(config));
+        return withLock(() -> start(config, specs, options, timer));
+    }
+
+    private RunResult start(TestbedConfig config, List<ProgramSpec> specs, RunOptions options, StepTimer timer) {
+        timer.time("check supervisord", supervisor::requireInstalled);
+        SupervisorSnapshot before = timer.time("check running agents", supervisor::observe);
+        try {
+            LifecycleState.observe(before.programs()).next(LifecycleEvent.START_AGENTS);
+        } catch (IllegalLifecycleTransitionException e) {
+            List<String> active = before.active().stream().map(p -> p.name() + " (" + p.state() + ")").toList();
+            throw new LifecycleConflictException("Cannot start - agents already running: " + String.join(", ", active)
+                    + ". Run 'testbed stop-agents' first");
+        }
+        MessageBus externalBus = null;
+        if (!config.broker().embedded()) {
+            externalBus = timer.time("connect to broker", () -> connect(config.broker().amqpUrl()));
+        }
+        writeRunRecord(config, specs);
+        timer.time("restart supervisord", () -> supervisor.restart(specs, programEnvironment(config)));
+        try (MessageBus bus = externalBus != null ? externalBus : timer.time("start broker", () -> startBroker(config))) {
+            HeartbeatWatch watch = new HeartbeatWatch(config.namespace(), codec);
+            try (MessageBus.Subscription heartbeats = bus.subscribe(Destinations.HEARTBEATS, watch::accept)) {
+                timer.time("start workflow runner", () -> supervisor.start(List.of(ProgramFactory.WORKFLOW_RUNNER)));
+                List<String> agents = config.enabledAgents().stream()
+                        .map(agent -> ProgramFactory.agentProgram(agent.key())).toList();
+                if (!agents.isEmpty()) {
+                    timer.time("start agents", () -> supervisor.start(agents));
+                }
+                List<String> awaited = heartbeatPrograms(config);
+                timer.time("wait for READY heartbeats", () -> watch.awaitReady(awaited, settings.readinessTimeout(),
+                        () -> failIfCrashed(awaited)));
+            }
+            String executionId = null;
+            String runId = null;
+            if (options.triggerWorkflow()) {
+                Reply reply = timer.time("trigger workflow", () -> triggerWorkflow(bus, config, options));
+                executionId = String.valueOf(reply.result().get("execution_id"));
+                runId = reply.result().get("run_id") == null ? null : String.valueOf(reply.result().get("run_id"));
+            }
+            List<String> started = specs.stream().map(ProgramSpec::name).toList();
+            return new RunResult(config.source(), config.namespace(), started, executionId, runId, timer.steps());
+        }
+    }
+
+    /**
+     * Stops every program of the testbed, orphans of a killed supervisord included.
+     *
+     * @return the programs that were stopped; empty when none ran
+     * @throws ServiceUnavailableException when supervisord is not installed
+     */
+    public StopResult stopAgents() {
+        supervisor.requireInstalled();
+        return withLock(() -> {
+            SupervisorSnapshot snapshot = supervisor.observe();
+            if (snapshot.active().isEmpty()) {
+                return new StopResult(List.of());
+            }
+            LifecycleState.observe(snapshot.programs()).next(LifecycleEvent.STOP_AGENTS);
+            return new StopResult(supervisor.stopAll());
+        });
+    }
+
+    /**
+     * Observes the testbed now: supervisord's state of every program, each agent's last
+     * heartbeat and the current workflow execution as the runner reports them.
+     *
+     * @return the observed status; what could not be observed is listed in its problems
+     * @throws ServiceUnavailableException when supervisord is not installed
+     */
+    public TestbedStatus status() {
+        supervisor.requireInstalled();
+        Optional<RunRecord> record = readRunRecord();
+        SupervisorSnapshot snapshot = supervisor.observe();
+        List<String> problems = new ArrayList<>();
+        if (!snapshot.daemonRunning()) {
+            problems.add("supervisord is not running for " + settings.home());
+        }
+        Boolean brokerReachable = null;
+        String runnerState = null;
+        Map<String, Object> execution = null;
+        Map<String, Map<String, Object>> heartbeatsByProgram = new LinkedHashMap<>();
+        boolean runnerAnswered = false;
+        if (record.isPresent() && !snapshot.active().isEmpty()) {
+            try (MessageBus bus = connect(record.get().brokerUrl())) {
+                brokerReachable = true;
+                Reply reply = request(bus, record.get().namespace(), Map.of(
+                        "msg_type", MessageType.STATUS_REQUEST.wireName(),
+                        "namespace", record.get().namespace(),
+                        "timestamp", Timestamps.localIso(Instant.now()),
+                        "source", "status"));
+                runnerAnswered = reply.success();
+                Object state = reply.result().get("operational_state");
+                runnerState = state == null ? null : String.valueOf(state);
+                if (reply.result().get("execution") instanceof Map<?, ?> current) {
+                    execution = new LinkedHashMap<>();
+                    for (Map.Entry<?, ?> entry : current.entrySet()) {
+                        execution.put(String.valueOf(entry.getKey()), entry.getValue());
+                    }
+                }
+                if (reply.result().get("agents") instanceof List<?> agents) {
+                    for (Object agent : agents) {
+                        if (agent instanceof Map<?, ?> fields && fields.get("program") != null) {
+                            Map<String, Object> copy = new LinkedHashMap<>();
+                            fields.forEach((k, v) -> copy.put(String.valueOf(k), v));
+                            heartbeatsByProgram.put(String.valueOf(fields.get("program")), copy);
+                        }
+                    }
+                }
+            } catch (ServiceUnavailableException e) {
+                brokerReachable = false;
+                problems.add(e.getMessage());
+            } catch (TestbedException e) {
+                problems.add("The workflow runner did not answer: " + e.getMessage());
+            }
+        }
+        List<String> heartbeatPrograms = record.map(RunRecord::heartbeatPrograms).orElse(List.of());
+        List<ProgramReport> reports = new ArrayList<>();
+        for (ProgramStatus program : ordered(snapshot.programs(), record)) {
+            Map<String, Object> heartbeat = heartbeatsByProgram.get(program.name());
+            String operational = heartbeat == null ? null : String.valueOf(heartbeat.get("operational_state"));
+            if (program.name().equals(ProgramFactory.WORKFLOW_RUNNER) && runnerState != null) {
+                operational = runnerState;
+            }
+            Long age = heartbeat == null || !(heartbeat.get("seconds_since_heartbeat") instanceof Number n)
+                    ? null : n.longValue();
+            boolean silent = runnerAnswered && program.state() == ProgramState.RUNNING
+                    && heartbeatPrograms.contains(program.name())
+                    && !program.name().equals(ProgramFactory.WORKFLOW_RUNNER) && heartbeat == null;
+            if (silent) {
+                problems.add(program.name() + " runs but has sent no heartbeat");
+            }
+            boolean failing = program.state().isFailing() || program.state() == ProgramState.ORPHANED
+                    || program.state() == ProgramState.EXITED || silent
+                    || "EXITED".equals(operational);
+            List<String> tail = failing ? supervisor.logTail(program.name(), 10) : List.of();
+            reports.add(new ProgramReport(program.name(), program.state().name(), program.pid(),
+                    program.uptime().toSeconds(), program.detail(), failing, operational, age, tail));
+        }
+        return new TestbedStatus(LifecycleState.observe(snapshot.programs()).name(), snapshot.daemonRunning(),
+                record.map(RunRecord::config).orElse(null), record.map(RunRecord::namespace).orElse(null),
+                record.map(RunRecord::brokerUrl).orElse(null), brokerReachable, reports, runnerState, execution,
+                problems);
+    }
+
+    /**
+     * @param program a program name
+     * @param lines how many lines at most
+     * @return the last lines of its log
+     */
+    public List<String> logTail(String program, int lines) {
+        return supervisor.logTail(program, lines);
+    }
+
+    /**
+     * @param program a program name
+     * @return its log file
+     */
+    public Path logFile(String program) {
+        return supervisor.logFile(program);
+    }
+
+    private List<ProgramSpec> plan(TestbedConfig config) {
+        List<ProgramSpec> specs = new ArrayList<>();
+        if (config.broker().embedded()) {
+            specs.add(programs.broker(config));
+        }
+        specs.add(programs.workflowRunner(config));
+        for (AgentSpec agent : config.enabledAgents()) {
+            specs.add(programs.agent(config, agent));
+        }
+        return specs;
+    }
+
+    private List<String> heartbeatPrograms(TestbedConfig config) {
+        List<String> awaited = new ArrayList<>();
+        awaited.add(ProgramFactory.WORKFLOW_RUNNER);
+        config.enabledAgents().stream().filter(programs::sendsHeartbeats)
+                .forEach(agent -> awaited.add(ProgramFactory.agentProgram(agent.key())));
+        return awaited;
+    }
+
+    private Map<String, String> programEnvironment(TestbedConfig config) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put(ConfigLocator.CONFIG_VARIABLE, config.source().toString());
+        environment.put("SWF_HOME", settings.environment().getOrDefault("SWF_HOME", settings.home().getParent() == null
+                ? settings.home().toString() : settings.home().getParent().toString()));
+        environment.put("TESTBED_HOME", settings.home().toString());
+        return environment;
+    }
+
+    private MessageBus startBroker(TestbedConfig config) {
+        supervisor.start(List.of(ProgramFactory.BROKER));
+        String url = config.broker().amqpUrl();
+        try {
+            return Await.until("the embedded broker to accept connections at " + url, settings.readinessTimeout(), () -> {
+                try {
+                    return Optional.of(connect(url));
+                } catch (ServiceUnavailableException e) {
+                    failIfCrashed(List.of(ProgramFactory.BROKER));
+                    return Optional.empty();
+                }
+            });
+        } catch (org.swf.testbed.TestbedTimeoutException e) {
+            throw new org.swf.testbed.TestbedTimeoutException(e.getMessage() + ". See its log: "
+                    + supervisor.logFile(ProgramFactory.BROKER), null,
+                    supervisor.logTail(ProgramFactory.BROKER, LOG_TAIL_LINES));
+        }
+    }
+
+    private void failIfCrashed(List<String> awaited) {
+        for (ProgramStatus program : supervisor.observe().programs()) {
+            if (awaited.contains(program.name()) && !program.state().isActive() || awaited.contains(program.name())
+                    && program.state().isFailing()) {
+                throw new TestbedException("Program '" + program.name() + "' is " + program.state()
+                        + (program.detail().isEmpty() ? "" : " (" + program.detail() + ")")
+                        + " instead of running. See its log: " + supervisor.logFile(program.name())
+                        + ". Run 'testbed stop-agents' before trying again", null,
+                        supervisor.logTail(program.name(), LOG_TAIL_LINES));
+            }
+        }
+    }
+
+    private Reply triggerWorkflow(MessageBus bus, TestbedConfig config, RunOptions options) {
+        Map<String, Object> params = new LinkedHashMap<>(config.parameters());
+        params.putAll(options.parameters());
+        boolean realtime = options.realtime() != null ? options.realtime() : config.workflow().realtime();
+        RunWorkflow command = new RunWorkflow(MessageType.RUN_WORKFLOW.wireName(), config.namespace(),
+                config.workflow().name(), config.workflow().config(), realtime, 0.0, params,
+                Timestamps.localIso(Instant.now()), options.source(), null, null);
+        Reply reply = request(bus, config.namespace(), command);
+        if (!reply.success()) {
+            String message = "The workflow runner refused run_workflow: " + reply.error();
+            throw reply.errorCode() == ErrorCode.INVALID_CONFIG ? new ConfigException(message)
+                    : reply.errorCode() == ErrorCode.BUSY ? new LifecycleConflictException(message)
+                    : new TestbedException(message);
+        }
+        return reply;
+    }
+
+    private Reply request(MessageBus bus, String namespace, Object command) {
+        InboundMessage answer = bus.request(Destinations.workflowControl(namespace), codec.encode(command),
+                settings.replyTimeout());
+        return codec.decode(answer.body(), Reply.class);
+    }
+
+    private MessageBus connect(String url) {
+        return buses.connect(url, "testbed-cli-" + ProcessHandle.current().pid(), settings.connectTimeout());
+    }
+
+    private static List<ProgramStatus> ordered(List<ProgramStatus> programs, Optional<RunRecord> record) {
+        List<String> order = record.map(RunRecord::programs).orElse(List.of());
+        List<ProgramStatus> sorted = new ArrayList<>(programs);
+        sorted.sort((a, b) -> Integer.compare(rank(order, a.name()), rank(order, b.name())));
+        return sorted;
+    }
+
+    private static int rank(List<String> order, String name) {
+        int index = order.indexOf(name);
+        return index < 0 ? Integer.MAX_VALUE : index;
+    }
+
+    private void writeRunRecord(TestbedConfig config, List<ProgramSpec> specs) {
+        RunRecord record = new RunRecord(config.source().toString(), config.namespace(), config.broker().amqpUrl(),
+                config.broker().embedded(), specs.stream().map(ProgramSpec::name).toList(), heartbeatPrograms(config),
+                Instant.now().toString());
+        try {
+            Files.createDirectories(settings.stateDirectory());
+            Path temporary = settings.stateDirectory().resolve(RUN_RECORD + ".tmp");
+            Files.writeString(temporary, codec.encode(record), StandardCharsets.UTF_8);
+            Files.move(temporary, settings.stateDirectory().resolve(RUN_RECORD), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + settings.stateDirectory().resolve(RUN_RECORD) + ": "
+                    + e.getMessage() + ". Check that " + settings.home() + " is writable", e);
+        }
+    }
+
+    /** @return what the last run started, if anything was started from this home */
+    public Optional<RunRecord> readRunRecord() {
+        Path file = settings.stateDirectory().resolve(RUN_RECORD);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(codec.decode(Files.readString(file, StandardCharsets.UTF_8), RunRecord.class));
+        } catch (IOException | TestbedException e) {
+            return Optional.empty();
+        }
+    }
+
+    private <T> T withLock(Supplier<T> operation) {
+        try {
+            Files.createDirectories(settings.stateDirectory());
+            try (FileChannel channel = FileChannel.open(settings.stateDirectory().resolve(LOCK_FILE),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock lock = channel.tryLock()) {
+                if (lock == null) {
+                    throw new LifecycleConflictException("Another start or stop of this testbed is in progress."
+                            + " Wait for it to finish, then try again");
+                }
+                return operation.get();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot lock " + settings.stateDirectory().resolve(LOCK_FILE) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+}

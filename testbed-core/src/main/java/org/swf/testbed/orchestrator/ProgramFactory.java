@@ -1,0 +1,53 @@
+package org.swf.testbed.orchestrator;
+
+import org.swf.testbed.config.AgentSpec;
+import org.swf.testbed.config.TestbedConfig;
+import org.swf.testbed.port.ProgramSpec;
+
+/**
+ * Turns a testbed config into supervised programs. The front end implements it, since only it
+ * knows how to launch this project's own JVM entry points (java binary, class path).
+ */
+public interface ProgramFactory {
+
+    /** Name of the embedded broker's program. */
+    String BROKER = "broker";
+    /** Name of the workflow runner's program. */
+    String WORKFLOW_RUNNER = "workflow-runner";
+
+    /**
+     * @param config the testbed config
+     * @return the embedded broker's program
+     */
+    ProgramSpec broker(TestbedConfig config);
+
+    /**
+     * @param config the testbed config
+     * @return the workflow runner's program
+     */
+    ProgramSpec workflowRunner(TestbedConfig config);
+
+    /**
+     * @param config the testbed config
+     * @param agent one of its agents
+     * @return the agent's program
+     * @throws org.swf.testbed.ConfigException when the agent cannot be run as configured (unknown
+     *     built-in type, missing script)
+     */
+    ProgramSpec agent(TestbedConfig config, AgentSpec agent);
+
+    /**
+     * @param agent an agent
+     * @return whether the agent sends heartbeats on our heartbeat topic, so its readiness can be
+     *     awaited (built-in agents do; foreign commands may not)
+     */
+    boolean sendsHeartbeats(AgentSpec agent);
+
+    /**
+     * @param agentKey an agent key
+     * @return the agent's program name
+     */
+    static String agentProgram(String agentKey) {
+        return agentKey + "-agent";
+    }
+}

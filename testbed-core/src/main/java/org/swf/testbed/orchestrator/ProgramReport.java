@@ -1,0 +1,25 @@
+package org.swf.testbed.orchestrator;
+
+import java.util.List;
+
+/**
+ * One program in {@code testbed status}: supervisord's view joined with the agent's own.
+ *
+ * @param name program name
+ * @param state supervisord state (or ORPHANED)
+ * @param pid process id, 0 when none
+ * @param uptimeSeconds how long it has been running
+ * @param detail supervisord's words for the state
+ * @param failing whether it is failing (crash loop, gave up, orphaned, or silent while running)
+ * @param operationalState the agent's last reported state, or null when unknown
+ * @param secondsSinceHeartbeat age of the agent's last heartbeat, or null when unknown
+ * @param logTail the last log lines when failing, else empty
+ */
+public record ProgramReport(String name, String state, long pid, long uptimeSeconds, String detail,
+        boolean failing, String operationalState, Long secondsSinceHeartbeat, List<String> logTail) {
+
+    /** Copies the list. */
+    public ProgramReport {
+        logTail = logTail == null ? List.of() : List.copyOf(logTail);
+    }
+}

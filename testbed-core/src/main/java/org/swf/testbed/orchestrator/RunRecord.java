@@ -1,0 +1,26 @@
+package org.swf.testbed.orchestrator;
+
+import java.util.List;
+
+/**
+ * What the last {@code testbed run} started, kept in the state directory so that
+ * {@code status} and {@code stop-agents} know the namespace and broker of the running testbed
+ * even when the default config has changed since.
+ *
+ * @param config the config file used, absolute
+ * @param namespace the namespace
+ * @param brokerUrl the broker URL the agents use
+ * @param embeddedBroker whether the broker is the testbed's own program
+ * @param programs program names, in start order
+ * @param heartbeatPrograms the programs whose liveness heartbeats report
+ * @param startedAt when it was started (ISO instant)
+ */
+public record RunRecord(String config, String namespace, String brokerUrl, boolean embeddedBroker,
+        List<String> programs, List<String> heartbeatPrograms, String startedAt) {
+
+    /** Copies the lists. */
+    public RunRecord {
+        programs = programs == null ? List.of() : List.copyOf(programs);
+        heartbeatPrograms = heartbeatPrograms == null ? List.of() : List.copyOf(heartbeatPrograms);
+    }
+}
