@@ -137,7 +137,9 @@ public final class WorkflowRunner implements Agent {
                     + "'. This runner runs: " + STF_DATATAKING);
             return;
         }
-        String configName = command.config() == null ? workflow + "_default" : command.config();
+        // Without a config the testbed's own [workflow] config applies, as `testbed run` would send it.
+        String configName = command.config() != null ? command.config()
+                : workflow.equals(testbed.workflow().name()) ? testbed.workflow().config() : workflow + "_default";
         WorkflowParameters parameters;
         try {
             parameters = WorkflowParameters.resolve(locator, configName, testbed, command.params());

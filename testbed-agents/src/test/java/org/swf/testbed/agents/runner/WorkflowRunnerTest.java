@@ -1,0 +1,199 @@
+package org.swf.testbed.agents.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.swf.testbed.agents.AgentIdentity;
+import org.swf.testbed.agents.AgentRuntime;
+import org.swf.testbed.agents.data.DataAgent;
+import org.swf.testbed.config.ConfigLocator;
+import org.swf.testbed.config.TestbedConfig;
+import org.swf.testbed.config.TestbedConfigReader;
+import org.swf.testbed.port.InMemoryMessageBus;
+import org.swf.testbed.protocol.Destinations;
+import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.protocol.Reply;
+import org.swf.testbed.state.CounterFile;
+
+/** The runner and data agent against the in-memory bus: commands, replies, broadcasts, heartbeats. */
+class WorkflowRunnerTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path home;
+
+    private final JsonCodec codec = new JsonCodec();
+    private final InMemoryMessageBus broker = new InMemoryMessageBus();
+    private final List<Map<String, Object>> epictopic = new CopyOnWriteArrayList<>();
+    private final List<Map<String, Object>> heartbeats = new CopyOnWriteArrayList<>();
+    private AgentRuntime runner;
+    private AgentRuntime data;
+    private InMemoryMessageBus client;
+
+    @BeforeEach
+    void start() throws IOException {
+        Path workflows = Files.createDirectories(home.resolve("workflows"));
+        Files.writeString(workflows.resolve("testbed.toml"), """
+                [testbed]
+                namespace = "ns1"
+                [agents.data]
+                enabled = true
+                [workflow]
+                name = "stf_datataking"
+                config = "wf_default"
+                """);
+        Files.writeString(workflows.resolve("wf_default.toml"), """
+                [workflow]
+                name = "stf_datataking"
+                [daq_state_machine]
+                no_beam_not_ready_delay = 5
+                beam_not_ready_delay = 5
+                beam_ready_delay = 2
+                beam_not_ready_end_delay = 5
+                broadcast_delay = 1
+                stf_interval = 2.0
+                stf_generation_time = 0.1
+                stf_count = 4
+                physics_period_count = 1
+                """);
+        ConfigLocator locator = new ConfigLocator(home, Map.of());
+        TestbedConfig config = new TestbedConfigReader(locator).read((String) null);
+        client = broker.newView();
+        client.subscribe(Destinations.EPICTOPIC, message -> epictopic.add(codec.decodeObject(message.body())));
+        client.subscribe(Destinations.HEARTBEATS, message -> heartbeats.add(codec.decodeObject(message.body())));
+        runner = new AgentRuntime(AgentIdentity.ofThisProcess("DAQ_Simulator", "ns1", "workflow-runner"),
+                broker.newView(), new WorkflowRunner(locator, config, new CounterFile(home.resolve(".testbed/c")), codec),
+                codec, Duration.ofHours(1), Optional.empty());
+        data = new AgentRuntime(new AgentIdentity("data-agent-test", "DATA", "ns1", "data-agent", "u", 1, "h"),
+                broker.newView(), new DataAgent(), codec, Duration.ofHours(1), Optional.empty());
+        runner.start();
+        data.start();
+    }
+
+    @AfterEach
+    void stop() {
+        runner.close();
+        data.close();
+        client.close();
+    }
+
+    private Reply request(Map<String, Object> command) {
+        return codec.decode(client.request(Destinations.workflowControl("ns1"), codec.encode(command), WAIT).body(),
+                Reply.class);
+    }
+
+    private List<String> types() {
+        return epictopic.stream().map(m -> String.valueOf(m.get("msg_type"))).toList();
+    }
+
+    @Test
+    void fastRunIsAnsweredWithItsExecutionIdAndRunsToEndRun() {
+        Reply reply = request(Map.of("msg_type", "run_workflow", "namespace", "ns1", "workflow_name", "stf_datataking",
+                "config", "wf_default", "realtime", false));
+
+        assertThat(reply.success()).isTrue();
+        String user = System.getProperty("user.name");
+        assertThat(reply.result()).containsEntry("execution_id", "stf_datataking-" + user + "-0001")
+                .containsEntry("run_id", "100010");
+        await().atMost(WAIT).until(() -> types().contains("end_run"));
+        assertThat(types().stream().filter(t -> !t.equals("stf_ready")).toList()).containsExactly("run_imminent",
+                "start_run", "stf_gen", "stf_gen", "stf_gen", "stf_gen", "end_run");
+        // On a virtual clock the data agent may answer the last STFs after end_run; each answer follows its STF.
+        await().atMost(WAIT).until(() -> types().stream().filter("stf_ready"::equals).count() == 4);
+        for (int sequence = 1; sequence <= 4; sequence++) {
+            String file = String.format("swf.100010.%06d.stf", sequence);
+            assertThat(indexOf("stf_gen", file)).isLessThan(indexOf("stf_ready", file));
+        }
+        Map<String, Object> ready = epictopic.stream().filter(m -> "stf_ready".equals(m.get("msg_type"))).findFirst()
+                .orElseThrow();
+        assertThat(ready).containsEntry("filename", "swf.100010.000001.stf").containsEntry("processed_by",
+                "data-agent-test").containsEntry("namespace", "ns1");
+
+        await().atMost(WAIT).until(() -> "completed".equals(execution().get("status")));
+        Reply second = request(Map.of("msg_type", "run_workflow", "namespace", "ns1", "realtime", false));
+        assertThat(second.result()).containsEntry("execution_id", "stf_datataking-" + user + "-0002")
+                .containsEntry("run_id", "100011");
+    }
+
+    @Test
+    void aSecondRunIsRefusedAndStopEndsTheRunningOne() {
+        Reply first = request(Map.of("msg_type", "run_workflow", "namespace", "ns1", "realtime", true));
+        assertThat(first.success()).isTrue();
+        Reply busy = request(Map.of("msg_type", "run_workflow", "namespace", "ns1", "realtime", true));
+        assertThat(busy.success()).isFalse();
+        assertThat(busy.errorCode().name()).isEqualTo("BUSY");
+        assertThat(busy.error()).contains(String.valueOf(first.result().get("execution_id")));
+
+        Reply stop = request(Map.of("msg_type", "stop_workflow", "namespace", "ns1",
+                "execution_id", first.result().get("execution_id")));
+        assertThat(stop.success()).isTrue();
+        await().atMost(WAIT).until(() -> "terminated".equals(execution().get("status")));
+        Reply nothing = request(Map.of("msg_type", "stop_workflow", "namespace", "ns1"));
+        assertThat(nothing.errorCode().name()).isEqualTo("NOT_RUNNING");
+    }
+
+    @Test
+    void statusReportsTheAgentsHeartbeats() {
+        await().atMost(WAIT).until(() -> status().result().get("agents") instanceof List<?> agents
+                && agents.stream().anyMatch(a -> ((Map<?, ?>) a).get("program").equals("data-agent")
+                        && ((Map<?, ?>) a).get("operational_state").equals("READY")));
+        assertThat(status().result()).containsEntry("operational_state", "READY").containsEntry("namespace", "ns1");
+        assertThat(heartbeats).anySatisfy(h -> assertThat(h).containsEntry("instance_name", "data-agent-test")
+                .containsEntry("operational_state", "READY").containsEntry("mq_connected", true));
+    }
+
+    @Test
+    void badCommandsGetErrorRepliesAndTheRunnerKeepsServing() {
+        Reply garbage = codec.decode(client.request(Destinations.workflowControl("ns1"), "{not json", WAIT).body(),
+                Reply.class);
+        assertThat(garbage.errorCode().name()).isEqualTo("MALFORMED");
+        assertThat(request(Map.of("msg_type", "launch_rockets", "namespace", "ns1")).errorCode().name())
+                .isEqualTo("UNKNOWN_COMMAND");
+        assertThat(request(Map.of("msg_type", "run_workflow", "namespace", "other")).errorCode().name())
+                .isEqualTo("WRONG_NAMESPACE");
+        assertThat(request(Map.of("msg_type", "run_workflow", "namespace", "ns1", "workflow_name", "nope"))
+                .error()).contains("Unknown workflow 'nope'");
+        assertThat(request(Map.of("msg_type", "run_workflow", "namespace", "ns1", "config", "../etc"))
+                .errorCode().name()).isEqualTo("INVALID_CONFIG");
+        assertThat(status().success()).isTrue();
+    }
+
+    @Test
+    void shutdownSendsTheExitHeartbeat() {
+        data.close();
+        await().atMost(WAIT).until(() -> heartbeats.stream().anyMatch(h -> "data-agent-test".equals(h.get("instance_name"))
+                && "EXITED".equals(h.get("operational_state")) && "EXITED".equals(h.get("status"))));
+    }
+
+    private int indexOf(String type, String filename) {
+        for (int i = 0; i < epictopic.size(); i++) {
+            if (type.equals(epictopic.get(i).get("msg_type")) && filename.equals(epictopic.get(i).get("filename"))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private Reply status() {
+        return request(Map.of("msg_type", "status_request", "namespace", "ns1"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> execution() {
+        Object execution = status().result().get("execution");
+        return execution == null ? Map.of() : (Map<String, Object>) execution;
+    }
+}
