@@ -125,6 +125,11 @@ public final class WorkflowRunner implements Agent {
             runtime.replyError(message, ErrorCode.MALFORMED, e.getMessage());
             return;
         }
+        if (executions.isShutdown()) {
+            runtime.replyError(message, ErrorCode.UNAVAILABLE, "The workflow runner is shutting down. Start the"
+                    + " testbed again with 'testbed run'");
+            return;
+        }
         ExecutionProgress running = current;
         if (running != null && running.running()) {
             runtime.replyError(message, ErrorCode.BUSY, "Workflow execution " + running.executionId()

@@ -1,0 +1,54 @@
+package org.swf.testbed.agents.embedding;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.swf.testbed.port.FakeProcessSupervisor;
+import org.swf.testbed.port.ProcessSupervisor;
+import org.swf.testbed.port.ProgramSpec;
+import org.swf.testbed.port.SupervisorSnapshot;
+
+/** Forwards to the fake supervisor, so a test can add behaviour to some calls. */
+class FakeProcessSupervisorAdapter implements ProcessSupervisor {
+
+    protected final FakeProcessSupervisor delegate;
+
+    FakeProcessSupervisorAdapter(FakeProcessSupervisor delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public void requireInstalled() {
+        delegate.requireInstalled();
+    }
+
+    @Override
+    public SupervisorSnapshot observe() {
+        return delegate.observe();
+    }
+
+    @Override
+    public void restart(List<ProgramSpec> programs, Map<String, String> environment) {
+        delegate.restart(programs, environment);
+    }
+
+    @Override
+    public void start(List<String> programs) {
+        delegate.start(programs);
+    }
+
+    @Override
+    public List<String> stopAll() {
+        return delegate.stopAll();
+    }
+
+    @Override
+    public List<String> logTail(String program, int lines) {
+        return delegate.logTail(program, lines);
+    }
+
+    @Override
+    public Path logFile(String program) {
+        return delegate.logFile(program);
+    }
+}
