@@ -1,0 +1,275 @@
+package org.swf.testbed.broker;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.ActivateCallback;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.ActiveMQServers;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.swf.testbed.ServiceUnavailableException;
+import org.swf.testbed.TestbedException;
+
+/**
+ * An ActiveMQ Artemis broker inside this JVM, speaking AMQP 1.0 and STOMP on loopback.
+ *
+ * <p>Both protocols reach the same addresses: a Qpid JMS client's {@code createQueue("x")} and a
+ * STOMP client's {@code /queue/x} meet at the anycast queue {@code x}; {@code createTopic("y")} and
+ * {@code /topic/y} meet at the multicast address {@code y}. Addresses and queues are created on
+ * first use, so no destination has to be declared. Security is off, which is why
+ * {@link BrokerOptions} only accepts loopback hosts.
+ *
+ * <p>The configuration is built in code: there is no {@code broker.xml} to ship, find or get out of
+ * step with the ports in the testbed config.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+    private static final String AMQP_ACCEPTOR = "amqp";
+    private static final String STOMP_ACCEPTOR = "stomp";
+    private static final String DEAD_LETTER = "DLQ";
+    private static final Duration JOURNAL_LOCK_TIMEOUT = Duration.ofSeconds(2);
+    private static final String EXPIRED = "ExpiryQueue";
+
+    private final BrokerOptions options;
+    private final ActiveMQServer server;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private EmbeddedBroker(BrokerOptions options, ActiveMQServer server) {
+        this.options = options;
+        this.server = server;
+    }
+
+    /**
+     * Starts a broker and returns once both acceptors listen.
+     *
+     * @param options where to listen and whether to persist
+     * @return the running broker; close it to stop it
+     * @throws ServiceUnavailableException when a port is already taken or the broker fails to start
+     */
+    public static EmbeddedBroker start(BrokerOptions options) {
+        long startNanos = System.nanoTime();
+        // Checked before Artemis starts so the common case (a broker already running) gets one
+        // clear sentence instead of Artemis' stack traces; the acceptor check below covers the race.
+        for (Map.Entry<String, Integer> port : ports(options).entrySet()) {
+            requirePortFree(options.host(), port.getKey(), port.getValue());
+        }
+        ActiveMQServer server;
+        try {
+            server = ActiveMQServers.newActiveMQServer(configuration(options));
+        } catch (Exception e) {
+            throw new TestbedException("Cannot configure the embedded broker: " + e.getMessage(), e);
+        }
+        EmbeddedBroker broker = new EmbeddedBroker(options, server);
+        server.registerActivateCallback(new ActivateCallback() {
+            @Override
+            public void stop(ActiveMQServer stoppedServer) {
+                broker.stopped.countDown();
+            }
+        });
+        try {
+            server.start();
+        } catch (Exception e) {
+            broker.close();
+            throw new ServiceUnavailableException("Cannot start the embedded broker on " + options.host() + " (AMQP "
+                    + options.amqpPort() + ", STOMP " + options.stompPort() + "): " + e.getMessage()
+                    + ". Check the ports and the data directory, or set [broker] url to use another broker", e);
+        }
+        broker.requireListening();
+        LOG.info("Broker started in {} ms: AMQP {}, STOMP {}:{}, {}",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), broker.amqpUrl(), options.host(),
+                options.stompPort(), options.persistent() ? "journal in " + options.dataDir() : "not persistent");
+        return broker;
+    }
+
+    /** @return the URL Qpid JMS clients connect to, e.g. {@code amqp://127.0.0.1:5672} */
+    public String amqpUrl() {
+        return "amqp://" + hostForUri(options.host()) + ":" + options.amqpPort();
+    }
+
+    /** @return the AMQP port */
+    public int amqpPort() {
+        return options.amqpPort();
+    }
+
+    /** @return the STOMP port */
+    public int stompPort() {
+        return options.stompPort();
+    }
+
+    /** @return the options the broker was started with */
+    public BrokerOptions options() {
+        return options;
+    }
+
+    /** @return whether the broker is serving */
+    public boolean isRunning() {
+        return stopped.getCount() > 0 && server.isActive();
+    }
+
+    /**
+     * Blocks until the broker stops, through {@link #close()} (e.g. from a shutdown hook) or on its
+     * own. This is the main loop of the {@code testbed broker} program, which runs until
+     * supervisord stops it. An interrupt ends the wait early and stays set.
+     */
+    public void awaitStop() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} for the broker to stop.
+     *
+     * @param timeout how long to wait
+     * @return whether it has stopped
+     */
+    public boolean awaitStop(Duration timeout) {
+        try {
+            return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return stopped.getCount() == 0;
+        }
+    }
+
+    /** Stops the broker, dropping its client connections. Safe to call more than once. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long startNanos = System.nanoTime();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            // Nothing a caller can do about a failed stop; the JVM exit cleans up the sockets.
+            LOG.warn("Embedded broker did not stop cleanly: {}", e.toString());
+        } finally {
+            stopped.countDown();
+        }
+        LOG.info("Broker stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+    }
+
+    private void requireListening() {
+        boolean listening = server.isActive();
+        for (String acceptorName : ports(options).keySet()) {
+            Acceptor acceptor = server.getRemotingService().getAcceptor(acceptorName);
+            listening &= acceptor != null && acceptor.isStarted();
+        }
+        if (listening) {
+            return;
+        }
+        // Artemis does not throw when an acceptor cannot bind: it logs the failure and stays
+        // inactive. A port taken since the check above is by far the likeliest cause, so look
+        // again (with our own acceptors closed) to say so plainly.
+        close();
+        for (Map.Entry<String, Integer> port : ports(options).entrySet()) {
+            requirePortFree(options.host(), port.getKey(), port.getValue());
+        }
+        throw new ServiceUnavailableException("The embedded broker on " + options.host() + " (AMQP "
+                + options.amqpPort() + ", STOMP " + options.stompPort() + ") did not become active"
+                + (options.persistent() ? "; is another broker using its data directory " + options.dataDir() + "?"
+                        : "; the broker log says why.")
+                + " Stop the other broker, or set [broker] url to use another broker");
+    }
+
+    private static Configuration configuration(BrokerOptions options) throws Exception {
+        String host = options.host();
+        Configuration config = new ConfigurationImpl()
+                .setName("testbed")
+                .setSecurityEnabled(false)
+                .setJMXManagementEnabled(false)
+                .setPersistenceEnabled(options.persistent())
+                .setJournalType(JournalType.NIO)
+                .setGracefulShutdownEnabled(false)
+                // A nearly full disk must not silently block senders of an in-memory broker.
+                .setMaxDiskUsage(options.persistent() ? 95 : -1)
+                .addAcceptorConfiguration(AMQP_ACCEPTOR, "tcp://" + hostForUri(host) + ":" + options.amqpPort()
+                        + "?protocols=AMQP")
+                // The prefixes map STOMP's /queue/x and /topic/x onto the bare address x that Qpid
+                // JMS uses, with the routing type the prefix names.
+                .addAcceptorConfiguration(STOMP_ACCEPTOR, "tcp://" + hostForUri(host) + ":" + options.stompPort()
+                        + "?protocols=STOMP;anycastPrefix=/queue/;multicastPrefix=/topic/");
+        if (options.persistent()) {
+            Path dir = options.dataDir().toAbsolutePath();
+            config.setJournalDirectory(dir.resolve("journal").toString())
+                    .setBindingsDirectory(dir.resolve("bindings").toString())
+                    .setPagingDirectory(dir.resolve("paging").toString())
+                    .setLargeMessagesDirectory(dir.resolve("large-messages").toString())
+                    .setNodeManagerLockDirectory(dir.toString())
+                    // Another broker on the same journal holds its lock; Artemis would wait for it
+                    // forever.
+                    .setJournalLockAcquisitionTimeout(JOURNAL_LOCK_TIMEOUT.toMillis());
+        }
+        AddressSettings everything = new AddressSettings()
+                .setAutoCreateAddresses(true)
+                .setAutoCreateQueues(true)
+                .setAutoDeleteAddresses(true)
+                .setAutoDeleteQueues(true)
+                // Without these Artemis warns for every queue it creates. Listeners never make a
+                // message fail (the bus catches their exceptions), so these stay nearly empty.
+                .setDeadLetterAddress(SimpleString.of(DEAD_LETTER))
+                .setExpiryAddress(SimpleString.of(EXPIRED))
+                // Without a journal there is nowhere to page to: a full address refuses senders
+                // (who see an error) instead of writing paging files into the working directory.
+                .setAddressFullMessagePolicy(options.persistent() ? AddressFullMessagePolicy.PAGE
+                        : AddressFullMessagePolicy.FAIL);
+        config.addAddressSetting("#", everything);
+        for (String name : new String[] {DEAD_LETTER, EXPIRED}) {
+            config.addQueueConfiguration(QueueConfiguration.of(name).setRoutingType(RoutingType.ANYCAST));
+        }
+        return config;
+    }
+
+    private static Map<String, Integer> ports(BrokerOptions options) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put(AMQP_ACCEPTOR, options.amqpPort());
+        ports.put(STOMP_ACCEPTOR, options.stompPort());
+        return ports;
+    }
+
+    private static void requirePortFree(String host, String protocol, int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            // Same as Netty's acceptor: connections of a just-stopped broker in TIME_WAIT must not
+            // count as "in use", a listening socket still does.
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw portInUse(host, protocol, port, e);
+        }
+    }
+
+    private static ServiceUnavailableException portInUse(String host, String protocol, int port, Throwable cause) {
+        String key = AMQP_ACCEPTOR.equals(protocol) ? "amqp_port" : "stomp_port";
+        return new ServiceUnavailableException("Cannot start the broker: " + host + ":" + port + " ("
+                + protocol.toUpperCase(Locale.ROOT) + ") is already in use. Another broker is running?"
+                + " Stop it, or set [broker] " + key + " to a free port", cause);
+    }
+
+    private static String hostForUri(String host) {
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+}

@@ -1,0 +1,116 @@
+package org.swf.testbed.messaging;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * How to reach the broker.
+ *
+ * <p>Credentials come from the caller (who reads them from the environment) and never appear in
+ * logs, exception messages or {@link #toString()}.
+ *
+ * @param url {@code amqp://host:port}, {@code amqps://host:port} (optionally with Qpid transport
+ *     options), or {@code failover:(amqp://a:5672,amqp://b:5672)}; a failover URL reconnects as
+ *     it says, whatever {@code reconnect} is
+ * @param user the user name, or null for an anonymous connection
+ * @param password the password, or null
+ * @param clientName who connects, for logs and thread names (e.g. {@code agent-manager})
+ * @param connectTimeout the longest the first connection may take; null means 5 s
+ * @param reconnect whether a connection lost later is re-established, forever, with back-off
+ *     (for long-lived agents), instead of failing
+ */
+public record BusOptions(String url, String user, String password, String clientName, Duration connectTimeout,
+        boolean reconnect) {
+
+    /** The connect timeout used when none is given. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final Pattern PLAIN_URL = Pattern.compile("(?i)amqps?|amqpwss?");
+
+    /** Validates the URL's form, the client name and the timeout. */
+    public BusOptions {
+        if (url == null || url.isBlank() || url.chars().anyMatch(Character::isWhitespace)) {
+            throw invalidUrl(url);
+        }
+        if (isFailover(url)) {
+            if (!url.startsWith("failover:(") || url.indexOf(')') < 0) {
+                throw invalidUrl(url);
+            }
+        } else {
+            int colon = url.indexOf("://");
+            if (colon <= 0 || !PLAIN_URL.matcher(url.substring(0, colon)).matches()
+                    || url.length() == colon + 3) {
+                throw invalidUrl(url);
+            }
+        }
+        if (password != null && user == null) {
+            throw new IllegalArgumentException("A broker password was given without a user name");
+        }
+        if (clientName == null || clientName.isBlank()) {
+            throw new IllegalArgumentException("The bus client name must not be blank");
+        }
+        if (connectTimeout == null) {
+            connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        }
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("The broker connect timeout must be positive, got " + connectTimeout);
+        }
+    }
+
+    /**
+     * @param url the broker URL
+     * @param clientName who connects
+     * @return anonymous options with the default timeout and no reconnect
+     */
+    public static BusOptions of(String url, String clientName) {
+        return new BusOptions(url, null, null, clientName, DEFAULT_CONNECT_TIMEOUT, false);
+    }
+
+    /**
+     * @param newUser the user name, or null
+     * @param newPassword the password, or null
+     * @return these options with credentials
+     */
+    public BusOptions withCredentials(String newUser, String newPassword) {
+        return new BusOptions(url, newUser, newPassword, clientName, connectTimeout, reconnect);
+    }
+
+    /**
+     * @param timeout the longest the first connection may take
+     * @return these options with another connect timeout
+     */
+    public BusOptions withConnectTimeout(Duration timeout) {
+        return new BusOptions(url, user, password, clientName, timeout, reconnect);
+    }
+
+    /**
+     * @param enabled whether to reconnect forever after the first connection
+     * @return these options with reconnect on or off
+     */
+    public BusOptions withReconnect(boolean enabled) {
+        return new BusOptions(url, user, password, clientName, connectTimeout, enabled);
+    }
+
+    /** @return the URL with anything that looks like a credential masked, for logs and messages */
+    public String redactedUrl() {
+        return QpidUrls.redact(url);
+    }
+
+    /** @return a description without credentials */
+    @Override
+    public String toString() {
+        return "BusOptions[url=" + redactedUrl() + ", user=" + (user == null ? "none" : "***")
+                + ", password=" + (password == null ? "none" : "***") + ", clientName=" + clientName
+                + ", connectTimeout=" + connectTimeout + ", reconnect=" + reconnect + "]";
+    }
+
+    static boolean isFailover(String url) {
+        return url.regionMatches(true, 0, "failover:", 0, "failover:".length());
+    }
+
+    private static IllegalArgumentException invalidUrl(String url) {
+        return new IllegalArgumentException("Invalid broker URL '" + (url == null ? "" : QpidUrls.redact(url))
+                + "': expected amqp://host:port, amqps://host:port or failover:(amqp://host:port,...)."
+                + " Fix [broker] url");
+    }
+}

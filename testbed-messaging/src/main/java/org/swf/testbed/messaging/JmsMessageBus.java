@@ -1,0 +1,592 @@
+package org.swf.testbed.messaging;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.ExceptionListener;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+import jakarta.jms.TemporaryQueue;
+import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.apache.qpid.jms.JmsConnection;
+import org.apache.qpid.jms.JmsConnectionFactory;
+import org.apache.qpid.jms.JmsConnectionListener;
+import org.apache.qpid.jms.JmsOperationTimedOutException;
+import org.apache.qpid.jms.JmsSendTimedOutException;
+import org.apache.qpid.jms.message.JmsInboundMessageDispatch;
+import org.apache.qpid.jms.policy.JmsDefaultPrefetchPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.swf.testbed.ServiceUnavailableException;
+import org.swf.testbed.TestbedException;
+import org.swf.testbed.TestbedTimeoutException;
+import org.swf.testbed.port.InboundMessage;
+import org.swf.testbed.port.MessageBus;
+import org.swf.testbed.protocol.Destination;
+import org.swf.testbed.util.Await;
+
+/**
+ * The {@link MessageBus} over AMQP 1.0, with the Qpid JMS client.
+ *
+ * <p>One connection per bus. JMS sessions are single-threaded, so sends share one producer session
+ * under a lock, and each subscription has a session of its own whose delivery thread calls the
+ * listener, one message at a time. Bodies are UTF-8 JSON text; a bytes message (what Artemis makes
+ * of a STOMP frame with a {@code content-length} header, as the original Python agents send) is
+ * decoded as UTF-8 too.
+ *
+ * <p>Every wait has a deadline: the first connection takes at most the connect timeout, sends and
+ * broker round trips at most as long again, and {@link #close()} does not wait for a broker that
+ * is gone. With {@link BusOptions#reconnect()} a lost connection is re-established forever, with
+ * back-off, and subscriptions carry on once it is back.
+ */
+public final class JmsMessageBus implements MessageBus {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JmsMessageBus.class);
+
+    private final BusOptions options;
+    private final Connection connection;
+    private final Session producerSession;
+    private final MessageProducer producer;
+    private final ConnectionState state;
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final Set<JmsSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private JmsMessageBus(BusOptions options, Opened opened, ConnectionState state) {
+        this.options = options;
+        this.connection = opened.connection();
+        this.producerSession = opened.session();
+        this.producer = opened.producer();
+        this.state = state;
+    }
+
+    /**
+     * Connects to the broker.
+     *
+     * @param options the broker URL, credentials, timeout and reconnect choice
+     * @return a connected bus; close it when done
+     * @throws ServiceUnavailableException when the broker cannot be reached or refuses the
+     *     connection within the connect timeout
+     */
+    public static JmsMessageBus connect(BusOptions options) {
+        Objects.requireNonNull(options, "options");
+        long timeoutMillis = options.connectTimeout().toMillis();
+        JmsConnectionFactory factory = new JmsConnectionFactory(QpidUrls.connectionUri(options));
+        factory.setConnectTimeout(timeoutMillis);
+        factory.setRequestTimeout(timeoutMillis);
+        factory.setSendTimeout(timeoutMillis);
+        factory.setCloseTimeout(timeoutMillis);
+        JmsDefaultPrefetchPolicy prefetch = new JmsDefaultPrefetchPolicy();
+        // Competing consumers of a queue (parallel workers) should share its messages, not have
+        // the first one to attach take a thousand of them.
+        prefetch.setQueuePrefetch(1);
+        factory.setPrefetchPolicy(prefetch);
+
+        ConnectionState state = new ConnectionState(options.clientName(), options.redactedUrl());
+        long startNanos = System.nanoTime();
+        Opened opened = openWithin(factory, options, state);
+        state.connected = true;
+        LOG.info("{} connected to {} in {} ms{}", options.clientName(), options.redactedUrl(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+                options.reconnect() ? ", reconnecting if the connection is lost" : "");
+        return new JmsMessageBus(options, opened, state);
+    }
+
+    @Override
+    public void send(Destination destination, String body) {
+        send(destination, body, null, null);
+    }
+
+    @Override
+    public void send(Destination destination, String body, Destination replyTo, String correlationId) {
+        Objects.requireNonNull(destination, "destination");
+        Objects.requireNonNull(body, "body");
+        requireOpen();
+        sendLock.lock();
+        try {
+            sendMessage(destination, body, replyTo == null ? null : toJms(producerSession, replyTo), correlationId);
+        } catch (JMSException e) {
+            throw failure("send to " + describe(destination), e);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    @Override
+    public Subscription subscribe(Destination destination, Consumer<InboundMessage> listener) {
+        Objects.requireNonNull(destination, "destination");
+        Objects.requireNonNull(listener, "listener");
+        requireOpen();
+        Session session = null;
+        try {
+            session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            // Returns once the broker has attached the consumer (for a topic: created its
+            // subscription queue), so a message sent after subscribe() returns is delivered.
+            MessageConsumer consumer = session.createConsumer(toJms(session, destination));
+            JmsSubscription subscription = new JmsSubscription(destination, session, consumer);
+            consumer.setMessageListener(message -> deliver(destination, message, listener));
+            subscriptions.add(subscription);
+            if (closed.get()) {
+                subscription.close();
+                throw closedException();
+            }
+            LOG.debug("{} subscribed to {}", options.clientName(), describe(destination));
+            return subscription;
+        } catch (JMSException e) {
+            closeQuietly(session);
+            throw failure("subscribe to " + describe(destination), e);
+        }
+    }
+
+    @Override
+    public InboundMessage request(Destination destination, String body, Duration timeout) {
+        Objects.requireNonNull(destination, "destination");
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(timeout, "timeout");
+        requireOpen();
+        Session session = null;
+        MessageConsumer consumer = null;
+        TemporaryQueue replyQueue = null;
+        try {
+            // A private queue per request: nothing to demultiplex, nothing left behind.
+            session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            replyQueue = session.createTemporaryQueue();
+            consumer = session.createConsumer(replyQueue);
+            String correlationId = UUID.randomUUID().toString();
+            sendLock.lock();
+            try {
+                sendMessage(destination, body, replyQueue, correlationId);
+            } finally {
+                sendLock.unlock();
+            }
+            Destination replyDestination = Destination.queue(replyQueue.getQueueName());
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (remainingMillis <= 0) {
+                    throw new TestbedTimeoutException("No reply from " + describe(destination) + " within "
+                            + Await.seconds(timeout) + ". Is its consumer running?");
+                }
+                Message reply = consumer.receive(remainingMillis); // receive(0) would wait forever
+                if (reply == null) {
+                    requireOpen();
+                    continue;
+                }
+                String replyCorrelation = reply.getJMSCorrelationID();
+                if (replyCorrelation != null && !replyCorrelation.equals(correlationId)) {
+                    LOG.debug("{} ignores a reply for another request ({})", options.clientName(), replyCorrelation);
+                    continue;
+                }
+                InboundMessage inbound = toInbound(replyDestination, reply);
+                if (inbound != null) {
+                    return inbound;
+                }
+            }
+        } catch (JMSException e) {
+            throw failure("send a request to " + describe(destination), e);
+        } finally {
+            discardRequestResources(session, consumer, replyQueue);
+        }
+    }
+
+    @Override
+    public boolean isConnected() {
+        return !closed.get() && state.connected;
+    }
+
+    /** Closes every subscription and the connection, waiting at most the connect timeout. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        state.closing = true;
+        subscriptions.forEach(JmsSubscription::markClosed);
+        subscriptions.clear();
+        try {
+            connection.close();
+        } catch (jakarta.jms.IllegalStateException e) {
+            // close() called from one of our own listeners: JMS forbids closing the connection on
+            // its delivery thread (it would wait for itself), so finish the close on another one.
+            closeInBackground(connection, options.clientName());
+        } catch (JMSException e) {
+            LOG.debug("{}: closing the connection failed: {}", options.clientName(), e.toString());
+        }
+        LOG.info("{} disconnected from {}", options.clientName(), options.redactedUrl());
+    }
+
+    /** @return the options this bus was connected with */
+    public BusOptions options() {
+        return options;
+    }
+
+    private void sendMessage(Destination destination, String body, jakarta.jms.Destination replyTo,
+            String correlationId)
+            throws JMSException {
+        TextMessage message = producerSession.createTextMessage(body);
+        if (replyTo != null) {
+            message.setJMSReplyTo(replyTo);
+        }
+        if (correlationId != null) {
+            message.setJMSCorrelationID(correlationId);
+        }
+        producer.send(toJms(producerSession, destination), message);
+    }
+
+    private void deliver(Destination destination, Message message, Consumer<InboundMessage> listener) {
+        InboundMessage inbound;
+        try {
+            inbound = toInbound(destination, message);
+        } catch (JMSException | RuntimeException e) {
+            LOG.warn("{} drops an unreadable message on {}: {}", options.clientName(), describe(destination),
+                    e.toString());
+            return;
+        }
+        if (inbound == null) {
+            return;
+        }
+        try {
+            listener.accept(inbound);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            // Caught here, because a listener exception in an AUTO_ACKNOWLEDGE session makes JMS
+            // redeliver the message at once, to the same failing listener, again and again.
+            LOG.warn("{}: listener on {} failed; delivery continues", options.clientName(), describe(destination), e);
+        }
+    }
+
+    private InboundMessage toInbound(Destination destination, Message message) throws JMSException {
+        String body;
+        if (message instanceof TextMessage text) {
+            body = text.getText() == null ? "" : text.getText();
+        } else if (message instanceof BytesMessage bytes) {
+            byte[] content = new byte[Math.toIntExact(bytes.getBodyLength())];
+            bytes.readBytes(content);
+            body = new String(content, StandardCharsets.UTF_8);
+        } else {
+            LOG.warn("{} drops a {} on {}: only text (JSON) messages are understood", options.clientName(),
+                    message.getClass().getSimpleName(), describe(destination));
+            return null;
+        }
+        return new InboundMessage(destination, body, fromJms(message.getJMSReplyTo()), message.getJMSCorrelationID());
+    }
+
+    private static Destination fromJms(jakarta.jms.Destination destination) throws JMSException {
+        String name;
+        Destination.Kind kind;
+        // A TemporaryQueue is a Queue: its name is the broker address a reply is sent to.
+        if (destination instanceof Queue queue) {
+            name = queue.getQueueName();
+            kind = Destination.Kind.QUEUE;
+        } else if (destination instanceof Topic topic) {
+            name = topic.getTopicName();
+            kind = Destination.Kind.TOPIC;
+        } else {
+            return null;
+        }
+        try {
+            // A STOMP sender's reply-to arrives as written, e.g. "/queue/x": its prefix names the
+            // kind, and the address a reply must go to is the bare name.
+            if (name != null && (name.startsWith("/queue/") || name.startsWith("/topic/"))) {
+                return Destination.parse(name);
+            }
+            return new Destination(name, kind);
+        } catch (IllegalArgumentException e) {
+            LOG.debug("Ignoring a reply address that is not a valid destination: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    private static jakarta.jms.Destination toJms(Session session, Destination destination) throws JMSException {
+        return destination.kind() == Destination.Kind.QUEUE
+                ? session.createQueue(destination.name())
+                : session.createTopic(destination.name());
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw closedException();
+        }
+    }
+
+    private IllegalStateException closedException() {
+        return new IllegalStateException("The message bus of " + options.clientName() + " is closed");
+    }
+
+    private RuntimeException failure(String action, JMSException e) {
+        if (closed.get()) {
+            return closedException();
+        }
+        String reason = reason(e);
+        if (e instanceof JMSSecurityException) {
+            return new ServiceUnavailableException("Cannot " + action + ": the broker at " + options.redactedUrl()
+                    + " refused it (" + reason + "). Check the broker user and password", e);
+        }
+        if (!state.connected || e instanceof JmsSendTimedOutException || e instanceof JmsOperationTimedOutException) {
+            return new ServiceUnavailableException("Cannot " + action + ": " + reason + ". The broker at "
+                    + options.redactedUrl() + " is not reachable; start it (testbed broker) or fix [broker] url", e);
+        }
+        return new TestbedException("Cannot " + action + " on the broker at " + options.redactedUrl() + ": " + reason, e);
+    }
+
+    private void discardRequestResources(Session session, MessageConsumer consumer, TemporaryQueue replyQueue) {
+        try {
+            if (consumer != null) {
+                consumer.close();
+            }
+            if (replyQueue != null) {
+                // Deleted explicitly: a long-lived agent would otherwise collect one per request
+                // until its connection closes.
+                replyQueue.delete();
+            }
+        } catch (JMSException | RuntimeException e) {
+            LOG.debug("{}: could not delete a reply queue: {}", options.clientName(), e.toString());
+        }
+        closeQuietly(session);
+    }
+
+    private static Opened openWithin(JmsConnectionFactory factory, BusOptions options, ConnectionState state) {
+        CompletableFuture<Opened> result = new CompletableFuture<>();
+        AtomicReference<Connection> created = new AtomicReference<>();
+        // Qpid bounds each step with its own timeouts, but not the whole (a failover URL retries
+        // its first connection per attempt); this thread and the deadline below bound the whole.
+        Thread opener = new Thread(() -> {
+            try {
+                Connection connection = options.user() == null ? factory.createConnection()
+                        : factory.createConnection(options.user(), options.password());
+                created.set(connection);
+                ((JmsConnection) connection).addConnectionListener(state);
+                connection.setExceptionListener(state);
+                connection.start();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                // An anonymous producer: one link for every destination.
+                MessageProducer producer = session.createProducer(null);
+                if (!result.complete(new Opened(connection, session, producer))) {
+                    closeQuietly(connection); // the caller has given up already
+                }
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "testbed-bus-connect " + options.clientName());
+        opener.setDaemon(true);
+        opener.start();
+        Duration timeout = options.connectTimeout();
+        try {
+            return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            result.completeExceptionally(e);
+            closeInBackground(created.get(), options.clientName());
+            throw unreachable(options, "it did not answer", e);
+        } catch (ExecutionException e) {
+            closeQuietly(created.get());
+            Throwable cause = e.getCause();
+            if (cause instanceof JMSSecurityException) {
+                throw new ServiceUnavailableException("The broker at " + options.redactedUrl()
+                        + " refused the connection: " + reason(cause) + ". Check the broker user and password", cause);
+            }
+            throw unreachable(options, reason(cause), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.completeExceptionally(e);
+            closeInBackground(created.get(), options.clientName());
+            throw new ServiceUnavailableException("Interrupted while connecting to the broker at "
+                    + options.redactedUrl(), e);
+        }
+    }
+
+    private static ServiceUnavailableException unreachable(BusOptions options, String reason, Throwable cause) {
+        return new ServiceUnavailableException("Cannot reach the broker at " + options.redactedUrl() + " within "
+                + Await.seconds(options.connectTimeout()) + ": " + reason
+                + ". Start it (testbed broker) or fix [broker] url", cause);
+    }
+
+    private static String reason(Throwable e) {
+        Throwable current = e;
+        while (current != null) {
+            if (current.getMessage() != null && !current.getMessage().isBlank()) {
+                return current.getMessage();
+            }
+            current = current.getCause();
+        }
+        return e.getClass().getSimpleName();
+    }
+
+    private static String describe(Destination destination) {
+        return destination.kind().name().toLowerCase(Locale.ROOT) + " " + destination.name();
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (JMSException | RuntimeException e) {
+                LOG.debug("Closing an abandoned connection failed: {}", e.toString());
+            }
+        }
+    }
+
+    private static void closeQuietly(Session session) {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (JMSException | RuntimeException e) {
+                LOG.debug("Closing a session failed: {}", e.toString());
+            }
+        }
+    }
+
+    private static void closeInBackground(Connection connection, String clientName) {
+        if (connection != null) {
+            Thread closer = new Thread(() -> closeQuietly(connection), "testbed-bus-close " + clientName);
+            closer.setDaemon(true);
+            closer.start();
+        }
+    }
+
+    /** What the opening thread hands over. */
+    private record Opened(Connection connection, Session session, MessageProducer producer) {
+    }
+
+    /** One subscription: its own session, hence its own delivery thread. */
+    private final class JmsSubscription implements Subscription {
+        private final Destination destination;
+        private final Session session;
+        private final MessageConsumer consumer;
+        private final AtomicBoolean subscriptionClosed = new AtomicBoolean();
+
+        JmsSubscription(Destination destination, Session session, MessageConsumer consumer) {
+            this.destination = destination;
+            this.session = session;
+            this.consumer = consumer;
+        }
+
+        void markClosed() {
+            subscriptionClosed.set(true);
+        }
+
+        @Override
+        public void close() {
+            if (!subscriptionClosed.compareAndSet(false, true)) {
+                return;
+            }
+            subscriptions.remove(this);
+            try {
+                // The consumer first: JMS 2 allows that from the consumer's own listener, and it
+                // hands prefetched queue messages back to the broker for other subscribers.
+                consumer.close();
+            } catch (JMSException e) {
+                LOG.debug("{}: closing the consumer of {} failed: {}", options.clientName(), describe(destination),
+                        e.toString());
+            }
+            try {
+                session.close();
+            } catch (jakarta.jms.IllegalStateException e) {
+                // Called from this subscription's own listener, where JMS forbids closing the
+                // session; the listener returns first, then the session closes.
+                CompletableFuture.runAsync(() -> closeQuietly(session));
+            } catch (JMSException e) {
+                LOG.debug("{}: closing the subscription to {} failed: {}", options.clientName(), describe(destination),
+                        e.toString());
+            }
+        }
+    }
+
+    /** Tracks whether the connection is up, from Qpid's connection events. */
+    private static final class ConnectionState implements JmsConnectionListener, ExceptionListener {
+        private final String clientName;
+        private final String url;
+        volatile boolean connected;
+        volatile boolean closing;
+
+        ConnectionState(String clientName, String url) {
+            this.clientName = clientName;
+            this.url = url;
+        }
+
+        @Override
+        public void onConnectionEstablished(URI remoteUri) {
+            connected = true;
+        }
+
+        @Override
+        public void onConnectionFailure(Throwable error) {
+            lost(error);
+        }
+
+        @Override
+        public void onConnectionInterrupted(URI remoteUri) {
+            connected = false;
+            if (!closing) {
+                LOG.warn("{}: the connection to {} was interrupted; reconnecting", clientName, address(remoteUri));
+            }
+        }
+
+        @Override
+        public void onConnectionRestored(URI remoteUri) {
+            connected = true;
+            LOG.info("{}: the connection to {} is restored", clientName, address(remoteUri));
+        }
+
+        @Override
+        public void onException(JMSException error) {
+            lost(error);
+        }
+
+        /** Qpid reports a final loss twice (listener and ExceptionListener); say it once. */
+        private void lost(Throwable error) {
+            boolean wasConnected = connected;
+            connected = false;
+            // Before the first connection is up, the failure goes to the caller of connect().
+            if (wasConnected && !closing) {
+                LOG.warn("{}: the connection to {} is lost: {}", clientName, url, reason(error));
+            }
+        }
+
+        private static String address(URI remoteUri) {
+            return remoteUri == null ? "the broker"
+                    : QpidUrls.redact(remoteUri.getScheme() + "://" + remoteUri.getAuthority());
+        }
+
+        @Override
+        public void onInboundMessage(JmsInboundMessageDispatch envelope) {
+            // Deliveries go to the subscriptions' listeners.
+        }
+
+        @Override
+        public void onSessionClosed(jakarta.jms.Session session, Throwable cause) {
+            LOG.debug("{}: the broker closed a session: {}", clientName, reason(cause));
+        }
+
+        @Override
+        public void onConsumerClosed(jakarta.jms.MessageConsumer consumer, Throwable cause) {
+            LOG.warn("{}: the broker closed a subscription: {}", clientName, reason(cause));
+        }
+
+        @Override
+        public void onProducerClosed(jakarta.jms.MessageProducer producer, Throwable cause) {
+            LOG.warn("{}: the broker closed the producer: {}", clientName, reason(cause));
+        }
+    }
+}
