@@ -1,0 +1,224 @@
+package org.swf.testbed.port;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.swf.testbed.ServiceUnavailableException;
+import org.swf.testbed.TestbedException;
+
+/**
+ * An in-memory {@link ProcessSupervisor} for unit tests: deterministic pids, no processes, and
+ * switches for the situations the real daemon produces (not installed, a program that fails to
+ * start, a program that crashes later, a daemon killed with SIGKILL leaving orphans).
+ * It records what was asked of it so tests can check the orchestration. Thread-safe.
+ */
+public final class FakeProcessSupervisor implements ProcessSupervisor {
+
+    private final Path logDir;
+    private final Map<String, ProgramSpec> programs = new LinkedHashMap<>();
+    private final Map<String, ProgramStatus> states = new LinkedHashMap<>();
+    private final Map<String, ProgramStatus> orphans = new LinkedHashMap<>();
+    private final Map<String, Failure> failures = new LinkedHashMap<>();
+    private final Map<String, List<String>> logs = new LinkedHashMap<>();
+    private final List<String> events = new ArrayList<>();
+    private Map<String, String> lastEnvironment = Map.of();
+    private boolean installed = true;
+    private boolean daemonRunning;
+    private long nextPid = 1000;
+
+    private record Failure(String reason, List<String> logLines) {
+    }
+
+    /** A fake whose log files are named under {@code logs}. */
+    public FakeProcessSupervisor() {
+        this(Path.of("logs"));
+    }
+
+    /** @param logDir the directory {@link #logFile} names files in (nothing is written there) */
+    public FakeProcessSupervisor(Path logDir) {
+        this.logDir = Objects.requireNonNull(logDir, "logDir");
+    }
+
+    /** @param installed whether {@link #requireInstalled()} should pass */
+    public synchronized void setInstalled(boolean installed) {
+        this.installed = installed;
+    }
+
+    /**
+     * Makes every later start of {@code program} fail like a program that exits at once.
+     *
+     * @param program the program name
+     * @param reason supervisord's words, e.g. "spawn error"
+     * @param logLines what the program "printed", carried by the failure
+     */
+    public synchronized void failStartOf(String program, String reason, List<String> logLines) {
+        failures.put(program, new Failure(reason, List.copyOf(logLines)));
+    }
+
+    /**
+     * Puts a program into a state, as if its process changed on its own (e.g. BACKOFF after a crash).
+     *
+     * @param program a known program
+     * @param state its new state
+     * @param detail supervisord's words for it
+     */
+    public synchronized void setState(String program, ProgramState state, String detail) {
+        ProgramStatus current = requireKnown(program);
+        long pid = state == ProgramState.RUNNING || state == ProgramState.STOPPING
+                ? (current.pid() > 0 ? current.pid() : nextPid++) : 0;
+        states.put(program, new ProgramStatus(program, state, pid, Duration.ZERO, detail));
+    }
+
+    /** Simulates {@code kill -9} of the daemon: running programs become orphans, the daemon is gone. */
+    public synchronized void killDaemon() {
+        daemonRunning = false;
+        states.replaceAll((name, status) -> {
+            if (status.state().isActive()) {
+                orphans.put(name, new ProgramStatus(name, ProgramState.ORPHANED, status.pid(), Duration.ZERO,
+                        "still running although the supervisord that started it is gone"));
+            }
+            return new ProgramStatus(name, ProgramState.STOPPED, 0, Duration.ZERO, "supervisord is not running");
+        });
+    }
+
+    /** @return what was asked, in order: "restart a,b", "start a,b", "stopAll" */
+    public synchronized List<String> events() {
+        return List.copyOf(events);
+    }
+
+    /** @return the environment given to the last restart */
+    public synchronized Map<String, String> lastEnvironment() {
+        return lastEnvironment;
+    }
+
+    /** @return the programs of the last restart */
+    public synchronized List<ProgramSpec> programs() {
+        return List.copyOf(programs.values());
+    }
+
+    /** Passes unless {@link #setInstalled} switched the "installation" off. */
+    @Override
+    public synchronized void requireInstalled() {
+        if (!installed) {
+            throw new ServiceUnavailableException("supervisord is not installed (not found on PATH). Install it:"
+                    + " apt-get install -y supervisor (Debian/Ubuntu) or pip install supervisor");
+        }
+    }
+
+    /** Reports programs of the last restart and orphans of a {@link #killDaemon killed} daemon, like the real adapter. */
+    @Override
+    public synchronized SupervisorSnapshot observe() {
+        List<ProgramStatus> result = new ArrayList<>();
+        Set<String> pendingOrphans = new LinkedHashSet<>(orphans.keySet());
+        if (!programs.isEmpty() || daemonRunning) {
+            for (ProgramStatus status : states.values()) {
+                ProgramStatus orphan = orphans.get(status.name());
+                if (orphan == null || status.state().isActive()) {
+                    result.add(status);
+                }
+                if (orphan != null) {
+                    result.add(orphan);
+                    pendingOrphans.remove(status.name());
+                }
+            }
+        }
+        pendingOrphans.forEach(name -> result.add(orphans.get(name)));
+        return new SupervisorSnapshot(daemonRunning, result);
+    }
+
+    /** Replaces the program set (all stopped) and "starts" the daemon; orphans survive, as real ones do. */
+    @Override
+    public synchronized void restart(List<ProgramSpec> newPrograms, Map<String, String> environment) {
+        requireInstalled();
+        Set<String> names = new LinkedHashSet<>();
+        for (ProgramSpec program : newPrograms) {
+            if (!names.add(program.name())) {
+                throw new IllegalArgumentException("Program '" + program.name() + "' is defined twice");
+            }
+        }
+        events.add("restart " + String.join(",", names));
+        lastEnvironment = Map.copyOf(environment);
+        programs.clear();
+        states.clear();
+        for (ProgramSpec program : newPrograms) {
+            programs.put(program.name(), program);
+            states.put(program.name(), new ProgramStatus(program.name(), ProgramState.STOPPED, 0, Duration.ZERO,
+                    "Not started"));
+        }
+        daemonRunning = true;
+    }
+
+    /** Marks the programs RUNNING with new pids, or fails like supervisord for those set up with {@link #failStartOf}. */
+    @Override
+    public synchronized void start(List<String> names) {
+        events.add("start " + String.join(",", names));
+        if (!daemonRunning) {
+            throw new ServiceUnavailableException("Cannot start " + String.join(", ", names)
+                    + ": supervisord is not running. Run 'testbed run', which restarts it");
+        }
+        for (String name : names) {
+            if (!programs.containsKey(name)) {
+                throw new TestbedException("Program '" + name + "' is not configured (it has: "
+                        + String.join(", ", programs.keySet()) + ")");
+            }
+        }
+        TestbedException firstFailure = null;
+        for (String name : names) {
+            Failure failure = failures.get(name);
+            if (failure != null) {
+                logs.computeIfAbsent(name, n -> new ArrayList<>()).addAll(failure.logLines());
+                states.put(name, new ProgramStatus(name, ProgramState.FATAL, 0, Duration.ZERO,
+                        "Exited too quickly (process log may have details)"));
+                if (firstFailure == null) {
+                    firstFailure = new TestbedException("Program '" + name + "' failed to start: " + failure.reason()
+                            + ". Log: " + logFile(name), null, logTail(name, 20));
+                }
+            } else if (!states.get(name).state().isActive()) {
+                states.put(name, new ProgramStatus(name, ProgramState.RUNNING, nextPid++, Duration.ZERO, ""));
+                logs.computeIfAbsent(name, n -> new ArrayList<>()).add(name + " started");
+            }
+        }
+        if (firstFailure != null) {
+            throw firstFailure;
+        }
+    }
+
+    /** Stops every active program and forgets orphans; the daemon keeps "running". */
+    @Override
+    public synchronized List<String> stopAll() {
+        events.add("stopAll");
+        List<String> stopped = observe().active().stream().map(ProgramStatus::name).distinct().toList();
+        states.replaceAll((name, status) -> status.state().isActive()
+                ? new ProgramStatus(name, ProgramState.STOPPED, 0, Duration.ZERO, "stopped")
+                : status);
+        orphans.clear();
+        return stopped;
+    }
+
+    /** Returns the lines recorded for the program: start notes and the lines of {@link #failStartOf}. */
+    @Override
+    public synchronized List<String> logTail(String program, int lines) {
+        List<String> log = logs.getOrDefault(program, List.of());
+        return List.copyOf(log.subList(Math.max(0, log.size() - Math.max(0, lines)), log.size()));
+    }
+
+    /** Names {@code logDir/NAME.log}; nothing is written there. */
+    @Override
+    public Path logFile(String program) {
+        return logDir.resolve(program + ".log");
+    }
+
+    private ProgramStatus requireKnown(String program) {
+        ProgramStatus status = states.get(program);
+        if (status == null) {
+            throw new IllegalArgumentException("Program '" + program + "' is not configured in this fake");
+        }
+        return status;
+    }
+}

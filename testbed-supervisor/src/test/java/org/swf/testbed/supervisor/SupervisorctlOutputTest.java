@@ -1,0 +1,87 @@
+package org.swf.testbed.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.swf.testbed.port.ProgramState;
+import org.swf.testbed.port.ProgramStatus;
+
+/** Sample lines are copied from supervisor 4.2.5 output. */
+class SupervisorctlOutputTest {
+
+    @Test
+    void parsesEveryStateAsSupervisorctlPrintsIt() {
+        String output = """
+                agents:agent-data                RUNNING   pid 7108, uptime 0:00:04
+                agents:agent-fastmon             RUNNING   pid 12, uptime 1 day, 2:03:04
+                agents:agent-proc                RUNNING   pid 13, uptime 12 days, 23:59:59
+                broker                           STARTING \s
+                workflow-runner                  STOPPED   Not started
+                old-run                          STOPPED   Nov 23 08:21 PM
+                crashy                           FATAL     Exited too quickly (process log may have details)
+                flappy                           BACKOFF   Exited too quickly (process log may have details)
+                done                             EXITED    Nov 23 08:22 PM
+                going                            STOPPING \s
+                weird                            UNKNOWN   unknown error (try "tail weird")
+                """;
+
+        List<ProgramStatus> statuses = SupervisorctlOutput.parseStatus(output);
+
+        assertThat(statuses).extracting(ProgramStatus::name).containsExactly("agent-data", "agent-fastmon",
+                "agent-proc", "broker", "workflow-runner", "old-run", "crashy", "flappy", "done", "going", "weird");
+        assertThat(statuses).extracting(ProgramStatus::state).containsExactly(ProgramState.RUNNING,
+                ProgramState.RUNNING, ProgramState.RUNNING, ProgramState.STARTING, ProgramState.STOPPED,
+                ProgramState.STOPPED, ProgramState.FATAL, ProgramState.BACKOFF, ProgramState.EXITED,
+                ProgramState.STOPPING, ProgramState.UNKNOWN);
+        assertThat(statuses.get(0)).isEqualTo(new ProgramStatus("agent-data", ProgramState.RUNNING, 7108,
+                Duration.ofSeconds(4), "pid 7108, uptime 0:00:04"));
+        assertThat(statuses.get(1).uptime()).isEqualTo(Duration.ofDays(1).plusHours(2).plusMinutes(3).plusSeconds(4));
+        assertThat(statuses.get(2).uptime()).isEqualTo(Duration.ofDays(12).plusHours(23).plusMinutes(59)
+                .plusSeconds(59));
+        assertThat(statuses.get(3).pid()).isZero();
+        assertThat(statuses.get(3).detail()).isEmpty();
+        assertThat(statuses.get(5).detail()).isEqualTo("Nov 23 08:21 PM");
+        assertThat(statuses.get(6).detail()).isEqualTo("Exited too quickly (process log may have details)");
+        assertThat(statuses.get(6).pid()).isZero();
+    }
+
+    @Test
+    void ignoresConnectionErrorsAndErrorLines() {
+        String output = """
+                unix:///tmp/testbed-ana-1234abcd/supervisor.sock no such file
+                unix:///tmp/testbed-ana-1234abcd/supervisor.sock refused connection
+                nonesuch: ERROR (no such process)
+                error: <class 'ConnectionResetError'>, [Errno 104] Connection reset by peer: file: x line: 706
+                """;
+
+        assertThat(SupervisorctlOutput.parseStatus(output)).isEmpty();
+    }
+
+    @Test
+    void parsesStartResultsWithGroupPrefixes() {
+        String output = """
+                agents:a: started
+                agents:b: ERROR (already started)
+                c: ERROR (spawn error)
+                d: ERROR (abnormal termination)
+                e: ERROR (no such process)
+                """;
+
+        Map<String, String> results = SupervisorctlOutput.parseStart(output);
+
+        assertThat(results).containsOnlyKeys("a", "b", "c", "d", "e");
+        assertThat(results.get("a")).isNull();
+        assertThat(results.get("b")).isNull();
+        assertThat(results).containsEntry("c", "spawn error").containsEntry("d", "abnormal termination")
+                .containsEntry("e", "no such process");
+    }
+
+    @Test
+    void plainNameDropsTheGroup() {
+        assertThat(SupervisorctlOutput.plainName("agents:agent-data")).isEqualTo("agent-data");
+        assertThat(SupervisorctlOutput.plainName("broker")).isEqualTo("broker");
+    }
+}
