@@ -3,8 +3,6 @@ package org.swf.testbed.agents;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -44,7 +42,6 @@ public final class AgentRuntime implements AutoCloseable {
     private final Duration heartbeatInterval;
     private final Optional<MonitorClient> monitor;
     private final AtomicReference<OperationalState> state = new AtomicReference<>(OperationalState.STARTING);
-    private final List<MessageBus.Subscription> subscriptions = new ArrayList<>();
     private final ScheduledExecutorService heartbeats;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch shutdown = new CountDownLatch(1);
@@ -76,7 +73,7 @@ public final class AgentRuntime implements AutoCloseable {
     public void start() {
         heartbeat();
         for (Destination destination : agent.subscriptions(identity.namespace())) {
-            subscriptions.add(bus.subscribe(destination, this::deliver));
+            bus.subscribe(destination, this::deliver);
         }
         setState(OperationalState.READY);
         long period = heartbeatInterval.toMillis();
@@ -237,7 +234,8 @@ public final class AgentRuntime implements AutoCloseable {
         }
         try {
             heartbeats.shutdownNow();
-            subscriptions.forEach(MessageBus.Subscription::close);
+            // Subscriptions end with the bus below; closing them one by one could block while the
+            // broker is unreachable, and the process must exit within supervisord's stopwaitsecs.
             agent.close();
             state.set(OperationalState.EXITED);
             heartbeat();

@@ -22,13 +22,16 @@ import org.swf.testbed.ServiceUnavailableException;
  * @param programs program names in file order
  * @param agents the members of the agent group
  * @param startSeconds each program's startsecs
+ * @param priorities each program's priority
  */
-record ConfIndex(List<String> programs, Set<String> agents, Map<String, Integer> startSeconds) {
+record ConfIndex(List<String> programs, Set<String> agents, Map<String, Integer> startSeconds,
+        Map<String, Integer> priorities) {
 
     ConfIndex {
         programs = List.copyOf(programs);
         agents = Set.copyOf(agents);
         startSeconds = Map.copyOf(startSeconds);
+        priorities = Map.copyOf(priorities);
     }
 
     /**
@@ -55,6 +58,7 @@ record ConfIndex(List<String> programs, Set<String> agents, Map<String, Integer>
         List<String> programs = new ArrayList<>();
         Set<String> agents = new LinkedHashSet<>();
         Map<String, Integer> startSeconds = new LinkedHashMap<>();
+        Map<String, Integer> priorities = new LinkedHashMap<>();
         String section = "";
         for (String raw : lines) {
             String line = raw.strip();
@@ -71,9 +75,10 @@ record ConfIndex(List<String> programs, Set<String> agents, Map<String, Integer>
             }
             String key = line.substring(0, equals).strip();
             String value = line.substring(equals + 1).strip();
-            if (section.startsWith("program:") && key.equals("startsecs")) {
+            if (section.startsWith("program:") && (key.equals("startsecs") || key.equals("priority"))) {
                 try {
-                    startSeconds.put(section.substring("program:".length()), Integer.parseInt(value));
+                    (key.equals("startsecs") ? startSeconds : priorities)
+                            .put(section.substring("program:".length()), Integer.parseInt(value));
                 } catch (NumberFormatException e) {
                     // Not written by us; the daemon will complain about it in its own words.
                 }
@@ -85,7 +90,7 @@ record ConfIndex(List<String> programs, Set<String> agents, Map<String, Integer>
                 }
             }
         }
-        return new ConfIndex(programs, agents, startSeconds);
+        return new ConfIndex(programs, agents, startSeconds, priorities);
     }
 
     /**
@@ -94,6 +99,18 @@ record ConfIndex(List<String> programs, Set<String> agents, Map<String, Integer>
      */
     String namespec(String program) {
         return agents.contains(program) ? SupervisordConfWriter.AGENT_GROUP + ":" + program : program;
+    }
+
+    /**
+     * @return the programs in the order they must stop, as supervisorctl addresses them: one
+     *     list per priority, lowest first (agents, then the runner, then the broker)
+     */
+    List<List<String>> stopPhases() {
+        java.util.TreeMap<Integer, List<String>> phases = new java.util.TreeMap<>();
+        for (String program : programs) {
+            phases.computeIfAbsent(priorities.getOrDefault(program, 999), p -> new ArrayList<>()).add(namespec(program));
+        }
+        return List.copyOf(phases.values());
     }
 
     /**

@@ -274,9 +274,17 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
             SupervisorSnapshot before = observe();
             List<String> active = before.active().stream().map(ProgramStatus::name).distinct().toList();
             if (before.daemonRunning()) {
-                CommandRunner.Result result = ctl(layout.stopTimeout(), List.of("stop", "all"), ANY_CTL_EXIT);
-                LOG.log(System.Logger.Level.DEBUG, "supervisorctl stop all: exit {0}: {1}", result.exitCode(),
-                        result.output());
+                // supervisorctl's 'stop all' signals every program at once; stopping phase by phase
+                // keeps the broker up until the agents have sent their exit heartbeats.
+                List<List<String>> phases = ConfIndex.read(layout.confFile()).map(ConfIndex::stopPhases)
+                        .filter(found -> !found.isEmpty()).orElse(List.of(List.of("all")));
+                for (List<String> phase : phases) {
+                    List<String> arguments = new ArrayList<>(List.of("stop"));
+                    arguments.addAll(phase);
+                    CommandRunner.Result result = ctl(layout.stopTimeout(), arguments, ANY_CTL_EXIT);
+                    LOG.log(System.Logger.Level.DEBUG, "supervisorctl stop {0}: exit {1}: {2}", phase,
+                            result.exitCode(), result.output());
+                }
                 // 'stop all' returns once supervisord has reaped each program; /proc confirms it cheaply.
                 Set<Long> daemons = liveDaemons();
                 Await.until("every program of " + layout.confFile() + " to stop", layout.stopTimeout(),

@@ -1,0 +1,70 @@
+package org.swf.testbed.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code testbed init [DIR]}: write the example configs into a testbed home. */
+@Command(name = "init", mixinStandardHelpOptions = true,
+        description = "Create a testbed home: write the example configs to DIR/workflows/ (DIR defaults to the home)."
+                + " Existing files are kept unless --force.")
+final class InitCommand implements Callable<Integer> {
+
+    /** The example configs shipped in the CLI jar. */
+    static final List<String> EXAMPLES = List.of("testbed.toml", "daq_state_machine.toml",
+            "stf_datataking_default.toml", "fast_processing_default.toml");
+
+    @ParentCommand
+    private TestbedCli cli;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR")
+    private Path directory;
+
+    @Option(names = "--force", description = "Overwrite existing config files.")
+    private boolean force;
+
+    @Override
+    public Integer call() {
+        Path home = directory != null ? directory.toAbsolutePath().normalize() : cli.home();
+        Path workflows = home.resolve("workflows");
+        PrintWriter out = spec.commandLine().getOut();
+        try {
+            Files.createDirectories(workflows);
+            for (String name : EXAMPLES) {
+                Path target = workflows.resolve(name);
+                if (Files.exists(target) && !force) {
+                    out.println("Kept existing " + target);
+                    continue;
+                }
+                try (InputStream example = InitCommand.class.getResourceAsStream("/workflows/" + name)) {
+                    if (example == null) {
+                        throw new IllegalStateException("The example config " + name + " is missing from this build");
+                    }
+                    Files.copy(example, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                out.println("Created " + target);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the example configs to " + workflows + ": " + e.getMessage()
+                    + ". Check that the directory is writable", e);
+        }
+        out.println("Testbed home ready: " + home + ". Set your namespace in workflows/testbed.toml, then run"
+                + " 'testbed run' there.");
+        return ExitCode.OK.code;
+    }
+}

@@ -1,0 +1,101 @@
+package org.swf.testbed.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.swf.testbed.orchestrator.RunOptions;
+import org.swf.testbed.orchestrator.RunResult;
+import org.swf.testbed.orchestrator.StepTiming;
+import org.swf.testbed.protocol.JsonCodec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code testbed run [CONFIG]}: start the broker, runner and agents, then trigger the workflow. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Start the testbed (embedded broker unless [broker] url is set, workflow runner, enabled"
+                + " agents) under supervisord and trigger its workflow.",
+            "CONFIG is looked up as workflows/CONFIG, workflows/CONFIG.toml, workflows/CONFIG_default.toml;"
+                + " without it, $SWF_TESTBED_CONFIG or workflows/testbed.toml."})
+final class RunCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private TestbedCli cli;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "Config name, e.g. fast_processing.")
+    private String config;
+
+    @Option(names = "--fast", description = "Run the workflow on a virtual clock (no real-time waits).")
+    private boolean fast;
+
+    @Option(names = "--realtime", description = "Run the workflow in real time, whatever the config says.")
+    private boolean realtime;
+
+    @Option(names = "--stf-count", paramLabel = "N", description = "Override the number of STFs per physics period.")
+    private Integer stfCount;
+
+    @Option(names = "--no-workflow", description = "Start the agents only; do not trigger the workflow.")
+    private boolean noWorkflow;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long programs may take to become ready (default ${DEFAULT-VALUE}).")
+    private long timeoutSeconds;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    private boolean json;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print how long each step took (to stderr).")
+    private boolean verbose;
+
+    @Override
+    public Integer call() {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        if (stfCount != null) {
+            parameters.put("stf_count", stfCount);
+        }
+        Boolean clock = fast ? Boolean.FALSE : realtime ? Boolean.TRUE : null;
+        RunOptions options = new RunOptions(config, !noWorkflow, clock, parameters, "cli");
+        RunResult result = cli.orchestrator(Duration.ofSeconds(timeoutSeconds)).run(options);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (verbose) {
+            for (StepTiming step : result.steps()) {
+                err.printf("  %-28s %6d ms%n", step.step(), step.duration().toMillis());
+            }
+        }
+        if (json) {
+            out.println(new JsonCodec().encode(toJson(result)));
+            return ExitCode.OK.code;
+        }
+        out.println("Namespace: " + result.namespace());
+        out.println("Started: " + String.join(", ", result.programs()));
+        if (result.executionId() != null) {
+            out.println("Workflow triggered: " + result.executionId() + " (run " + result.runId() + ")."
+                    + " Use 'testbed status' to monitor.");
+        } else {
+            out.println("Agents ready. No workflow triggered.");
+        }
+        return ExitCode.OK.code;
+    }
+
+    private static Map<String, Object> toJson(RunResult result) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("config", result.config().toString());
+        fields.put("namespace", result.namespace());
+        fields.put("programs", result.programs());
+        fields.put("execution_id", result.executionId());
+        fields.put("run_id", result.runId());
+        Map<String, Long> steps = new LinkedHashMap<>();
+        result.steps().forEach(step -> steps.put(step.step(), step.duration().toMillis()));
+        fields.put("step_millis", steps);
+        return fields;
+    }
+}

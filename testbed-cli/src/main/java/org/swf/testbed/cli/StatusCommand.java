@@ -1,0 +1,87 @@
+package org.swf.testbed.cli;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.swf.testbed.orchestrator.ProgramReport;
+import org.swf.testbed.orchestrator.TestbedStatus;
+import org.swf.testbed.protocol.JsonCodec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code testbed status}: what runs now, observed, never remembered. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show each program's supervisord state, pid, uptime and heartbeat, and the current workflow"
+                + " execution.")
+final class StatusCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private TestbedCli cli;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--json", description = "Print the status as JSON.")
+    private boolean json;
+
+    @Override
+    public Integer call() {
+        TestbedStatus status = cli.orchestrator().status();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new JsonCodec().encode(status));
+        } else {
+            print(out, status);
+        }
+        return ExitCode.OK.code;
+    }
+
+    private static void print(PrintWriter out, TestbedStatus status) {
+        out.println("Testbed: " + status.state()
+                + (status.namespace() == null ? "" : "  namespace " + status.namespace())
+                + (status.config() == null ? "" : "  config " + status.config()));
+        if (status.brokerUrl() != null) {
+            out.println("Broker: " + status.brokerUrl() + (status.brokerReachable() == null ? ""
+                    : status.brokerReachable() ? " (reachable)" : " (NOT reachable)"));
+        }
+        out.println("supervisord: " + (status.supervisordRunning() ? "running" : "not running"));
+        if (status.programs().isEmpty()) {
+            out.println("No programs. Start the testbed with 'testbed run'.");
+        } else {
+            out.printf("%-24s %-9s %8s %9s  %s%n", "PROGRAM", "STATE", "PID", "UPTIME", "HEARTBEAT");
+            for (ProgramReport program : status.programs()) {
+                String heartbeat = program.operationalState() == null ? "-" : program.operationalState()
+                        + (program.secondsSinceHeartbeat() == null ? "" : " (" + program.secondsSinceHeartbeat() + " s ago)");
+                out.printf("%-24s %-9s %8s %9s  %s%s%n", program.name(), program.state(),
+                        program.pid() == 0 ? "-" : Long.toString(program.pid()), uptime(program.uptimeSeconds()),
+                        heartbeat, program.failing() ? "  FAILING" + (program.detail().isEmpty() ? "" : ": " + program.detail()) : "");
+                for (String line : program.logTail()) {
+                    out.println("    | " + line);
+                }
+            }
+        }
+        Map<String, Object> execution = status.execution();
+        if (execution != null) {
+            Object expected = execution.get("stf_expected");
+            out.println("Execution: " + execution.get("execution_id") + " (run " + execution.get("run_id") + ") "
+                    + execution.get("status") + ", " + execution.get("state") + "/" + execution.get("substate")
+                    + ", STFs " + execution.get("stf_generated") + (expected == null ? "" : " of " + expected));
+            out.println("Messages: " + execution.get("messages"));
+        } else if (status.runnerState() != null) {
+            out.println("Execution: none yet");
+        }
+        for (String problem : status.problems()) {
+            out.println("Problem: " + problem);
+        }
+    }
+
+    private static String uptime(long seconds) {
+        if (seconds <= 0) {
+            return "-";
+        }
+        return String.format("%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
+    }
+}

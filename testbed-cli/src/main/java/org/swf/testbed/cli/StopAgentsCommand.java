@@ -1,0 +1,32 @@
+package org.swf.testbed.cli;
+
+import java.util.concurrent.Callable;
+import org.swf.testbed.orchestrator.StopResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code testbed stop-agents}: stop every program of this testbed. */
+@Command(name = "stop-agents", mixinStandardHelpOptions = true,
+        description = "Stop all workflow agents, the runner and the embedded broker (supervisorctl -c"
+                + " agents.supervisord.conf stop all), including agents left running by a killed supervisord.")
+final class StopAgentsCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private TestbedCli cli;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        StopResult result = cli.orchestrator().stopAgents();
+        if (result.stopped().isEmpty()) {
+            spec.commandLine().getOut().println("No agents running");
+        } else {
+            spec.commandLine().getOut().println("Stopped: " + String.join(", ", result.stopped()));
+        }
+        return ExitCode.OK.code;
+    }
+}

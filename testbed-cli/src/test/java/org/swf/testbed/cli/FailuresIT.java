@@ -1,0 +1,81 @@
+package org.swf.testbed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.swf.testbed.protocol.JsonCodec;
+
+/** Agents that die, and a supervisord killed with SIGKILL, with the real supervisord. */
+class FailuresIT {
+
+    private final JsonCodec codec = new JsonCodec();
+    private final TestbedHome testbed = new TestbedHome("it-fail");
+
+    @AfterEach
+    void tearDown() {
+        testbed.close();
+    }
+
+    @Test
+    void anAgentThatExitsAtOnceIsReportedAsFailingWithItsLogTail() {
+        testbed.quickWorkflow(1, """
+                [agents.crasher]
+                enabled = true
+                command = ["/bin/sh", "-c", "echo 'crasher: cannot open detector' >&2; exit 3"]
+                """);
+
+        TestbedHome.Result run = testbed.cli("run");
+
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err().lines().findFirst().orElseThrow()).contains("crasher-agent").contains("failed to start");
+        assertThat(run.err()).contains("crasher: cannot open detector");
+        TestbedHome.Result status = testbed.cli("status", "--json");
+        Map<String, Object> crasher = programs(codec.decodeObject(status.out())).stream()
+                .filter(p -> p.get("name").equals("crasher-agent")).findFirst().orElseThrow();
+        assertThat(crasher.get("state")).isIn("FATAL", "BACKOFF");
+        assertThat(crasher).containsEntry("failing", true);
+        assertThat((List<?>) crasher.get("log_tail")).anySatisfy(line ->
+                assertThat(String.valueOf(line)).contains("cannot open detector"));
+        assertThat(testbed.cli("status").out()).containsPattern("crasher-agent +(FATAL|BACKOFF).*FAILING");
+    }
+
+    @Test
+    void runAfterSupervisordWasKilledNeverDuplicatesAgents() {
+        testbed.quickWorkflow(1, "");
+        assertThat(testbed.cli("run", "--no-workflow").code()).isZero();
+        List<Long> before = testbed.processesOfThisHome();
+        assertThat(before).hasSize(3);
+
+        ProcessHandle.of(testbed.supervisordPid()).orElseThrow().destroyForcibly();
+        long supervisord = testbed.supervisordPid();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !TestbedHome.running(supervisord));
+
+        TestbedHome.Result refused = testbed.cli("run", "--no-workflow");
+        assertThat(refused.code()).isEqualTo(5);
+        assertThat(refused.err()).contains("ORPHANED").contains("Run 'testbed stop-agents' first");
+        Map<String, Object> status = codec.decodeObject(testbed.cli("status", "--json").out());
+        assertThat(status).containsEntry("supervisord_running", false);
+        assertThat(programs(status)).extracting(p -> p.get("state")).containsOnly("ORPHANED");
+        assertThat(programs(status)).extracting(p -> p.get("failing")).containsOnly(true);
+
+        TestbedHome.Result stop = testbed.cli("stop-agents");
+        assertThat(stop.code()).isZero();
+        assertThat(testbed.processesOfThisHome()).isEmpty();
+        for (long pid : before) {
+            assertThat(TestbedHome.running(pid)).as("pid %d", pid).isFalse();
+        }
+
+        assertThat(testbed.cli("run", "--no-workflow").code()).isZero();
+        assertThat(testbed.processesOfThisHome()).hasSize(3).doesNotContainAnyElementsOf(before);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> programs(Map<String, Object> status) {
+        return (List<Map<String, Object>>) status.get("programs");
+    }
+}

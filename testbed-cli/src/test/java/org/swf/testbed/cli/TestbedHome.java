@@ -1,0 +1,196 @@
+package org.swf.testbed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A private testbed home for one integration test: its own workflows/, supervisord socket and
+ * broker ports, driven through the real distribution's {@code bin/testbed} as a user would.
+ * {@link #close()} stops everything the test started, including supervisord and orphans.
+ */
+final class TestbedHome implements AutoCloseable {
+
+    static final Path DISTRIBUTION = Path.of(System.getProperty("testbed.distribution", "target/testbed"));
+
+    final Path home;
+    final int amqpPort;
+    final int stompPort;
+    final String namespace;
+    private final Map<String, String> environment = new HashMap<>(System.getenv());
+
+    TestbedHome(String namespace) {
+        try {
+            this.home = Files.createTempDirectory("testbed-it-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.namespace = namespace;
+        this.amqpPort = freePort();
+        this.stompPort = freePort();
+        environment.remove("SWF_TESTBED_CONFIG");
+        environment.put("TESTBED_HOME", home.toString());
+        environment.put("TESTBED_HEARTBEAT_SECONDS", "2");
+        assertThat(cli("init").code()).isZero();
+    }
+
+    /** Writes workflows/NAME with the broker ports of this home appended (unless it has [broker]). */
+    TestbedHome config(String name, String toml) {
+        String text = toml.contains("[broker]") ? toml
+                : toml + "\n[broker]\namqp_port = " + amqpPort + "\nstomp_port = " + stompPort + "\n";
+        try {
+            Files.writeString(home.resolve("workflows").resolve(name), text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /** A testbed.toml with a fast real-time workflow of {@code stfs} STFs and the data agent. */
+    TestbedHome quickWorkflow(int stfs, String extraAgents) {
+        return config("testbed.toml", """
+                [testbed]
+                namespace = "%s"
+                [agents.data]
+                enabled = true
+                %s
+                [workflow]
+                name = "stf_datataking"
+                config = "stf_datataking_default"
+                realtime = true
+                [parameters]
+                stf_count = %d
+                no_beam_not_ready_delay = 2
+                beam_not_ready_delay = 0.3
+                beam_ready_delay = 0.2
+                broadcast_delay = 0.2
+                stf_interval = 0.5
+                beam_not_ready_end_delay = 0.2
+                """.formatted(namespace, extraAgents, stfs));
+    }
+
+    String amqpUrl() {
+        return "amqp://127.0.0.1:" + amqpPort;
+    }
+
+    Path conf() {
+        return home.resolve("agents.supervisord.conf");
+    }
+
+    Result cli(String... args) {
+        return run(environment, Duration.ofSeconds(120), args);
+    }
+
+    Result run(Map<String, String> env, Duration timeout, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(DISTRIBUTION.resolve("bin/testbed").toString());
+        command.addAll(List.of(args));
+        try {
+            Path out = Files.createTempFile(home, "out", ".txt");
+            Path err = Files.createTempFile(home, "err", ".txt");
+            ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().clear();
+            builder.environment().putAll(env);
+            long start = System.nanoTime();
+            Process process = builder.start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("testbed " + String.join(" ", args) + " did not finish within " + timeout);
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8), took);
+            System.err.printf("testbed %s -> %d in %d ms%n%s%s", String.join(" ", args), result.code(),
+                    took.toMillis(), result.out(), result.err());
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    Map<String, String> environment() {
+        return new HashMap<>(environment);
+    }
+
+    /** @return pids of live processes started for this home (by the markers supervisord's programs carry) */
+    List<Long> processesOfThisHome() {
+        String marker = "TESTBED_SUPERVISOR_CONF=" + conf();
+        try (Stream<Path> proc = Files.list(Path.of("/proc"))) {
+            return proc.filter(p -> p.getFileName().toString().matches("\\d+")).filter(p -> {
+                try {
+                    String environ = new String(Files.readAllBytes(p.resolve("environ")), StandardCharsets.UTF_8);
+                    return List.of(environ.split("\0")).contains(marker);
+                } catch (IOException | SecurityException e) {
+                    return false;
+                }
+            }).map(p -> Long.parseLong(p.getFileName().toString())).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return whether the process runs (a zombie, which init has not reaped yet, does not) */
+    static boolean running(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    long supervisordPid() {
+        try {
+            String conf = Files.readString(conf());
+            String pidfile = conf.lines().filter(l -> l.startsWith("pidfile=")).findFirst().orElseThrow().substring(8);
+            return Long.parseLong(Files.readString(Path.of(pidfile)).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        cli("stop-agents");
+        if (Files.exists(conf())) {
+            try {
+                new ProcessBuilder("supervisorctl", "-c", conf().toString(), "shutdown").redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                // supervisord may be gone already
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (long pid : processesOfThisHome()) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    record Result(int code, String out, String err, Duration took) {
+    }
+}
