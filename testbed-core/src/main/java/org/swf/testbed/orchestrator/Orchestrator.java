@@ -67,6 +67,7 @@ public final class Orchestrator {
     private static final String RUN_RECORD = "current-run.json";
     private static final String LOCK_FILE = "orchestrator.lock";
     private static final int LOG_TAIL_LINES = 20;
+    private static final java.time.Duration PROBE_TIMEOUT = java.time.Duration.ofSeconds(1);
 
     private final OrchestratorSettings settings;
     private final ProcessSupervisor supervisor;
@@ -120,11 +121,11 @@ public final class Orchestrator {
     public RunResult run(RunOptions options) {
         StepTimer timer = new StepTimer();
         TestbedConfig config = timer.time("load config", () -> reader.read(options.configName()));
-        List<ProgramSpec> specs = timer.time("plan programs", () -> plan(config));
-        return withLock(() -> start(config, specs, options, timer));
+        timer.time("plan programs", () -> plan(config, true));
+        return withLock(() -> start(config, options, timer));
     }
 
-    private RunResult start(TestbedConfig config, List<ProgramSpec> specs, RunOptions options, StepTimer timer) {
+    private RunResult start(TestbedConfig config, RunOptions options, StepTimer timer) {
         timer.time("check supervisord", supervisor::requireInstalled);
         SupervisorSnapshot before = timer.time("check running agents", supervisor::observe);
         try {
@@ -137,7 +138,12 @@ public final class Orchestrator {
         MessageBus externalBus = null;
         if (!config.broker().embedded()) {
             externalBus = timer.time("connect to broker", () -> connect(config.broker().amqpUrl()));
+        } else {
+            // A broker already serving the embedded address (`testbed broker`, or the agent
+            // manager's) is used as it is: a second one could not bind its ports.
+            externalBus = timer.time("look for a running broker", () -> probe(config.broker().amqpUrl()));
         }
+        List<ProgramSpec> specs = plan(config, externalBus == null);
         writeRunRecord(config, specs);
         timer.time("restart supervisord", () -> supervisor.restart(specs, programEnvironment(config)));
         try (MessageBus bus = externalBus != null ? externalBus : timer.time("start broker", () -> startBroker(config))) {
@@ -282,9 +288,9 @@ public final class Orchestrator {
         return supervisor.logFile(program);
     }
 
-    private List<ProgramSpec> plan(TestbedConfig config) {
+    private List<ProgramSpec> plan(TestbedConfig config, boolean withBroker) {
         List<ProgramSpec> specs = new ArrayList<>();
-        if (config.broker().embedded()) {
+        if (config.broker().embedded() && withBroker) {
             specs.add(programs.broker(config));
         }
         specs.add(programs.workflowRunner(config));
@@ -366,6 +372,14 @@ public final class Orchestrator {
         return codec.decode(answer.body(), Reply.class);
     }
 
+    private MessageBus probe(String url) {
+        try {
+            return buses.connect(url, "testbed-cli-" + ProcessHandle.current().pid(), PROBE_TIMEOUT);
+        } catch (ServiceUnavailableException e) {
+            return null;
+        }
+    }
+
     private MessageBus connect(String url) {
         return buses.connect(url, "testbed-cli-" + ProcessHandle.current().pid(), settings.connectTimeout());
     }
@@ -384,7 +398,8 @@ public final class Orchestrator {
 
     private void writeRunRecord(TestbedConfig config, List<ProgramSpec> specs) {
         RunRecord record = new RunRecord(config.source().toString(), config.namespace(), config.broker().amqpUrl(),
-                config.broker().embedded(), specs.stream().map(ProgramSpec::name).toList(), heartbeatPrograms(config),
+                specs.stream().anyMatch(spec -> spec.name().equals(ProgramFactory.BROKER)),
+                specs.stream().map(ProgramSpec::name).toList(), heartbeatPrograms(config),
                 Instant.now().toString());
         try {
             Files.createDirectories(settings.stateDirectory());
@@ -418,8 +433,8 @@ public final class Orchestrator {
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock lock = channel.tryLock()) {
                 if (lock == null) {
-                    throw new LifecycleConflictException("Another start or stop of this testbed is in progress."
-                            + " Wait for it to finish, then try again");
+                    throw new org.swf.testbed.OperationInProgressException("Another start or stop of this testbed"
+                            + " is in progress. Wait for it to finish, then try again");
                 }
                 return operation.get();
             }

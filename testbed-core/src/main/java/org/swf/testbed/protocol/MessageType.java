@@ -17,6 +17,12 @@ public enum MessageType {
     END_RUN,
     // Agent outputs, on epictopic.
     STF_READY,
+    // Agent-manager commands, on the user's control queue (sent as "command").
+    START_TESTBED,
+    STOP_TESTBED,
+    STATUS,
+    PING,
+    LOGS,
     // Answers and liveness.
     REPLY,
     HEARTBEAT;

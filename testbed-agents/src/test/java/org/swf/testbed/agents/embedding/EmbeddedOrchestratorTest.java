@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.swf.testbed.ConfigException;
 import org.swf.testbed.LifecycleConflictException;
+import org.swf.testbed.ServiceUnavailableException;
 import org.swf.testbed.TestbedException;
 import org.swf.testbed.agents.Agent;
 import org.swf.testbed.agents.AgentIdentity;
@@ -55,6 +56,7 @@ class EmbeddedOrchestratorTest {
 
     private final InMemoryMessageBus broker = new InMemoryMessageBus();
     private final Map<String, AgentRuntime> running = new ConcurrentHashMap<>();
+    private volatile boolean brokerUp;
     private InProcessSupervisor supervisor;
     private Orchestrator orchestrator;
 
@@ -79,7 +81,13 @@ class EmbeddedOrchestratorTest {
                 physics_period_count = 1
                 """);
         supervisor = new InProcessSupervisor(home.resolve("logs"));
-        MessageBusFactory buses = (url, clientName, timeout) -> broker.newView();
+        // Like a real broker, the in-memory one is reachable only once its program has started.
+        MessageBusFactory buses = (url, clientName, timeout) -> {
+            if (!brokerUp) {
+                throw new ServiceUnavailableException("Cannot reach the broker at " + url);
+            }
+            return broker.newView();
+        };
         orchestrator = new Orchestrator(OrchestratorSettings.defaults(home, Map.of()), supervisor, buses,
                 new InProcessPrograms());
     }
@@ -192,6 +200,7 @@ class EmbeddedOrchestratorTest {
             ConfigLocator locator = new ConfigLocator(home, Map.of());
             TestbedConfig config = orchestrator.loadConfig(null);
             for (String name : names) {
+                brokerUp |= name.equals("broker");
                 Agent agent = switch (name) {
                     case "workflow-runner" -> new WorkflowRunner(locator, config,
                             new CounterFile(home.resolve(".testbed/counters")), new JsonCodec());
@@ -212,6 +221,7 @@ class EmbeddedOrchestratorTest {
         public List<String> stopAll() {
             running.values().forEach(AgentRuntime::close);
             running.clear();
+            brokerUp = false;
             return delegate.stopAll();
         }
 
