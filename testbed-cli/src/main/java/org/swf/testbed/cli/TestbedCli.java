@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
             StatusCommand.class,
             LogsCommand.class,
             BrokerCommand.class,
+            AgentManagerCommand.class,
             BenchmarkCommand.class,
             WorkflowRunnerCommand.class,
             AgentCommand.class,

@@ -272,6 +272,22 @@ public final class Orchestrator {
     }
 
     /**
+     * Measures supervisord's health for liveness reports.
+     *
+     * @return {@code running} when supervisord answers, {@code idle} when none runs and nothing
+     *     is left behind, {@code error} when programs run without their supervisord
+     * @throws ServiceUnavailableException when supervisord is not installed
+     */
+    public String supervisordHealth() {
+        supervisor.requireInstalled();
+        SupervisorSnapshot snapshot = supervisor.observe();
+        if (snapshot.daemonRunning()) {
+            return "running";
+        }
+        return snapshot.programs().stream().anyMatch(p -> p.state() == ProgramState.ORPHANED) ? "error" : "idle";
+    }
+
+    /**
      * @param program a program name
      * @param lines how many lines at most
      * @return the last lines of its log

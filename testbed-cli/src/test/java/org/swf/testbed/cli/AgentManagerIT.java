@@ -1,0 +1,175 @@
+package org.swf.testbed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.swf.testbed.TestbedException;
+import org.swf.testbed.broker.BrokerOptions;
+import org.swf.testbed.broker.EmbeddedBroker;
+import org.swf.testbed.messaging.JmsMessageBusFactory;
+import org.swf.testbed.port.MessageBus;
+import org.swf.testbed.protocol.Destinations;
+import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.protocol.Reply;
+
+/** The agent-manager daemon as a real process, with a real supervisord and broker. */
+class AgentManagerIT {
+
+    private static final String USER = System.getProperty("user.name");
+
+    private final JsonCodec codec = new JsonCodec();
+    private final TestbedHome testbed = new TestbedHome("it-manager");
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private Process manager;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (manager != null && manager.isAlive()) {
+            manager.destroy();
+            manager.waitFor();
+        }
+        testbed.close();
+        for (AutoCloseable closeable : cleanup) {
+            closeable.close();
+        }
+    }
+
+    private void startManager() {
+        List<String> command = List.of(TestbedHome.DISTRIBUTION.resolve("bin/testbed").toString(), "agent-manager");
+        try {
+            Path log = testbed.home.resolve("agent-manager.log");
+            ProcessBuilder builder = new ProcessBuilder(command).directory(testbed.home.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().clear();
+            builder.environment().putAll(testbed.environment());
+            manager = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private MessageBus client() {
+        MessageBus bus = new JmsMessageBusFactory(Map.of()).connectReconnecting(testbed.amqpUrl(), "it-client",
+                Duration.ofSeconds(10));
+        cleanup.add(0, bus);
+        return bus;
+    }
+
+    private Reply command(MessageBus bus, Duration timeout, Map<String, Object> command) {
+        return codec.decode(bus.request(Destinations.agentManagerControl(USER), codec.encode(command), timeout).body(),
+                Reply.class);
+    }
+
+    private Reply command(MessageBus bus, String name) {
+        return command(bus, Duration.ofSeconds(60), Map.of("command", name, "source", "it"));
+    }
+
+    private MessageBus awaitManager() {
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            try (MessageBus probe = new JmsMessageBusFactory(Map.of()).connect(testbed.amqpUrl(), "probe",
+                    Duration.ofSeconds(2))) {
+                return command(probe, Duration.ofSeconds(2), Map.of("command", "ping")).success();
+            }
+        });
+        return client();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void servesEveryCommandWithItsRealOutcome() throws Exception {
+        testbed.quickWorkflow(2, "");
+        startManager();
+        MessageBus bus = awaitManager();
+        List<Map<String, Object>> heartbeats = new CopyOnWriteArrayList<>();
+        bus.subscribe(Destinations.HEARTBEATS, message -> heartbeats.add(codec.decodeObject(message.body())));
+
+        Reply ping = command(bus, "ping");
+        assertThat(ping.result()).containsEntry("status", "alive").containsEntry("username", USER)
+                .containsEntry("mq_connected", true);
+
+        Reply garbage = codec.decode(bus.request(Destinations.agentManagerControl(USER), "{oops",
+                Duration.ofSeconds(5)).body(), Reply.class);
+        assertThat(garbage.success()).isFalse();
+        assertThat(garbage.errorCode().name()).isEqualTo("MALFORMED");
+        Reply unknown = command(bus, "launch_rockets");
+        assertThat(unknown.errorCode().name()).isEqualTo("UNKNOWN_COMMAND");
+        assertThat(unknown.error()).contains("start_testbed");
+        assertThat(command(bus, "ping").success()).isTrue();
+
+        // Two starts at once: one runs, the other is refused while it does.
+        CompletableFuture<Reply> first = CompletableFuture.supplyAsync(() -> command(bus, "start_testbed"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> command(bus, "ping").result().get("operation") != null);
+        Reply overlapping = command(bus, "start_testbed");
+        assertThat(overlapping.errorCode().name()).isEqualTo("BUSY");
+        Reply started = first.get();
+        assertThat(started.success()).as(started.error()).isTrue();
+        assertThat(started.result()).containsEntry("namespace", "it-manager");
+        // The manager's own broker serves the testbed, so no broker program is started.
+        assertThat((List<Object>) started.result().get("programs")).containsExactly("workflow-runner", "data-agent");
+
+        Reply again = command(bus, "start_testbed");
+        assertThat(again.errorCode().name()).isEqualTo("ALREADY_RUNNING");
+        assertThat(again.error()).contains("stop-agents");
+
+        Reply status = command(bus, "status");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> observed = (Map<String, Object>) status.result().get("status");
+        assertThat(observed).containsEntry("state", "RUNNING").containsEntry("namespace", "it-manager");
+        await().atMost(Duration.ofSeconds(20)).until(() -> ((List<?>) command(bus, "status").result().get("agents"))
+                .stream().anyMatch(a -> "data-agent".equals(((Map<?, ?>) a).get("program"))));
+
+        Map<String, Object> logs = new LinkedHashMap<>(Map.of("command", "logs", "program", "data-agent", "lines", 5));
+        Reply log = command(bus, Duration.ofSeconds(10), logs);
+        assertThat((List<?>) log.result().get("lines")).anySatisfy(line -> assertThat(String.valueOf(line))
+                .contains("READY in namespace it-manager"));
+        Reply badLog = command(bus, Duration.ofSeconds(10), Map.of("command", "logs", "program", "../../etc/passwd"));
+        assertThat(badLog.errorCode().name()).isEqualTo("MALFORMED");
+
+        Reply stopped = command(bus, "stop_testbed");
+        assertThat((List<Object>) stopped.result().get("stopped")).containsExactlyInAnyOrder("workflow-runner", "data-agent");
+        assertThat(command(bus, "stop_testbed").result()).containsEntry("message", "No agents running");
+
+        assertThat(heartbeats).anySatisfy(h -> assertThat(h).containsEntry("agent_type", "agent_manager")
+                .containsEntry("mq_connected", true).containsEntry("operational_state", "READY"));
+        manager.destroy();
+        assertThat(manager.waitFor()).isIn(0, 143);
+        await().atMost(Duration.ofSeconds(10)).until(() -> heartbeats.stream().anyMatch(h ->
+                "agent_manager".equals(h.get("agent_type")) && "EXITED".equals(h.get("operational_state"))));
+    }
+
+    @Test
+    void reconnectsAfterTheBrokerRestartsAndRunsTheCommandSentMeanwhile() throws Exception {
+        testbed.quickWorkflow(1, "");
+        Path journal = Files.createTempDirectory(testbed.home, "journal");
+        BrokerOptions options = BrokerOptions.defaults().withPorts(testbed.amqpPort, testbed.stompPort).withDataDir(journal);
+        EmbeddedBroker broker = EmbeddedBroker.start(options);
+        startManager();
+        awaitManager().close();
+        broker.close();
+
+        EmbeddedBroker restarted = EmbeddedBroker.start(options);
+        cleanup.add(restarted);
+        try (MessageBus bus = new JmsMessageBusFactory(Map.of()).connect(testbed.amqpUrl(), "it-after",
+                Duration.ofSeconds(5))) {
+            // Sent before the manager has reconnected: it waits in the queue until the manager is back.
+            Reply ping = command(bus, Duration.ofSeconds(60), Map.of("command", "ping"));
+            assertThat(ping.result()).containsEntry("status", "alive").containsEntry("mq_connected", true);
+        } catch (TestbedException e) {
+            throw new AssertionError("The manager did not answer after the broker restart: " + e.getMessage()
+                    + "\n" + Files.readString(testbed.home.resolve("agent-manager.log")), e);
+        }
+    }
+}
