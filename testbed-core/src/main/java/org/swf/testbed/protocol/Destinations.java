@@ -29,6 +29,22 @@ public final class Destinations {
     }
 
     /**
+     * @param namespace a testbed namespace
+     * @return the work queue fast processing puts TF slices on; workers compete for them
+     */
+    public static Destination sliceQueue(String namespace) {
+        return Destination.queue("panda.transformer.slices." + requireWord("namespace", namespace));
+    }
+
+    /**
+     * @param namespace a testbed namespace
+     * @return the queue workers answer slices on, consumed by fast processing
+     */
+    public static Destination sliceResults(String namespace) {
+        return Destination.queue("panda.results.fastprocessing." + requireWord("namespace", namespace));
+    }
+
+    /**
      * @param user an OS login name
      * @return the queue that user's agent manager consumes
      */

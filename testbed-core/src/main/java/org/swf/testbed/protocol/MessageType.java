@@ -17,6 +17,11 @@ public enum MessageType {
     END_RUN,
     // Agent outputs, on epictopic.
     STF_READY,
+    TF_FILE_REGISTERED,
+    PROCESSING_COMPLETE,
+    // Fast processing: slices on the namespace's work queue, results on its results queue.
+    SLICE,
+    SLICE_RESULT,
     // Agent-manager commands, on the user's control queue (sent as "command").
     START_TESTBED,
     STOP_TESTBED,
