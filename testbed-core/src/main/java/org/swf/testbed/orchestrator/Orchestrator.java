@@ -149,12 +149,12 @@ public final class Orchestrator {
         try (MessageBus bus = externalBus != null ? externalBus : timer.time("start broker", () -> startBroker(config))) {
             HeartbeatWatch watch = new HeartbeatWatch(config.namespace(), codec);
             try (MessageBus.Subscription heartbeats = bus.subscribe(Destinations.HEARTBEATS, watch::accept)) {
-                timer.time("start workflow runner", () -> supervisor.start(List.of(ProgramFactory.WORKFLOW_RUNNER)));
-                List<String> agents = config.enabledAgents().stream()
-                        .map(agent -> ProgramFactory.agentProgram(agent.key())).toList();
-                if (!agents.isEmpty()) {
-                    timer.time("start agents", () -> supervisor.start(agents));
-                }
+                // The runner's start is issued first; the agents' follows at once and the supervisor
+                // starts them all in parallel, so nobody waits out another program's startsecs.
+                List<String> programsToStart = new ArrayList<>();
+                programsToStart.add(ProgramFactory.WORKFLOW_RUNNER);
+                config.enabledAgents().forEach(agent -> programsToStart.add(ProgramFactory.agentProgram(agent.key())));
+                timer.time("start runner and agents", () -> supervisor.start(programsToStart));
                 List<String> awaited = heartbeatPrograms(config);
                 timer.time("wait for READY heartbeats", () -> watch.awaitReady(awaited, settings.readinessTimeout(),
                         () -> failIfCrashed(awaited)));

@@ -108,7 +108,7 @@ class EmbeddedOrchestratorTest {
         assertThat(result.steps()).extracting(s -> s.step()).contains("restart supervisord", "wait for READY heartbeats",
                 "trigger workflow");
         assertThat(supervisor.events()).containsSubsequence("restart broker,workflow-runner,data-agent",
-                "start broker", "start workflow-runner", "start data-agent");
+                "start broker", "start workflow-runner,data-agent");
         assertThat(supervisor.lastEnvironment()).containsEntry("SWF_TESTBED_CONFIG",
                 home.resolve("workflows/testbed.toml").toString());
 
