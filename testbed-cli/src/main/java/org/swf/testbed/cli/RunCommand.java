@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.swf.testbed.orchestrator.RunOptions;
+import org.swf.testbed.port.ExecutionRecord;
+import org.swf.testbed.port.ExecutionStatus;
 import org.swf.testbed.orchestrator.RunResult;
 import org.swf.testbed.orchestrator.StepTiming;
 import org.swf.testbed.protocol.JsonCodec;
@@ -49,6 +51,10 @@ final class RunCommand implements Callable<Integer> {
             description = "How long programs may take to become ready (default ${DEFAULT-VALUE}).")
     private long timeoutSeconds;
 
+    @Option(names = "--wait", description = "Follow the workflow to its end with a progress bar (on stderr); exit 0"
+            + " when it completed, 1 when it was terminated or failed.")
+    private boolean await;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     private boolean json;
 
@@ -56,7 +62,7 @@ final class RunCommand implements Callable<Integer> {
     private boolean verbose;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         Map<String, Object> parameters = new LinkedHashMap<>();
         if (stfCount != null) {
             parameters.put("stf_count", stfCount);
@@ -71,19 +77,38 @@ final class RunCommand implements Callable<Integer> {
                 err.printf("  %-28s %6d ms%n", step.step(), step.duration().toMillis());
             }
         }
+        if (!json) {
+            out.println("Namespace: " + result.namespace());
+            out.println("Started: " + String.join(", ", result.programs()));
+            if (result.executionId() != null) {
+                out.println("Workflow triggered: " + result.executionId() + " (run " + result.runId() + ")."
+                        + (await ? "" : " Use 'testbed status' to monitor."));
+            } else {
+                out.println("Agents ready. No workflow triggered.");
+            }
+            out.flush();
+        }
+        ExecutionRecord outcome = null;
+        if (await && result.executionId() != null) {
+            ProgressBar bar = new ProgressBar(err, System.console() != null);
+            outcome = cli.orchestrator().follow(result.namespace(), result.executionId(), Duration.ofMillis(500),
+                    bar::show);
+            bar.done(outcome);
+            if (!json) {
+                out.println("Workflow " + outcome.executionId() + " " + outcome.status().word()
+                        + (outcome.failure() == null ? "" : ": " + outcome.failure())
+                        + ". STFs: " + outcome.messageCounts().getOrDefault("stf_gen", 0)
+                        + ". Messages: " + outcome.messageCounts());
+            }
+        }
         if (json) {
-            out.println(new JsonCodec().encode(toJson(result)));
-            return ExitCode.OK.code;
+            Map<String, Object> fields = toJson(result);
+            if (outcome != null) {
+                fields.put("execution", WorkflowsCommand.fields(outcome));
+            }
+            out.println(new JsonCodec().encode(fields));
         }
-        out.println("Namespace: " + result.namespace());
-        out.println("Started: " + String.join(", ", result.programs()));
-        if (result.executionId() != null) {
-            out.println("Workflow triggered: " + result.executionId() + " (run " + result.runId() + ")."
-                    + " Use 'testbed status' to monitor.");
-        } else {
-            out.println("Agents ready. No workflow triggered.");
-        }
-        return ExitCode.OK.code;
+        return outcome == null || outcome.status() == ExecutionStatus.COMPLETED ? ExitCode.OK.code : ExitCode.FAILED.code;
     }
 
     private static Map<String, Object> toJson(RunResult result) {

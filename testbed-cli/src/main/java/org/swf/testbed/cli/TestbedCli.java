@@ -10,6 +10,7 @@ import org.swf.testbed.TestbedException;
 import org.swf.testbed.messaging.JmsMessageBusFactory;
 import org.swf.testbed.orchestrator.Orchestrator;
 import org.swf.testbed.orchestrator.OrchestratorSettings;
+import org.swf.testbed.store.SqliteExecutionStore;
 import org.swf.testbed.supervisor.SupervisorLayout;
 import org.swf.testbed.supervisor.SupervisordProcessSupervisor;
 import picocli.CommandLine;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Option;
             RunCommand.class,
             StopAgentsCommand.class,
             StatusCommand.class,
+            WorkflowsCommand.class,
             LogsCommand.class,
             BrokerCommand.class,
             AgentManagerCommand.class,
@@ -143,7 +145,13 @@ public final class TestbedCli implements Runnable {
         OrchestratorSettings settings = new OrchestratorSettings(defaults.home(), defaults.environment(),
                 readinessTimeout, defaults.replyTimeout(), defaults.connectTimeout());
         return new Orchestrator(settings, new SupervisordProcessSupervisor(SupervisorLayout.forHome(home())),
-                new JmsMessageBusFactory(environment), new CliProgramFactory(JvmLauncher.ofThisJvm()));
+                new JmsMessageBusFactory(environment), new CliProgramFactory(JvmLauncher.ofThisJvm()),
+                executionStore());
+    }
+
+    /** @return the execution records of this home */
+    SqliteExecutionStore executionStore() {
+        return new SqliteExecutionStore(home().resolve(".testbed").resolve("testbed.db"));
     }
 
     /** Reports the version from the jar manifest. */

@@ -5,7 +5,8 @@ import java.util.concurrent.Callable;
 import org.swf.testbed.agents.runner.WorkflowRunner;
 import org.swf.testbed.config.ConfigLocator;
 import org.swf.testbed.protocol.JsonCodec;
-import org.swf.testbed.state.CounterFile;
+import org.swf.testbed.orchestrator.RunnerLiveness;
+import org.swf.testbed.store.SqliteExecutionStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -25,8 +26,10 @@ final class WorkflowRunnerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Path home = cli.home();
         ConfigLocator locator = new ConfigLocator(home, cli.environment());
-        CounterFile counters = new CounterFile(home.resolve(".testbed").resolve("counters.properties"));
+        SqliteExecutionStore executions = cli.executionStore();
+        // A runner that died (killed, crashed) left its execution "running": it failed.
+        executions.failAbandoned(RunnerLiveness.ofThisHost());
         return AgentHost.run(home, config, cli.environment(),
-                testbed -> new WorkflowRunner(locator, testbed, counters, new JsonCodec()));
+                testbed -> new WorkflowRunner(locator, testbed, executions, new JsonCodec()));
     }
 }

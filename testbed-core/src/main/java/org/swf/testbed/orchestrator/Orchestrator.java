@@ -27,6 +27,8 @@ import org.swf.testbed.config.TestbedConfigReader;
 import org.swf.testbed.lifecycle.IllegalLifecycleTransitionException;
 import org.swf.testbed.lifecycle.LifecycleEvent;
 import org.swf.testbed.lifecycle.LifecycleState;
+import org.swf.testbed.port.ExecutionRecord;
+import org.swf.testbed.port.ExecutionStore;
 import org.swf.testbed.port.InboundMessage;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.port.MessageBusFactory;
@@ -56,8 +58,8 @@ import org.swf.testbed.util.Await;
  * never start or stop the same testbed at once.
  *
  * <pre>{@code
- * Orchestrator orchestrator = new Orchestrator(settings, supervisor, buses, programs);
- * RunResult run = orchestrator.run(RunOptions.defaults());   // agents + workflow
+ * Orchestrator orchestrator = new Orchestrator(settings, supervisor, buses, programs, executions);
+ * RunResult run = orchestrator.run(RunOptions.of(null));     // agents + workflow
  * TestbedStatus status = orchestrator.status();
  * orchestrator.stopAgents();
  * }</pre>
@@ -73,6 +75,7 @@ public final class Orchestrator {
     private final ProcessSupervisor supervisor;
     private final MessageBusFactory buses;
     private final ProgramFactory programs;
+    private final ExecutionStore executions;
     private final ConfigLocator locator;
     private final TestbedConfigReader reader;
     private final JsonCodec codec = new JsonCodec();
@@ -82,13 +85,15 @@ public final class Orchestrator {
      * @param supervisor runs the programs
      * @param buses connects to the broker
      * @param programs turns the config into programs
+     * @param executions the workflow execution records of this home
      */
     public Orchestrator(OrchestratorSettings settings, ProcessSupervisor supervisor, MessageBusFactory buses,
-            ProgramFactory programs) {
+            ProgramFactory programs, ExecutionStore executions) {
         this.settings = settings;
         this.supervisor = supervisor;
         this.buses = buses;
         this.programs = programs;
+        this.executions = executions;
         this.locator = new ConfigLocator(settings.home(), settings.environment());
         this.reader = new TestbedConfigReader(locator);
     }
@@ -198,6 +203,7 @@ public final class Orchestrator {
      */
     public TestbedStatus status() {
         supervisor.requireInstalled();
+        executions.failAbandoned(RunnerLiveness.ofThisHost());
         Optional<RunRecord> record = readRunRecord();
         SupervisorSnapshot snapshot = supervisor.observe();
         List<String> problems = new ArrayList<>();
@@ -269,6 +275,78 @@ public final class Orchestrator {
                 record.map(RunRecord::config).orElse(null), record.map(RunRecord::namespace).orElse(null),
                 record.map(RunRecord::brokerUrl).orElse(null), brokerReachable, reports, runnerState, execution,
                 problems);
+    }
+
+    /**
+     * Follows a workflow execution until it ends, reporting its progress as the runner reports
+     * it. When the runner stops answering, the execution record decides: an execution whose
+     * runner died is failed.
+     *
+     * @param namespace the namespace whose runner runs it
+     * @param executionId the execution
+     * @param every how often to ask the runner
+     * @param onProgress called with the runner's view of the execution after each answer
+     * @return the final record of the execution
+     * @throws ServiceUnavailableException when the broker cannot be reached
+     * @throws org.swf.testbed.TestbedTimeoutException when the runner stops answering and the
+     *     record still says running
+     */
+    public ExecutionRecord follow(String namespace, String executionId, java.time.Duration every,
+            java.util.function.Consumer<Map<String, Object>> onProgress) throws InterruptedException {
+        String url = readRunRecord().map(RunRecord::brokerUrl)
+                .orElseGet(() -> reader.read((String) null).broker().amqpUrl());
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        int silent = 0;
+        try (MessageBus bus = connect(url)) {
+            while (true) {
+                try {
+                    Reply reply = request(bus, namespace, Map.of("msg_type", MessageType.STATUS_REQUEST.wireName(),
+                            "namespace", namespace, "timestamp", Timestamps.localIso(Instant.now()), "source", "cli"));
+                    silent = 0;
+                    if (reply.result().get("execution") instanceof Map<?, ?> current
+                            && executionId.equals(current.get("execution_id"))) {
+                        Map<String, Object> progress = new LinkedHashMap<>();
+                        current.forEach((key, value) -> progress.put(String.valueOf(key), value));
+                        onProgress.accept(progress);
+                        if (!"running".equals(progress.get("status"))) {
+                            return finalRecord(executionId);
+                        }
+                    } else {
+                        return finalRecord(executionId);
+                    }
+                } catch (org.swf.testbed.TestbedTimeoutException e) {
+                    executions.failAbandoned(RunnerLiveness.ofThisHost());
+                    Optional<ExecutionRecord> stored = executions.find(executionId);
+                    if (stored.isPresent() && stored.get().status() != org.swf.testbed.port.ExecutionStatus.RUNNING) {
+                        return stored.get();
+                    }
+                    if (++silent >= 3) {
+                        throw new org.swf.testbed.TestbedTimeoutException("The workflow runner of namespace " + namespace
+                                + " stopped answering while " + executionId + " runs. Check it with 'testbed status'");
+                    }
+                }
+                never.await(every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private ExecutionRecord finalRecord(String executionId) {
+        executions.failAbandoned(RunnerLiveness.ofThisHost());
+        // The runner records the end just after it reports it; allow it a moment.
+        return Await.until("the record of " + executionId + " to show its end", settings.replyTimeout(), () ->
+                executions.find(executionId).filter(r -> r.status() != org.swf.testbed.port.ExecutionStatus.RUNNING));
+    }
+
+    /**
+     * The record of past and current workflow executions. Executions whose runner died are
+     * marked failed first, so none is shown running without a runner.
+     *
+     * @param limit how many at most
+     * @return the most recent executions, newest first
+     */
+    public List<ExecutionRecord> executions(int limit) {
+        executions.failAbandoned(RunnerLiveness.ofThisHost());
+        return executions.recent(limit);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.swf.testbed.port.ExecutionStatus;
 import org.swf.testbed.protocol.MessageType;
 
 /**
@@ -11,9 +12,6 @@ import org.swf.testbed.protocol.MessageType;
  * and status requests (readers).
  */
 final class ExecutionProgress {
-
-    /** How an execution ended, or that it has not. */
-    enum Status { RUNNING, COMPLETED, TERMINATED, FAILED }
 
     private final String executionId;
     private final String runId;
@@ -25,7 +23,7 @@ final class ExecutionProgress {
     private final Map<MessageType, Integer> counts = new EnumMap<>(MessageType.class);
     private String state = "no_beam";
     private String substate = "not_ready";
-    private Status status = Status.RUNNING;
+    private ExecutionStatus status = ExecutionStatus.RUNNING;
     private Instant endedAt;
     private String failure;
 
@@ -61,14 +59,32 @@ final class ExecutionProgress {
         counts.merge(type, 1, Integer::sum);
     }
 
-    synchronized void ended(Status outcome, Instant at, String failure) {
+    synchronized void ended(ExecutionStatus outcome, Instant at, String failure) {
         this.status = outcome;
         this.endedAt = at;
         this.failure = failure;
     }
 
     synchronized boolean running() {
-        return status == Status.RUNNING;
+        return status == ExecutionStatus.RUNNING;
+    }
+
+    synchronized ExecutionStatus status() {
+        return status;
+    }
+
+    synchronized Instant endedAt() {
+        return endedAt;
+    }
+
+    synchronized String failure() {
+        return failure;
+    }
+
+    synchronized Map<String, Integer> messageCounts() {
+        Map<String, Integer> messages = new LinkedHashMap<>();
+        counts.forEach((type, count) -> messages.put(type.wireName(), count));
+        return messages;
     }
 
     /** @return the execution as reply fields */
@@ -78,7 +94,7 @@ final class ExecutionProgress {
         fields.put("run_id", runId);
         fields.put("workflow_name", workflowName);
         fields.put("namespace", namespace);
-        fields.put("status", status.name().toLowerCase(java.util.Locale.ROOT));
+        fields.put("status", status.word());
         fields.put("realtime", realtime);
         fields.put("state", state);
         fields.put("substate", substate);
@@ -86,9 +102,7 @@ final class ExecutionProgress {
         if (expectedStfs > 0) {
             fields.put("stf_expected", expectedStfs);
         }
-        Map<String, Integer> messages = new LinkedHashMap<>();
-        counts.forEach((type, count) -> messages.put(type.wireName(), count));
-        fields.put("messages", messages);
+        fields.put("messages", messageCounts());
         fields.put("started_at", startedAt.toString());
         if (endedAt != null) {
             fields.put("ended_at", endedAt.toString());

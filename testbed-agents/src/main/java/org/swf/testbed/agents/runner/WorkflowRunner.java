@@ -20,6 +20,9 @@ import org.swf.testbed.config.ConfigLocator;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.config.WorkflowParameters;
 import org.swf.testbed.port.Clock;
+import org.swf.testbed.port.ExecutionRecord;
+import org.swf.testbed.port.ExecutionStatus;
+import org.swf.testbed.port.ExecutionStore;
 import org.swf.testbed.protocol.Destination;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.ErrorCode;
@@ -30,7 +33,6 @@ import org.swf.testbed.protocol.MessageType;
 import org.swf.testbed.protocol.OperationalState;
 import org.swf.testbed.protocol.RunWorkflow;
 import org.swf.testbed.protocol.StopWorkflow;
-import org.swf.testbed.state.CounterFile;
 import org.swf.testbed.time.SystemClock;
 import org.swf.testbed.time.VirtualClock;
 
@@ -54,7 +56,7 @@ public final class WorkflowRunner implements Agent {
 
     private final ConfigLocator locator;
     private final TestbedConfig testbed;
-    private final CounterFile counters;
+    private final ExecutionStore executionStore;
     private final JsonCodec codec;
     private final Map<String, SeenHeartbeat> heartbeats = new ConcurrentHashMap<>();
     private final ScheduledExecutorService executions = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -68,13 +70,13 @@ public final class WorkflowRunner implements Agent {
     /**
      * @param locator resolves workflow parameter configs
      * @param testbed the testbed config this runner was started with
-     * @param counters allocates execution and run numbers
+     * @param executionStore allocates execution and run numbers and keeps the execution records
      * @param codec the JSON codec
      */
-    public WorkflowRunner(ConfigLocator locator, TestbedConfig testbed, CounterFile counters, JsonCodec codec) {
+    public WorkflowRunner(ConfigLocator locator, TestbedConfig testbed, ExecutionStore executionStore, JsonCodec codec) {
         this.locator = locator;
         this.testbed = testbed;
-        this.counters = counters;
+        this.executionStore = executionStore;
         this.codec = codec;
     }
 
@@ -155,12 +157,17 @@ public final class WorkflowRunner implements Agent {
         long periods = parameters.integer("physics_period_count", 1);
         long expected = parameters.integer("stf_count", 0) * periods;
         String user = runtime.identity().user();
-        String executionId = String.format("%s-%s-%04d", workflow, user, counters.next("execution", 1));
-        String runId = Long.toString(counters.next("run_number", 100010));
+        ExecutionStore.Allocation numbers = executionStore.allocate();
+        String executionId = ExecutionRecord.executionId(workflow, user, numbers.executionNumber());
+        String runId = Long.toString(numbers.runNumber());
         boolean realtime = command.realtime();
         Clock clock = realtime ? new SystemClock() : new VirtualClock(Instant.now());
+        Instant startedAt = Instant.now();
         ExecutionProgress progress = new ExecutionProgress(executionId, runId, workflow, testbed.namespace(),
-                realtime, expected, Instant.now());
+                realtime, expected, startedAt);
+        executionStore.started(new ExecutionRecord(executionId, workflow, testbed.namespace(), user, runId,
+                ExecutionStatus.RUNNING, startedAt, null, parameters.daq(), Map.of(), runtime.identity().pid(),
+                ProcessHandle.current().info().startInstant().orElse(null), runtime.identity().hostname(), null));
         CountDownLatch stop = new CountDownLatch(1);
         current = progress;
         stopCurrent = stop;
@@ -188,16 +195,21 @@ public final class WorkflowRunner implements Agent {
     private void execute(DaqSimulator simulator, ExecutionProgress progress, AgentRuntime runtime) {
         try {
             boolean completed = simulator.run();
-            progress.ended(completed ? ExecutionProgress.Status.COMPLETED : ExecutionProgress.Status.TERMINATED,
-                    Instant.now(), null);
+            progress.ended(completed ? ExecutionStatus.COMPLETED : ExecutionStatus.TERMINATED, Instant.now(), null);
             LOG.log(Level.INFO, "{0} {1}", progress.executionId(), completed ? "completed" : "terminated");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            progress.ended(ExecutionProgress.Status.TERMINATED, Instant.now(), "runner shutting down");
+            progress.ended(ExecutionStatus.TERMINATED, Instant.now(), "runner shutting down");
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "Execution " + progress.executionId() + " failed", e);
-            progress.ended(ExecutionProgress.Status.FAILED, Instant.now(), e.toString());
+            progress.ended(ExecutionStatus.FAILED, Instant.now(), e.toString());
         } finally {
+            try {
+                executionStore.finished(progress.executionId(), progress.status(), progress.endedAt(),
+                        progress.messageCounts(), progress.failure());
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "Cannot record the end of " + progress.executionId(), e);
+            }
             runtime.setState(OperationalState.READY);
         }
     }

@@ -42,7 +42,7 @@ import org.swf.testbed.port.MessageBusFactory;
 import org.swf.testbed.port.ProgramRole;
 import org.swf.testbed.port.ProgramSpec;
 import org.swf.testbed.protocol.JsonCodec;
-import org.swf.testbed.state.CounterFile;
+import org.swf.testbed.port.InMemoryExecutionStore;
 
 /**
  * A JVM tool embedding the orchestrator through its public API only (run, status, stop), with
@@ -57,6 +57,7 @@ class EmbeddedOrchestratorTest {
     private final InMemoryMessageBus broker = new InMemoryMessageBus();
     private final Map<String, AgentRuntime> running = new ConcurrentHashMap<>();
     private volatile boolean brokerUp;
+    private final InMemoryExecutionStore executions = new InMemoryExecutionStore();
     private InProcessSupervisor supervisor;
     private Orchestrator orchestrator;
 
@@ -89,7 +90,7 @@ class EmbeddedOrchestratorTest {
             return broker.newView();
         };
         orchestrator = new Orchestrator(OrchestratorSettings.defaults(home, Map.of()), supervisor, buses,
-                new InProcessPrograms());
+                new InProcessPrograms(), executions);
     }
 
     @AfterEach
@@ -129,6 +130,11 @@ class EmbeddedOrchestratorTest {
                 .hasMessageContaining("agents already running")
                 .hasMessageContaining("Run 'testbed stop-agents' first");
 
+        assertThat(orchestrator.executions(10)).singleElement().satisfies(execution -> {
+            assertThat(execution.executionId()).isEqualTo(result.executionId());
+            assertThat(execution.status().word()).isEqualTo("completed");
+            assertThat(execution.messageCounts()).containsEntry("stf_gen", 3).containsEntry("end_run", 1);
+        });
         assertThat(orchestrator.stopAgents().stopped()).containsExactlyInAnyOrder("broker", "workflow-runner",
                 "data-agent");
         assertThat(orchestrator.stopAgents().stopped()).isEmpty();
@@ -203,7 +209,7 @@ class EmbeddedOrchestratorTest {
                 brokerUp |= name.equals("broker");
                 Agent agent = switch (name) {
                     case "workflow-runner" -> new WorkflowRunner(locator, config,
-                            new CounterFile(home.resolve(".testbed/counters")), new JsonCodec());
+                            executions, new JsonCodec());
                     case "data-agent" -> new DataAgent();
                     default -> null;
                 };

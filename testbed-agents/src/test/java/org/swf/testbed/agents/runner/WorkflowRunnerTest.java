@@ -25,7 +25,7 @@ import org.swf.testbed.port.InMemoryMessageBus;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.protocol.Reply;
-import org.swf.testbed.state.CounterFile;
+import org.swf.testbed.port.InMemoryExecutionStore;
 
 /** The runner and data agent against the in-memory bus: commands, replies, broadcasts, heartbeats. */
 class WorkflowRunnerTest {
@@ -75,7 +75,7 @@ class WorkflowRunnerTest {
         client.subscribe(Destinations.EPICTOPIC, message -> epictopic.add(codec.decodeObject(message.body())));
         client.subscribe(Destinations.HEARTBEATS, message -> heartbeats.add(codec.decodeObject(message.body())));
         runner = new AgentRuntime(AgentIdentity.ofThisProcess("DAQ_Simulator", "ns1", "workflow-runner"),
-                broker.newView(), new WorkflowRunner(locator, config, new CounterFile(home.resolve(".testbed/c")), codec),
+                broker.newView(), new WorkflowRunner(locator, config, new InMemoryExecutionStore(), codec),
                 codec, Duration.ofHours(1), Optional.empty());
         data = new AgentRuntime(new AgentIdentity("data-agent-test", "DATA", "ns1", "data-agent", "u", 1, "h"),
                 broker.newView(), new DataAgent(), codec, Duration.ofHours(1), Optional.empty());

@@ -1,0 +1,87 @@
+package org.swf.testbed.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.swf.testbed.port.ExecutionRecord;
+import org.swf.testbed.protocol.JsonCodec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code testbed workflows}: past and current workflow executions of this home. */
+@Command(name = "workflows", mixinStandardHelpOptions = true,
+        description = "List workflow executions, newest first: status, run number, start, duration, STFs. An execution"
+                + " whose runner died is shown failed, never running.")
+final class WorkflowsCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(ZoneId.systemDefault());
+
+    @ParentCommand
+    private TestbedCli cli;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-n", "--limit"}, defaultValue = "20", description = "How many (default ${DEFAULT-VALUE}).")
+    private int limit;
+
+    @Option(names = "--json", description = "Print the executions as JSON.")
+    private boolean json;
+
+    @Override
+    public Integer call() {
+        List<ExecutionRecord> executions = cli.orchestrator().executions(limit);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new JsonCodec().encode(executions.stream().map(WorkflowsCommand::fields).toList()));
+            return ExitCode.OK.code;
+        }
+        if (executions.isEmpty()) {
+            out.println("No workflow executions yet. Start one with 'testbed run'.");
+            return ExitCode.OK.code;
+        }
+        out.printf("%-32s %-10s %-7s %-14s %-19s %9s %5s%n", "EXECUTION", "STATUS", "RUN", "NAMESPACE", "STARTED",
+                "DURATION", "STFS");
+        for (ExecutionRecord execution : executions) {
+            out.printf("%-32s %-10s %-7s %-14s %-19s %9s %5s%s%n", execution.executionId(), execution.status().word(),
+                    execution.runId(), execution.namespace(), TIME.format(execution.startedAt()), duration(execution),
+                    execution.messageCounts().getOrDefault("stf_gen", 0),
+                    execution.failure() == null ? "" : "  " + execution.failure());
+        }
+        return ExitCode.OK.code;
+    }
+
+    static Map<String, Object> fields(ExecutionRecord execution) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("execution_id", execution.executionId());
+        fields.put("workflow_name", execution.workflowName());
+        fields.put("namespace", execution.namespace());
+        fields.put("user", execution.user());
+        fields.put("run_id", execution.runId());
+        fields.put("status", execution.status().word());
+        fields.put("started_at", execution.startedAt().toString());
+        fields.put("ended_at", execution.endedAt() == null ? null : execution.endedAt().toString());
+        fields.put("message_counts", execution.messageCounts());
+        fields.put("parameters", execution.parameters());
+        fields.put("failure", execution.failure());
+        return fields;
+    }
+
+    private static String duration(ExecutionRecord execution) {
+        if (execution.endedAt() == null) {
+            return "-";
+        }
+        Duration took = Duration.between(execution.startedAt(), execution.endedAt());
+        return took.toSeconds() >= 60 ? String.format("%dm%02ds", took.toMinutes(), took.toSecondsPart())
+                : String.format("%.1fs", took.toMillis() / 1000.0);
+    }
+}

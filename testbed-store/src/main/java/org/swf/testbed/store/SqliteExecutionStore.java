@@ -1,0 +1,249 @@
+package org.swf.testbed.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.swf.testbed.TestbedException;
+import org.swf.testbed.port.ExecutionRecord;
+import org.swf.testbed.port.ExecutionStatus;
+import org.swf.testbed.port.ExecutionStore;
+import org.swf.testbed.protocol.JsonCodec;
+
+/**
+ * Execution records in an SQLite database file in the testbed's state directory.
+ *
+ * <p>Every call opens its own connection: the runner, the CLI and the agent manager are separate
+ * processes sharing the file, and SQLite's file locks (with a busy timeout, and
+ * {@code BEGIN IMMEDIATE} for allocations) keep their numbers unique.
+ */
+public final class SqliteExecutionStore implements ExecutionStore {
+
+    /** The first run number, as the original monitor's counter. */
+    public static final long FIRST_RUN_NUMBER = 100010;
+
+    private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+    private static final String COLUMNS = "execution_id, workflow_name, namespace, username, run_id, status, started_at,"
+            + " ended_at, parameters, message_counts, runner_pid, runner_started_at, hostname, failure";
+
+    private final Path file;
+    private final JsonCodec codec = new JsonCodec();
+
+    /**
+     * Opens (and creates, when new) the database.
+     *
+     * @param file the database file, e.g. {@code .testbed/testbed.db}
+     */
+    public SqliteExecutionStore(Path file) {
+        this.file = file.toAbsolutePath();
+        try {
+            Files.createDirectories(this.file.getParent());
+        } catch (IOException e) {
+            throw new TestbedException("Cannot create " + this.file.getParent() + ": " + e.getMessage()
+                    + ". Check that the testbed home is writable", e);
+        }
+        inTransaction(false, connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.executeUpdate("CREATE TABLE IF NOT EXISTS sequences (name TEXT PRIMARY KEY,"
+                        + " value INTEGER NOT NULL)");
+                statement.executeUpdate("CREATE TABLE IF NOT EXISTS executions (execution_id TEXT PRIMARY KEY,"
+                        + " workflow_name TEXT NOT NULL, namespace TEXT NOT NULL, username TEXT NOT NULL,"
+                        + " run_id TEXT NOT NULL, status TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT,"
+                        + " parameters TEXT NOT NULL, message_counts TEXT NOT NULL, runner_pid INTEGER,"
+                        + " runner_started_at TEXT, hostname TEXT, failure TEXT)");
+                statement.executeUpdate("CREATE INDEX IF NOT EXISTS executions_by_start ON executions (started_at)");
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Allocation allocate() {
+        return inTransaction(true, connection -> new Allocation(next(connection, "execution", 1),
+                next(connection, "run_number", FIRST_RUN_NUMBER)));
+    }
+
+    @Override
+    public void started(ExecutionRecord execution) {
+        inTransaction(false, connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO executions (" + COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, execution.executionId());
+                insert.setString(2, execution.workflowName());
+                insert.setString(3, execution.namespace());
+                insert.setString(4, execution.user());
+                insert.setString(5, execution.runId());
+                insert.setString(6, execution.status().word());
+                insert.setString(7, execution.startedAt().toString());
+                insert.setString(8, execution.endedAt() == null ? null : execution.endedAt().toString());
+                insert.setString(9, codec.encode(execution.parameters()));
+                insert.setString(10, codec.encode(execution.messageCounts()));
+                insert.setLong(11, execution.runnerPid());
+                insert.setString(12, execution.runnerStartedAt() == null ? null : execution.runnerStartedAt().toString());
+                insert.setString(13, execution.hostname());
+                insert.setString(14, execution.failure());
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void finished(String executionId, ExecutionStatus status, Instant endedAt, Map<String, Integer> messageCounts,
+            String failure) {
+        if (status == ExecutionStatus.RUNNING) {
+            throw new IllegalArgumentException("An execution cannot finish as running");
+        }
+        inTransaction(false, connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE executions SET status = ?, ended_at = ?,"
+                    + " message_counts = ?, failure = ? WHERE execution_id = ?")) {
+                update.setString(1, status.word());
+                update.setString(2, endedAt.toString());
+                update.setString(3, codec.encode(messageCounts));
+                update.setString(4, failure);
+                update.setString(5, executionId);
+                update.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<ExecutionRecord> find(String executionId) {
+        return inTransaction(false, connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
+                    + " FROM executions WHERE execution_id = ?")) {
+                query.setString(1, executionId);
+                List<ExecutionRecord> found = read(query);
+                return found.stream().findFirst();
+            }
+        });
+    }
+
+    @Override
+    public List<ExecutionRecord> recent(int limit) {
+        return inTransaction(false, connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
+                    + " FROM executions ORDER BY started_at DESC, execution_id DESC LIMIT ?")) {
+                query.setInt(1, Math.max(0, limit));
+                return read(query);
+            }
+        });
+    }
+
+    @Override
+    public List<ExecutionRecord> failAbandoned(Predicate<ExecutionRecord> runnerAlive) {
+        return inTransaction(true, connection -> {
+            List<ExecutionRecord> running;
+            try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
+                    + " FROM executions WHERE status = ?")) {
+                query.setString(1, ExecutionStatus.RUNNING.word());
+                running = read(query);
+            }
+            List<ExecutionRecord> abandoned = new ArrayList<>();
+            Instant now = Instant.now();
+            for (ExecutionRecord execution : running) {
+                if (runnerAlive.test(execution)) {
+                    continue;
+                }
+                String failure = "The workflow runner (pid " + execution.runnerPid() + ") died while running it";
+                try (PreparedStatement update = connection.prepareStatement("UPDATE executions SET status = ?,"
+                        + " ended_at = ?, failure = ? WHERE execution_id = ? AND status = ?")) {
+                    update.setString(1, ExecutionStatus.FAILED.word());
+                    update.setString(2, now.toString());
+                    update.setString(3, failure);
+                    update.setString(4, execution.executionId());
+                    update.setString(5, ExecutionStatus.RUNNING.word());
+                    update.executeUpdate();
+                }
+                abandoned.add(new ExecutionRecord(execution.executionId(), execution.workflowName(),
+                        execution.namespace(), execution.user(), execution.runId(), ExecutionStatus.FAILED,
+                        execution.startedAt(), now, execution.parameters(), execution.messageCounts(),
+                        execution.runnerPid(), execution.runnerStartedAt(), execution.hostname(), failure));
+            }
+            return abandoned;
+        });
+    }
+
+    private static long next(Connection connection, String sequence, long first) throws SQLException {
+        long value;
+        try (PreparedStatement query = connection.prepareStatement("SELECT value FROM sequences WHERE name = ?")) {
+            query.setString(1, sequence);
+            try (ResultSet row = query.executeQuery()) {
+                value = row.next() ? row.getLong(1) + 1 : first;
+            }
+        }
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO sequences (name, value) VALUES (?, ?)"
+                + " ON CONFLICT(name) DO UPDATE SET value = excluded.value")) {
+            upsert.setString(1, sequence);
+            upsert.setLong(2, value);
+            upsert.executeUpdate();
+        }
+        return value;
+    }
+
+    private List<ExecutionRecord> read(PreparedStatement query) throws SQLException {
+        List<ExecutionRecord> records = new ArrayList<>();
+        try (ResultSet row = query.executeQuery()) {
+            while (row.next()) {
+                Map<String, Integer> counts = new LinkedHashMap<>();
+                codec.decodeObject(row.getString("message_counts")).forEach((type, count) ->
+                        counts.put(type, ((Number) count).intValue()));
+                String ended = row.getString("ended_at");
+                String runnerStarted = row.getString("runner_started_at");
+                records.add(new ExecutionRecord(row.getString("execution_id"), row.getString("workflow_name"),
+                        row.getString("namespace"), row.getString("username"), row.getString("run_id"),
+                        ExecutionStatus.of(row.getString("status")), Instant.parse(row.getString("started_at")),
+                        ended == null ? null : Instant.parse(ended), codec.decodeObject(row.getString("parameters")),
+                        counts, row.getLong("runner_pid"), runnerStarted == null ? null : Instant.parse(runnerStarted),
+                        row.getString("hostname"), row.getString("failure")));
+            }
+        }
+        return records;
+    }
+
+    private <T> T inTransaction(boolean immediate, SqlWork<T> work) {
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+            }
+            connection.setAutoCommit(true);
+            try (Statement statement = connection.createStatement()) {
+                // IMMEDIATE takes the write lock at once, so two allocations never read the same value.
+                statement.execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+            }
+            try {
+                T result = work.run(connection);
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("COMMIT");
+                }
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("ROLLBACK");
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new TestbedException("The execution records in " + file + " cannot be used: " + e.getMessage()
+                    + ". Check that the file is writable and not corrupt (move it aside to start afresh)", e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+}
