@@ -31,6 +31,8 @@ import picocli.CommandLine.Option;
             StopAgentsCommand.class,
             StatusCommand.class,
             WorkflowsCommand.class,
+            WorkflowCommands.Start.class,
+            WorkflowCommands.Stop.class,
             LogsCommand.class,
             BrokerCommand.class,
             AgentManagerCommand.class,

@@ -278,6 +278,61 @@ public final class Orchestrator {
     }
 
     /**
+     * Triggers a workflow on the running testbed, as {@link #run} does once the agents are ready.
+     *
+     * @param options realtime and parameter overrides (the config is the running testbed's)
+     * @return the execution id and run number, in a result without started programs
+     * @throws LifecycleConflictException when the testbed is not running or a workflow runs
+     */
+    public RunResult startWorkflow(RunOptions options) {
+        StepTimer timer = new StepTimer();
+        RunRecord record = runningRecord();
+        TestbedConfig config = reader.read(java.nio.file.Path.of(record.config()));
+        try (MessageBus bus = connect(record.brokerUrl())) {
+            Reply reply = timer.time("trigger workflow", () -> triggerWorkflow(bus, config, options));
+            return new RunResult(config.source(), config.namespace(), List.of(),
+                    String.valueOf(reply.result().get("execution_id")), String.valueOf(reply.result().get("run_id")),
+                    timer.steps());
+        }
+    }
+
+    /**
+     * Stops the running workflow at its next step; it still sends {@code end_run}.
+     *
+     * @param executionId the execution to stop, or null for whichever runs
+     * @return the stopped execution's id
+     * @throws LifecycleConflictException when the testbed or no such workflow is running
+     */
+    public String stopWorkflow(String executionId) {
+        RunRecord record = runningRecord();
+        Map<String, Object> command = new LinkedHashMap<>();
+        command.put("msg_type", MessageType.STOP_WORKFLOW.wireName());
+        command.put("namespace", record.namespace());
+        if (executionId != null) {
+            command.put("execution_id", executionId);
+        }
+        command.put("timestamp", Timestamps.localIso(Instant.now()));
+        command.put("source", "cli");
+        try (MessageBus bus = connect(record.brokerUrl())) {
+            Reply reply = request(bus, record.namespace(), command);
+            if (!reply.success()) {
+                throw new LifecycleConflictException("The workflow runner refused stop_workflow: " + reply.error());
+            }
+            return String.valueOf(reply.result().get("execution_id"));
+        }
+    }
+
+    private RunRecord runningRecord() {
+        Optional<RunRecord> record = readRunRecord();
+        if (record.isEmpty() || !supervisor.observe().active().stream()
+                .anyMatch(program -> program.name().equals(ProgramFactory.WORKFLOW_RUNNER))) {
+            throw new LifecycleConflictException("The testbed is not running in " + settings.home()
+                    + ". Start it with 'testbed run'");
+        }
+        return record.get();
+    }
+
+    /**
      * Follows a workflow execution until it ends, reporting its progress as the runner reports
      * it. When the runner stops answering, the execution record decides: an execution whose
      * runner died is failed.
