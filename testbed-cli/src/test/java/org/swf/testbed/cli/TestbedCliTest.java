@@ -1,0 +1,72 @@
+package org.swf.testbed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The entry point in-process: exit codes, help, and failures that need no running service. */
+class TestbedCliTest {
+
+    @TempDir
+    Path home;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return TestbedCli.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("TESTBED_HOME", home.toString()), args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpListsTheCommandsAndTheExitCodeTable() {
+        assertThat(run("--help")).isZero();
+        assertThat(out()).contains("run", "stop-agents", "status", "logs", "init", "broker", "workflows",
+                "agent-manager", "Exit codes:", "0  OK", "3  invalid config", "4  supervisord or broker unavailable",
+                "5  lifecycle conflict", "6  timed out");
+        assertThat(out()).doesNotContain("workflow-runner  ");
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertThat(run("no-such-command")).isEqualTo(2);
+        assertThat(err()).contains("testbed: ").contains("Try 'testbed --help'");
+        assertThat(out()).isEmpty();
+        assertThat(run("run", "--stf-count", "many")).isEqualTo(2);
+    }
+
+    @Test
+    void aHomeWithoutConfigsExitsThreeAndSaysHowToFixIt() {
+        assertThat(run("run")).isEqualTo(3);
+        assertThat(err()).startsWith("testbed: error: No default config").contains("testbed init");
+        assertThat(err().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void initWritesTheExampleConfigsAndKeepsExistingOnes() throws IOException {
+        assertThat(run("init")).isZero();
+        assertThat(home.resolve("workflows/testbed.toml")).exists();
+        assertThat(home.resolve("workflows/daq_state_machine.toml")).exists();
+        Files.writeString(home.resolve("workflows/testbed.toml"), "[testbed]\nnamespace = \"mine\"\n");
+        assertThat(run("init")).isZero();
+        assertThat(Files.readString(home.resolve("workflows/testbed.toml"))).contains("mine");
+        assertThat(out()).contains("Kept existing");
+    }
+}
