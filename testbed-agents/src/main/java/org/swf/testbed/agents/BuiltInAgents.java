@@ -4,8 +4,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 import org.swf.testbed.agents.data.DataAgent;
+import org.swf.testbed.agents.fastmon.FastMonAgent;
+import org.swf.testbed.agents.fastprocessing.FastProcessingAgent;
+import org.swf.testbed.agents.processing.ProcessingAgent;
+import org.swf.testbed.agents.worker.WorkerAgent;
+import org.swf.testbed.config.TestbedConfig;
 
 /**
  * The agents this project implements, by the type name a config uses
@@ -14,12 +18,20 @@ import org.swf.testbed.agents.data.DataAgent;
  */
 public final class BuiltInAgents {
 
-    private static final Map<String, Supplier<Agent>> AGENTS = Map.of(
-            "data", DataAgent::new);
+    private static final Map<String, Factory> AGENTS = Map.of(
+            "data", (tables, source, environment) -> new DataAgent(),
+            "fastmon", (tables, source, environment) -> new FastMonAgent(),
+            "fast_processing", (tables, source, environment) -> FastProcessingAgent.fromConfig(
+                    tables.getOrDefault(FastProcessingAgent.CONFIG_TABLE, Map.of()), source),
+            "worker", (tables, source, environment) -> WorkerAgent.fromEnvironment(environment),
+            "processing", (tables, source, environment) -> new ProcessingAgent());
 
     /** Original example scripts, by file name, and the built-in agent that does their job. */
     private static final Map<String, String> ORIGINAL_SCRIPTS = Map.of(
-            "example_data_agent.py", "data");
+            "example_data_agent.py", "data",
+            "example_fastmon_agent.py", "fastmon",
+            "fast_processing_agent.py", "fast_processing",
+            "example_processing_agent.py", "processing");
 
     private BuiltInAgents() {
     }
@@ -31,10 +43,23 @@ public final class BuiltInAgents {
 
     /**
      * @param type an agent type
-     * @return a new agent of that type, empty when there is no such built-in
+     * @return a new agent of that type with default settings, empty when there is no such built-in
      */
     public static Optional<Agent> create(String type) {
-        return Optional.ofNullable(AGENTS.get(type)).map(Supplier::get);
+        return Optional.ofNullable(AGENTS.get(type)).map(factory -> factory.create(Map.of(), "defaults", Map.of()));
+    }
+
+    /**
+     * @param type an agent type
+     * @param config the testbed config the agent runs in; agents read their parameter table
+     *     from it (e.g. {@code [fast_processing] num_tf_per_slice})
+     * @param environment the agent process's environment (e.g. {@code SLICE_PROCESSING_MILLIS})
+     * @return a new agent of that type, empty when there is no such built-in
+     * @throws org.swf.testbed.ConfigException when the agent's settings are invalid
+     */
+    public static Optional<Agent> create(String type, TestbedConfig config, Map<String, String> environment) {
+        return Optional.ofNullable(AGENTS.get(type))
+                .map(factory -> factory.create(config.tables(), config.source().toString(), environment));
     }
 
     /**
@@ -44,5 +69,11 @@ public final class BuiltInAgents {
      */
     public static Optional<String> forOriginalScript(String scriptFileName) {
         return Optional.ofNullable(ORIGINAL_SCRIPTS.get(scriptFileName)).filter(AGENTS::containsKey);
+    }
+
+    /** Makes an agent from its settings. */
+    @FunctionalInterface
+    private interface Factory {
+        Agent create(Map<String, Map<String, Object>> tables, String source, Map<String, String> environment);
     }
 }

@@ -29,6 +29,8 @@ final class AgentCommand implements Callable<Integer> {
             throw new ConfigException("There is no built-in agent '" + type + "'. Built-in agents: "
                     + String.join(", ", BuiltInAgents.types()));
         }
-        return AgentHost.run(cli.home(), config, cli.environment(), testbed -> BuiltInAgents.create(type).orElseThrow());
+        // The agent reads its parameters from the config it runs in, and its process environment.
+        return AgentHost.run(cli.home(), config, cli.environment(),
+                testbed -> BuiltInAgents.create(type, testbed, cli.environment()).orElseThrow());
     }
 }

@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
             LogsCommand.class,
             BrokerCommand.class,
             AgentManagerCommand.class,
+            McpCommand.class,
             BenchmarkCommand.class,
             WorkflowRunnerCommand.class,
             AgentCommand.class,

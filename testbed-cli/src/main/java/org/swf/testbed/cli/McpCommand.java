@@ -1,0 +1,87 @@
+package org.swf.testbed.cli;
+
+import java.io.PrintStream;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.Callable;
+import org.swf.testbed.ConfigException;
+import org.swf.testbed.config.BrokerSettings;
+import org.swf.testbed.config.ConfigLocator;
+import org.swf.testbed.config.TestbedConfigReader;
+import org.swf.testbed.mcp.McpServerSettings;
+import org.swf.testbed.mcp.TestbedMcpServer;
+import org.swf.testbed.messaging.BusOptions;
+import org.swf.testbed.messaging.JmsMessageBusFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code testbed mcp}: the MCP server over stdio, for an AI assistant's MCP client to launch. Its
+ * tools reach the user's agent manager and the workflow runners over the broker.
+ */
+@Command(name = "mcp", mixinStandardHelpOptions = true,
+        description = {"Run the testbed's MCP server on stdin/stdout until stdin closes: tools check_agent_manager,"
+                + " start_user_testbed, stop_user_testbed, start_workflow, stop_workflow, get_testbed_status,"
+                + " list_agents and tail_agent_log, which talk to the user's agent manager (testbed agent-manager)"
+                + " and the workflow runners over the broker.",
+            "stdout carries only JSON-RPC; logs go to stderr. Configure an MCP client with the command"
+                + " 'testbed' and the arguments 'mcp' (and '--broker-url URL' when the broker is not the default"
+                + " config's)."})
+final class McpCommand implements Callable<Integer> {
+
+    private static final System.Logger LOG = System.getLogger(McpCommand.class.getName());
+
+    @ParentCommand
+    private TestbedCli cli;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--broker-url", paramLabel = "URL", description = "Broker to use, e.g. amqp://127.0.0.1:5672"
+            + " (default: the [broker] of the config, else amqp://127.0.0.1:5672).")
+    private String brokerUrl;
+
+    @Option(names = "--config", paramLabel = "NAME", description = "Config whose [broker] to use (default: the"
+            + " default config).")
+    private String config;
+
+    @Override
+    public Integer call() {
+        String url = brokerUrl != null ? brokerUrl : configuredBrokerUrl();
+        try {
+            BusOptions.of(url, "mcp");
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        String version = TestbedCli.class.getPackage().getImplementationVersion();
+        McpServerSettings settings = McpServerSettings.of(url, version == null ? "development" : version);
+        PrintStream protocol = System.out;
+        // stdout is the JSON-RPC channel, and one stray line from anything else (a library printing a
+        // notice) would break the client's session: for the session, System.out is stderr, and only
+        // the transport writes to the real stdout.
+        System.setOut(System.err);
+        try (TestbedMcpServer server = new TestbedMcpServer(new JmsMessageBusFactory(cli.environment()), settings)) {
+            server.serve(System.in, protocol);
+        } finally {
+            System.setOut(protocol);
+        }
+        return ExitCode.OK.code;
+    }
+
+    private String configuredBrokerUrl() {
+        try {
+            return new TestbedConfigReader(new ConfigLocator(cli.home(), cli.environment())).read(config).broker()
+                    .amqpUrl();
+        } catch (ConfigException e) {
+            if (config != null) {
+                throw e;
+            }
+            LOG.log(Level.WARNING, "No usable default config ({0}); using the embedded broker''s address {1}",
+                    e.getMessage(), BrokerSettings.embeddedDefault().amqpUrl());
+            return BrokerSettings.embeddedDefault().amqpUrl();
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package org.swf.testbed.cli;
+
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * {@code bin/testbed mcp} as a separate process, driven by the MCP Java SDK's client over stdio, as
+ * an assistant's MCP client would drive it.
+ */
+final class McpClientProcess implements AutoCloseable {
+
+    final McpSyncClient client;
+    private final List<String> stderr = new CopyOnWriteArrayList<>();
+
+    McpClientProcess(Map<String, String> environment, Duration requestTimeout, String... arguments) {
+        ServerParameters parameters = ServerParameters.builder(TestbedHome.DISTRIBUTION.resolve("bin/testbed").toString())
+                .args(arguments).env(environment).build();
+        StdioClientTransport transport = new StdioClientTransport(parameters, McpJsonDefaults.getMapper());
+        transport.setStdErrorHandler(line -> {
+            stderr.add(line);
+            System.err.println("[testbed mcp] " + line);
+        });
+        // The client checks each structured result against the tool's output schema.
+        client = McpClient.sync(transport).requestTimeout(requestTimeout).initializationTimeout(Duration.ofSeconds(30))
+                .enableCallToolSchemaCaching(true).build();
+        client.initialize();
+    }
+
+    /** A finished call, with how long the client waited for it. */
+    record Call(CallToolResult result, Duration took) {
+
+        boolean isError() {
+            return Boolean.TRUE.equals(result.isError());
+        }
+
+        String text() {
+            return ((TextContent) result.content().get(0)).text();
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> structured() {
+            return (Map<String, Object>) result.structuredContent();
+        }
+    }
+
+    Call call(String tool, Map<String, Object> arguments) {
+        long start = System.nanoTime();
+        CallToolResult result = client.callTool(new CallToolRequest(tool, arguments));
+        Call call = new Call(result, Duration.ofNanos(System.nanoTime() - start));
+        System.err.printf("%s %s -> %s in %d ms%n", tool, arguments, call.isError() ? "error" : "ok",
+                call.took().toMillis());
+        return call;
+    }
+
+    /** @return the lines the server wrote to stderr so far */
+    List<String> stderr() {
+        return List.copyOf(stderr);
+    }
+
+    @Override
+    public void close() {
+        client.closeGracefully();
+    }
+}

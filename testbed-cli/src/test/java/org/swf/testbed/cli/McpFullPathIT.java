@@ -1,0 +1,132 @@
+package org.swf.testbed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole MCP control path with real parts: MCP SDK client -> {@code testbed mcp} -> broker ->
+ * {@code testbed agent-manager} -> supervisord -> workflow runner and data agent.
+ */
+class McpFullPathIT {
+
+    private static final String USER = System.getProperty("user.name");
+    private static final String NAMESPACE = "it-mcp";
+
+    private final TestbedHome testbed = new TestbedHome(NAMESPACE);
+    private Process manager;
+    private McpClientProcess mcp;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (mcp != null) {
+            mcp.close();
+        }
+        if (manager != null && manager.isAlive()) {
+            manager.destroy();
+            manager.waitFor();
+        }
+        testbed.close();
+    }
+
+    private void startManager() {
+        Path log = testbed.home.resolve("agent-manager.log");
+        ProcessBuilder builder = new ProcessBuilder(TestbedHome.DISTRIBUTION.resolve("bin/testbed").toString(),
+                "agent-manager").directory(testbed.home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(testbed.environment());
+        try {
+            manager = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void startsRunsObservesAndStopsATestbedThroughTheMcpTools() {
+        // 50 STFs at 0.5 s: the workflow is still running when it is stopped.
+        testbed.quickWorkflow(50, "");
+        startManager();
+        // No --broker-url: the server takes the broker from the home's default config, as the manager does.
+        mcp = new McpClientProcess(testbed.environment(), Duration.ofSeconds(70), "mcp");
+
+        AtomicReference<McpClientProcess.Call> alive = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            alive.set(mcp.call("check_agent_manager", Map.of()));
+            return !alive.get().isError();
+        });
+        assertThat(alive.get().structured()).containsEntry("alive", true).containsEntry("username", USER)
+                .containsEntry("mq_connected", true);
+        List<Long> clientMillis = new ArrayList<>();
+        List<Object> serverMillis = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            McpClientProcess.Call check = mcp.call("check_agent_manager", Map.of("username", USER));
+            clientMillis.add(check.took().toMillis());
+            serverMillis.add(check.structured().get("round_trip_ms"));
+        }
+        System.err.println("check_agent_manager against the real agent manager, client side ms: " + clientMillis
+                + ", server side ms: " + serverMillis);
+
+        McpClientProcess.Call started = mcp.call("start_user_testbed", Map.of());
+        assertThat(started.isError()).as(started.text()).isFalse();
+        assertThat(started.structured()).containsEntry("started", true).containsEntry("namespace", NAMESPACE);
+        assertThat((List<String>) started.structured().get("programs")).contains("workflow-runner", "data-agent");
+
+        McpClientProcess.Call again = mcp.call("start_user_testbed", Map.of());
+        assertThat(again.isError()).isTrue();
+        assertThat(again.structured()).containsEntry("error_code", "ALREADY_RUNNING");
+        assertThat(again.text()).contains("stop_user_testbed");
+
+        McpClientProcess.Call workflow = mcp.call("start_workflow", Map.of("namespace", NAMESPACE, "stf_count", 50));
+        assertThat(workflow.isError()).as(workflow.text()).isFalse();
+        String executionId = (String) workflow.structured().get("execution_id");
+        assertThat(executionId).startsWith("stf_datataking-" + USER + "-");
+        assertThat(workflow.structured()).containsKey("run_id").containsEntry("namespace", NAMESPACE);
+
+        AtomicReference<McpClientProcess.Call> status = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            status.set(mcp.call("get_testbed_status", Map.of()));
+            Map<String, Object> observed = (Map<String, Object>) status.get().structured().get("status");
+            return Boolean.TRUE.equals(status.get().structured().get("ready"))
+                    && observed.get("execution") instanceof Map<?, ?> execution
+                    && executionId.equals(execution.get("execution_id"));
+        });
+        Map<String, Object> observed = (Map<String, Object>) status.get().structured().get("status");
+        assertThat(observed).containsEntry("state", "RUNNING").containsEntry("namespace", NAMESPACE);
+        assertThat(status.get().structured().get("summary").toString()).contains("Ready in namespace " + NAMESPACE)
+                .contains(executionId);
+
+        McpClientProcess.Call agents = mcp.call("list_agents", Map.of());
+        assertThat(agents.isError()).as(agents.text()).isFalse();
+        assertThat((List<Map<String, Object>>) agents.structured().get("agents")).extracting(a -> a.get("name"))
+                .contains("workflow-runner", "data-agent");
+        assertThat((List<Map<String, Object>>) agents.structured().get("agents"))
+                .allSatisfy(agent -> assertThat(agent).containsEntry("state", "RUNNING").containsEntry("failing", false));
+
+        McpClientProcess.Call log = mcp.call("tail_agent_log", Map.of("program", "data-agent", "lines", 20));
+        assertThat(log.isError()).as(log.text()).isFalse();
+        assertThat((List<String>) log.structured().get("lines")).isNotEmpty();
+
+        McpClientProcess.Call stopWorkflow = mcp.call("stop_workflow", Map.of("execution_id", executionId));
+        assertThat(stopWorkflow.isError()).as(stopWorkflow.text()).isFalse();
+        assertThat(stopWorkflow.structured()).containsEntry("stopping", true).containsEntry("namespace", NAMESPACE);
+
+        McpClientProcess.Call stopped = mcp.call("stop_user_testbed", Map.of());
+        assertThat(stopped.isError()).as(stopped.text()).isFalse();
+        assertThat((List<String>) stopped.structured().get("stopped")).contains("workflow-runner", "data-agent");
+        McpClientProcess.Call after = mcp.call("get_testbed_status", Map.of());
+        assertThat(after.structured()).containsEntry("ready", false);
+        assertThat(after.structured().get("summary").toString()).startsWith("STOPPED");
+    }
+}

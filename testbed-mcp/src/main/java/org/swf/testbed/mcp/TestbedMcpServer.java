@@ -1,0 +1,117 @@
+package org.swf.testbed.mcp;
+
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Objects;
+import org.swf.testbed.port.MessageBusFactory;
+import org.swf.testbed.protocol.JsonCodec;
+
+/**
+ * The testbed's MCP server over stdio: tools that start, stop and observe a user's testbed through
+ * their agent manager, and start and stop workflows through a namespace's workflow runner, all
+ * over the broker.
+ *
+ * <p>stdout carries only JSON-RPC; this class and the SDK log through System.Logger / SLF4J, which
+ * the CLI sends to stderr. Every tool returns within its timeout, also when the broker is down.
+ *
+ * <pre>{@code
+ * try (TestbedMcpServer server = new TestbedMcpServer(new JmsMessageBusFactory(System.getenv()),
+ *         McpServerSettings.of("amqp://127.0.0.1:5672", "1.0"))) {
+ *     server.serve(System.in, System.out); // returns when stdin closes
+ * }
+ * }</pre>
+ */
+public final class TestbedMcpServer implements AutoCloseable {
+
+    /** The name MCP clients see. */
+    public static final String NAME = "testbed";
+
+    private static final System.Logger LOG = System.getLogger(TestbedMcpServer.class.getName());
+    private static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+    private static final int PIPE_BYTES = 64 * 1024;
+    private static final String INSTRUCTIONS = "Controls the user's ePIC streaming workflow testbed (agents under"
+            + " supervisord, talking over a message broker). Typical session: check_agent_manager;"
+            + " start_user_testbed (returns the namespace); start_workflow(namespace, stf_count) (returns the"
+            + " execution_id); get_testbed_status until the execution completes; stop_workflow or"
+            + " stop_user_testbed. list_agents and tail_agent_log help when an agent fails. Tool errors say what"
+            + " to call or run to fix the problem.";
+
+    private final McpServerSettings settings;
+    private final BrokerClient broker;
+    private final TestbedTools tools;
+    private final McpJsonMapper mapper = McpJsonDefaults.getMapper();
+
+    /**
+     * @param buses opens the broker connection (lazily, at the first tool call)
+     * @param settings broker URL, default user, version and timeouts
+     */
+    public TestbedMcpServer(MessageBusFactory buses, McpServerSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.broker = new BrokerClient(Objects.requireNonNull(buses, "buses"), settings.brokerUrl(),
+                "mcp-" + settings.defaultUser(), settings.timeouts().connect());
+        this.tools = new TestbedTools(broker, new JsonCodec(), settings.defaultUser(), settings.timeouts());
+    }
+
+    /** @return the names of the tools this server offers */
+    public static List<String> toolNames() {
+        return ToolCatalog.names();
+    }
+
+    /**
+     * Serves one MCP session over the given streams until {@code in} ends (the client closed the
+     * server's stdin), then returns. Calls that are still running when it ends are not answered.
+     *
+     * @param in the client's requests, one JSON-RPC message per line (the process's stdin)
+     * @param out where responses go (the process's stdout); nothing else is written to it
+     */
+    public void serve(InputStream in, OutputStream out) {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(out, "out");
+        PipedInputStream transportIn = new PipedInputStream(PIPE_BYTES);
+        PipedOutputStream feed;
+        try {
+            feed = new PipedOutputStream(transportIn);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot connect the stdin pipe", e);
+        }
+        McpSyncServer server = McpServer.sync(new StdioServerTransportProvider(mapper, transportIn, out))
+                .serverInfo(NAME, settings.version())
+                .instructions(INSTRUCTIONS)
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                .jsonMapper(mapper)
+                .jsonSchemaValidator(McpJsonDefaults.getSchemaValidator())
+                .validateToolInputs(true)
+                .tools(tools.specifications())
+                .build();
+        LOG.log(Level.INFO, "testbed MCP server {0} serving {1} tools on stdio for {2}; broker {3}",
+                settings.version(), toolNames().size(), settings.defaultUser(), broker.redacted());
+        try {
+            new StdinGate(mapper, out, MAX_MESSAGE_BYTES).pump(in, feed);
+        } finally {
+            try {
+                server.closeGracefully();
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "Closing the MCP session: {0}", e.toString());
+            }
+            LOG.log(Level.INFO, "stdin closed; testbed MCP server stops");
+        }
+    }
+
+    /** Closes the broker connection. */
+    @Override
+    public void close() {
+        broker.close();
+    }
+}

@@ -1,0 +1,460 @@
+package org.swf.testbed.mcp;
+
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.swf.testbed.TestbedTimeoutException;
+import org.swf.testbed.protocol.Destination;
+import org.swf.testbed.protocol.Destinations;
+import org.swf.testbed.protocol.ErrorCode;
+import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.protocol.MalformedMessageException;
+import org.swf.testbed.protocol.MessageType;
+import org.swf.testbed.protocol.Reply;
+import org.swf.testbed.protocol.RunWorkflow;
+import org.swf.testbed.protocol.StopWorkflow;
+import org.swf.testbed.protocol.Timestamps;
+
+/**
+ * What the tools do: each turns its arguments into a command for the user's agent manager or a
+ * namespace's workflow runner, waits for the reply within its timeout, and returns the reply's
+ * real outcome, or a tool error that says what failed and what to call or run to fix it.
+ *
+ * <p>Before each command, its consumer is asked whether it is there at all (the manager's
+ * {@code ping}, the runner's {@code status_request}, with the short probe timeout). A command
+ * sent to a queue nobody consumes stays there and would be carried out whenever a consumer
+ * starts, perhaps long after the caller was told it failed (a {@code start_testbed} or
+ * {@code run_workflow} out of the blue); and the caller learns of a missing manager or runner
+ * within seconds rather than after the command's timeout of up to 50 s.
+ */
+final class TestbedTools {
+
+    private static final System.Logger LOG = System.getLogger(TestbedTools.class.getName());
+    private static final String SOURCE = "mcp";
+    private static final int REMEMBERED_EXECUTIONS = 256;
+
+    private final BrokerClient broker;
+    private final JsonCodec codec;
+    private final String defaultUser;
+    private final ToolTimeouts timeouts;
+    /** Execution id to namespace, of workflows this server started, so stop_workflow needs no namespace. */
+    private final Map<String, String> executions = Collections.synchronizedMap(new LinkedHashMap<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > REMEMBERED_EXECUTIONS;
+        }
+    });
+
+    /**
+     * @param broker the broker connection
+     * @param codec the JSON codec of the wire records
+     * @param defaultUser whose agent manager to address when a call names no user
+     * @param timeouts how long to wait
+     */
+    TestbedTools(BrokerClient broker, JsonCodec codec, String defaultUser, ToolTimeouts timeouts) {
+        this.broker = Objects.requireNonNull(broker, "broker");
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.defaultUser = Objects.requireNonNull(defaultUser, "defaultUser");
+        this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+    }
+
+    /** @return every tool with its handler, for the MCP server */
+    List<SyncToolSpecification> specifications() {
+        Map<String, Function<ToolArguments, Map<String, Object>>> handlers = Map.of(
+                ToolCatalog.CHECK_AGENT_MANAGER, this::checkAgentManager,
+                ToolCatalog.START_USER_TESTBED, this::startUserTestbed,
+                ToolCatalog.STOP_USER_TESTBED, this::stopUserTestbed,
+                ToolCatalog.START_WORKFLOW, this::startWorkflow,
+                ToolCatalog.STOP_WORKFLOW, this::stopWorkflow,
+                ToolCatalog.GET_TESTBED_STATUS, this::getTestbedStatus,
+                ToolCatalog.LIST_AGENTS, this::listAgents,
+                ToolCatalog.TAIL_AGENT_LOG, this::tailAgentLog);
+        return ToolCatalog.all().stream().map(tool -> specification(tool, handlers.get(tool.name()))).toList();
+    }
+
+    private SyncToolSpecification specification(Tool tool, Function<ToolArguments, Map<String, Object>> handler) {
+        Objects.requireNonNull(handler, () -> "No handler for tool " + tool.name());
+        return SyncToolSpecification.builder().tool(tool)
+                .callHandler((exchange, request) -> call(tool.name(), request.arguments(), handler)).build();
+    }
+
+    /**
+     * Runs one tool.
+     *
+     * @param name the tool
+     * @param arguments its arguments, or null
+     * @param handler what it does
+     * @return its structured result, or a tool error
+     */
+    CallToolResult call(String name, Map<String, Object> arguments,
+            Function<ToolArguments, Map<String, Object>> handler) {
+        long start = System.nanoTime();
+        try {
+            Map<String, Object> result = handler.apply(new ToolArguments(arguments));
+            LOG.log(Level.INFO, "{0}: ok in {1} ms", name, Long.toString(millisSince(start)));
+            // The text is the same JSON, for clients that read only text content.
+            return CallToolResult.builder().addTextContent(codec.encode(result)).structuredContent(result)
+                    .isError(false).build();
+        } catch (ToolFailure e) {
+            LOG.log(Level.INFO, "{0}: {1} in {2} ms: {3}", name, e.code(), Long.toString(millisSince(start)),
+                    e.getMessage());
+            return error(e.getMessage(), e.toContent());
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, name + " failed unexpectedly", e);
+            String message = name + " failed unexpectedly: " + e + ". This is a bug in the MCP server; its log (stderr)"
+                    + " has the stack trace";
+            return error(message, Map.of("error", message, "error_code", ErrorCode.INTERNAL.name()));
+        }
+    }
+
+    private static CallToolResult error(String message, Map<String, Object> content) {
+        return CallToolResult.builder().addTextContent(message).structuredContent(content).isError(true).build();
+    }
+
+    Map<String, Object> checkAgentManager(ToolArguments arguments) {
+        String user = user(arguments);
+        long start = System.nanoTime();
+        Reply ping = ping(user);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("alive", true);
+        result.putAll(ping.result());
+        result.put("round_trip_ms", millisSince(start));
+        return result;
+    }
+
+    Map<String, Object> startUserTestbed(ToolArguments arguments) {
+        String user = user(arguments);
+        Optional<String> config = arguments.string("config_name", ToolArguments.CONFIG, "testbed.toml");
+        Map<String, Object> fields = config.<Map<String, Object>>map(name -> Map.of("config_name", name))
+                .orElse(Map.of());
+        Reply reply = managerCommand(user, MessageType.START_TESTBED, fields, timeouts.operation());
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("started", true);
+        result.put("username", user);
+        result.putAll(reply.result());
+        result.put("next_step", "Call start_workflow with namespace=" + reply.result().get("namespace")
+                + " to run a workflow; get_testbed_status shows the agents.");
+        return result;
+    }
+
+    Map<String, Object> stopUserTestbed(ToolArguments arguments) {
+        String user = user(arguments);
+        Reply reply = managerCommand(user, MessageType.STOP_TESTBED, Map.of(), timeouts.operation());
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("username", user);
+        result.put("stopped", List.of());
+        result.putAll(reply.result());
+        return result;
+    }
+
+    Map<String, Object> startWorkflow(ToolArguments arguments) {
+        String namespace = arguments.required("namespace", ToolArguments.WORD, "alice");
+        Optional<Long> stfCount = arguments.integer("stf_count", 1, 100_000);
+        String workflow = arguments.string("workflow_name", ToolArguments.WORD, ToolCatalog.DEFAULT_WORKFLOW)
+                .orElse(ToolCatalog.DEFAULT_WORKFLOW);
+        String config = arguments.string("config", ToolArguments.CONFIG, "fast_processing_default").orElse(null);
+        boolean realtime = arguments.bool("realtime").orElse(true);
+        double duration = arguments.number("duration", 0, 86_400).orElse(0.0);
+        Map<String, Object> params = new LinkedHashMap<>(arguments.parameters("params"));
+        stfCount.ifPresent(count -> params.put("stf_count", count));
+
+        probeRunner(namespace);
+        RunWorkflow command = new RunWorkflow(MessageType.RUN_WORKFLOW.wireName(), namespace, workflow, config,
+                realtime, duration, params, now(), SOURCE, null, null);
+        Reply reply = runnerCommand(namespace, MessageType.RUN_WORKFLOW, codec.encode(command));
+        Object executionId = reply.result().get("execution_id");
+        if (executionId == null) {
+            throw new ToolFailure(ErrorCode.INTERNAL, "The workflow runner of namespace " + namespace + " accepted"
+                    + " run_workflow but sent no execution_id. Call get_testbed_status to see what runs");
+        }
+        executions.put(String.valueOf(executionId), namespace);
+        Map<String, Object> result = new LinkedHashMap<>(reply.result());
+        result.putIfAbsent("namespace", namespace);
+        result.put("next_step", "get_testbed_status shows its progress; stop_workflow with execution_id="
+                + executionId + " stops it.");
+        return result;
+    }
+
+    Map<String, Object> stopWorkflow(ToolArguments arguments) {
+        String executionId = arguments.required("execution_id", ToolArguments.WORD, "stf_datataking-alice-0001");
+        String namespace = arguments.string("namespace", ToolArguments.WORD, "alice")
+                .or(() -> Optional.ofNullable(executions.get(executionId)))
+                .orElseGet(() -> namespaceOfRunningTestbed(executionId));
+        probeRunner(namespace);
+        StopWorkflow command = new StopWorkflow(MessageType.STOP_WORKFLOW.wireName(), namespace, executionId, now(),
+                SOURCE, null, null);
+        Reply reply = runnerCommand(namespace, MessageType.STOP_WORKFLOW, codec.encode(command));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("execution_id", executionId);
+        result.put("namespace", namespace);
+        result.put("stopping", true);
+        result.putAll(reply.result());
+        return result;
+    }
+
+    Map<String, Object> getTestbedStatus(ToolArguments arguments) {
+        String user = user(arguments);
+        Reply reply = managerCommand(user, MessageType.STATUS, Map.of(), timeouts.query());
+        Map<String, Object> status = status(user, reply);
+        StatusSummary summary = StatusSummary.of(user, status);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("username", user);
+        result.put("ready", summary.ready());
+        result.put("summary", summary.summary());
+        result.put("status", status);
+        result.put("agents", reply.result().getOrDefault("agents", List.of()));
+        if (reply.result().get("manager") != null) {
+            result.put("manager", reply.result().get("manager"));
+        }
+        return result;
+    }
+
+    Map<String, Object> listAgents(ToolArguments arguments) {
+        String user = user(arguments);
+        Map<String, Object> status = status(user, managerCommand(user, MessageType.STATUS, Map.of(), timeouts.query()));
+        List<Map<String, Object>> agents = new ArrayList<>();
+        List<String> failing = new ArrayList<>();
+        if (status.get("programs") instanceof List<?> programs) {
+            for (Object entry : programs) {
+                if (entry instanceof Map<?, ?> program) {
+                    Map<String, Object> agent = new LinkedHashMap<>();
+                    for (String key : List.of("name", "state", "pid", "uptime_seconds", "operational_state",
+                            "seconds_since_heartbeat", "failing", "detail")) {
+                        agent.put(key, program.get(key));
+                    }
+                    agents.add(agent);
+                    if (Boolean.TRUE.equals(program.get("failing"))) {
+                        failing.add(String.valueOf(program.get("name")));
+                    }
+                }
+            }
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("username", user);
+        result.put("namespace", status.get("namespace"));
+        result.put("state", status.get("state"));
+        result.put("agents", agents);
+        result.put("failing", failing);
+        return result;
+    }
+
+    Map<String, Object> tailAgentLog(ToolArguments arguments) {
+        String program = arguments.required("program", ToolArguments.PROGRAM, "data-agent");
+        String user = user(arguments);
+        long lines = arguments.integer("lines", 1, ToolCatalog.MAX_LOG_LINES).orElse((long) ToolCatalog.DEFAULT_LOG_LINES);
+        Reply reply = managerCommand(user, MessageType.LOGS, Map.of("program", program, "lines", lines),
+                timeouts.query());
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("username", user);
+        result.put("program", program);
+        result.put("lines", List.of());
+        result.putAll(reply.result());
+        return result;
+    }
+
+    private String user(ToolArguments arguments) {
+        Optional<String> given = arguments.string("username", ToolArguments.WORD, "alice");
+        if (given.isPresent()) {
+            return given.get();
+        }
+        if (!ToolArguments.WORD.matcher(defaultUser).matches()) {
+            throw new ToolFailure(ErrorCode.MALFORMED, "The login name of this MCP server's user, '" + defaultUser
+                    + "', cannot name an agent manager queue (use letters, digits, '_', '.' or '-'). Pass username"
+                    + " explicitly");
+        }
+        return defaultUser;
+    }
+
+    private Reply ping(String user) {
+        try {
+            return decode(managerDescription(user), broker.request(control(user),
+                    managerMessage(MessageType.PING, Map.of()), timeouts.probe()).body());
+        } catch (TestbedTimeoutException e) {
+            throw new ToolFailure(ErrorCode.UNAVAILABLE, "The agent manager of " + user + " is not responding (no"
+                    + " reply on /queue/" + control(user).name() + " within " + seconds(timeouts.probe()) + "). Start"
+                    + " it on " + user + "'s machine: nohup testbed agent-manager &  (it must use the broker at "
+                    + broker.redacted() + "), then call check_agent_manager", Map.of("username", user),
+                    List.of(), e);
+        }
+    }
+
+    private Reply managerCommand(String user, MessageType command, Map<String, Object> fields, Duration timeout) {
+        ping(user);
+        Reply reply;
+        try {
+            reply = decode(managerDescription(user), broker.request(control(user), managerMessage(command, fields),
+                    timeout).body());
+        } catch (TestbedTimeoutException e) {
+            throw new ToolFailure(ErrorCode.TIMEOUT, "The agent manager of " + user + " answered ping but not "
+                    + command.wireName() + " within " + seconds(timeout) + "; it may still be working on it. Call"
+                    + " get_testbed_status to see the outcome before trying again", Map.of("username", user),
+                    List.of(), e);
+        }
+        return requireSuccess(reply, "The agent manager of " + user, command, managerHint(command, reply.errorCode()));
+    }
+
+    private void probeRunner(String namespace) {
+        Map<String, Object> question = new LinkedHashMap<>();
+        question.put("msg_type", MessageType.STATUS_REQUEST.wireName());
+        question.put("namespace", namespace);
+        question.put("timestamp", now());
+        question.put("source", SOURCE);
+        try {
+            broker.request(Destinations.workflowControl(namespace), codec.encode(question), timeouts.probe());
+        } catch (TestbedTimeoutException e) {
+            throw new ToolFailure(ErrorCode.UNAVAILABLE, "No workflow runner answers in namespace " + namespace
+                    + " (no reply on /queue/" + Destinations.workflowControl(namespace).name() + " within "
+                    + seconds(timeouts.probe()) + "). Start the testbed first with start_user_testbed (its config's"
+                    + " [testbed] namespace must be " + namespace + "), or check the namespace with"
+                    + " get_testbed_status", Map.of("namespace", namespace), List.of(), e);
+        }
+    }
+
+    private Reply runnerCommand(String namespace, MessageType command, String body) {
+        Reply reply;
+        try {
+            reply = decode("The workflow runner of namespace " + namespace,
+                    broker.request(Destinations.workflowControl(namespace), body, timeouts.workflow()).body());
+        } catch (TestbedTimeoutException e) {
+            throw new ToolFailure(ErrorCode.TIMEOUT, "The workflow runner of namespace " + namespace + " answered"
+                    + " status_request but not " + command.wireName() + " within " + seconds(timeouts.workflow())
+                    + ". Call get_testbed_status to see whether it acted before trying again",
+                    Map.of("namespace", namespace), List.of(), e);
+        }
+        return requireSuccess(reply, "The workflow runner of namespace " + namespace, command,
+                runnerHint(command, reply.errorCode()));
+    }
+
+    private String namespaceOfRunningTestbed(String executionId) {
+        String user = user(new ToolArguments(Map.of()));
+        Object namespace;
+        try {
+            namespace = ping(user).result().get("namespace");
+        } catch (ToolFailure e) {
+            throw new ToolFailure(ErrorCode.MALFORMED, "Pass namespace: execution " + executionId + " was not started"
+                    + " by this MCP server, and the namespace of " + user + "'s testbed is unknown because: "
+                    + e.getMessage(), Map.of(), List.of(), e);
+        }
+        if (!(namespace instanceof String text) || !ToolArguments.WORD.matcher(text).matches()) {
+            throw new ToolFailure(ErrorCode.MALFORMED, "Pass namespace: execution " + executionId + " was not started"
+                    + " by this MCP server, and " + user + "'s agent manager knows of no running testbed."
+                    + " get_testbed_status of the right user shows the namespace");
+        }
+        return text;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> status(String user, Reply reply) {
+        if (reply.result().get("status") instanceof Map<?, ?> status) {
+            return (Map<String, Object>) status;
+        }
+        throw new ToolFailure(ErrorCode.INTERNAL, "The agent manager of " + user + " answered status without a status"
+                + " object; it may be older than this MCP server. Update the testbed on " + user + "'s machine");
+    }
+
+    private Reply decode(String who, String body) {
+        try {
+            return codec.decode(body, Reply.class);
+        } catch (MalformedMessageException e) {
+            throw new ToolFailure(ErrorCode.INTERNAL, who + " sent a reply this MCP server cannot read ("
+                    + e.getMessage() + "). Check that both run the same testbed version", Map.of(), List.of(), e);
+        }
+    }
+
+    private static Reply requireSuccess(Reply reply, String who, MessageType command, String hint) {
+        if (reply.success()) {
+            return reply;
+        }
+        List<String> logTail = reply.result().get("log_tail") instanceof List<?> lines
+                ? lines.stream().map(String::valueOf).toList() : List.of();
+        Map<String, Object> details = new LinkedHashMap<>(reply.result());
+        details.remove("log_tail");
+        String error = reply.error().endsWith(".") ? reply.error() : reply.error() + ".";
+        throw new ToolFailure(reply.errorCode(), who + " answered " + command.wireName() + " with "
+                + reply.errorCode() + ": " + error + (hint.isEmpty() ? "" : " " + hint), details, logTail, null);
+    }
+
+    private static String managerHint(MessageType command, ErrorCode code) {
+        if (code == null) {
+            return "";
+        }
+        return switch (code) {
+            case ALREADY_RUNNING -> "Call stop_user_testbed first, then start_user_testbed again.";
+            case BUSY -> "Another start or stop is in progress: wait until check_agent_manager shows no operation,"
+                    + " then call " + toolOf(command) + " again.";
+            case INVALID_CONFIG -> "Pass config_name of a config in the testbed home's workflows/ directory (e.g."
+                    + " testbed.toml), or fix the config the error names.";
+            case TIMEOUT, UNAVAILABLE -> "get_testbed_status and tail_agent_log show what the programs did.";
+            case MALFORMED -> command == MessageType.LOGS ? "list_agents names the programs." : "";
+            default -> "";
+        };
+    }
+
+    private static String runnerHint(MessageType command, ErrorCode code) {
+        if (code == null) {
+            return "";
+        }
+        return switch (code) {
+            case BUSY -> "Stop the running workflow with stop_workflow (get_testbed_status shows its execution_id),"
+                    + " or wait until it ends.";
+            case NOT_RUNNING -> "get_testbed_status shows the current execution.";
+            case WRONG_NAMESPACE -> "Use the namespace get_testbed_status reports.";
+            case INVALID_CONFIG -> command == MessageType.RUN_WORKFLOW
+                    ? "Check workflow_name, config and params." : "";
+            case UNAVAILABLE -> "Restart the testbed: stop_user_testbed, then start_user_testbed.";
+            default -> "";
+        };
+    }
+
+    private static String toolOf(MessageType command) {
+        return switch (command) {
+            case START_TESTBED -> ToolCatalog.START_USER_TESTBED;
+            case STOP_TESTBED -> ToolCatalog.STOP_USER_TESTBED;
+            case LOGS -> ToolCatalog.TAIL_AGENT_LOG;
+            default -> ToolCatalog.GET_TESTBED_STATUS;
+        };
+    }
+
+    private String managerMessage(MessageType command, Map<String, Object> fields) {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("command", command.wireName());
+        message.put("timestamp", now());
+        message.put("source", SOURCE);
+        message.putAll(fields);
+        return codec.encode(message);
+    }
+
+    private static String managerDescription(String user) {
+        return "The agent manager of " + user;
+    }
+
+    private static Destination control(String user) {
+        return Destinations.agentManagerControl(user);
+    }
+
+    private static String now() {
+        return Timestamps.localIso(Instant.now());
+    }
+
+    private static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+    }
+}
