@@ -323,11 +323,11 @@ public final class AgentManager implements AutoCloseable {
     }
 
     private void succeed(InboundMessage raw, Map<String, Object> fields, String command, Map<String, Object> result) {
-        reply(raw, fields, Reply.ok(command, correlationId(raw, fields), instanceName(), now(), result));
+        reply(raw, fields, Reply.ok(command, raw.correlationId(fields), instanceName(), now(), result));
     }
 
     private void failWith(InboundMessage raw, Map<String, Object> fields, String command, TestbedException e) {
-        Reply reply = Reply.failed(command, correlationId(raw, fields), instanceName(), now(), ErrorCode.of(e),
+        Reply reply = Reply.failed(command, raw.correlationId(fields), instanceName(), now(), ErrorCode.of(e),
                 e.getMessage());
         if (!e.logTail().isEmpty()) {
             reply.result().put("log_tail", e.logTail());
@@ -336,18 +336,11 @@ public final class AgentManager implements AutoCloseable {
     }
 
     private void fail(InboundMessage raw, Map<String, Object> fields, String command, ErrorCode code, String error) {
-        reply(raw, fields, Reply.failed(command, correlationId(raw, fields), instanceName(), now(), code, error));
+        reply(raw, fields, Reply.failed(command, raw.correlationId(fields), instanceName(), now(), code, error));
     }
 
     private void reply(InboundMessage raw, Map<String, Object> fields, Reply reply) {
-        Destination address = raw.replyTo();
-        if (address == null && fields.get("reply_to") instanceof String field && !field.isBlank()) {
-            try {
-                address = Destination.parse(field);
-            } catch (IllegalArgumentException e) {
-                LOG.log(Level.WARNING, "Ignoring an invalid reply_to ''{0}''", field);
-            }
-        }
+        Destination address = raw.replyAddress(fields);
         if (address == null) {
             LOG.log(Level.INFO, "{0}: {1} (no reply address)", reply.inReplyTo(),
                     reply.success() ? "done" : reply.error());
@@ -358,11 +351,6 @@ public final class AgentManager implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Reply to {0} not sent: {1}", address.name(), e.getMessage());
         }
-    }
-
-    private static String correlationId(InboundMessage raw, Map<String, Object> fields) {
-        return raw.correlationId() != null ? raw.correlationId()
-                : fields.get("correlation_id") == null ? null : String.valueOf(fields.get("correlation_id"));
     }
 
     private String instanceName() {

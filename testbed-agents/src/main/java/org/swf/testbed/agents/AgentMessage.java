@@ -30,6 +30,6 @@ public record AgentMessage(String msgType, Map<String, Object> fields, InboundMe
 
     /** @return the correlation id from the transport, or from a {@code correlation_id} field */
     public String correlationId() {
-        return raw.correlationId() != null ? raw.correlationId() : text("correlation_id");
+        return raw.correlationId(fields);
     }
 }

@@ -184,20 +184,8 @@ public final class AgentRuntime implements AutoCloseable {
         }
     }
 
-    private Destination replyAddress(AgentMessage message) {
-        if (message.raw().replyTo() != null) {
-            return message.raw().replyTo();
-        }
-        String field = message.text("reply_to");
-        if (field == null || field.isBlank()) {
-            return null;
-        }
-        try {
-            return Destination.parse(field);
-        } catch (IllegalArgumentException e) {
-            LOG.log(Level.WARNING, "Ignoring an invalid reply_to ''{0}''", field);
-            return null;
-        }
+    private static Destination replyAddress(AgentMessage message) {
+        return message.raw().replyAddress(message.fields());
     }
 
     /** Sends a heartbeat now; failures are logged, never thrown, since liveness reports must not kill work. */

@@ -1,5 +1,6 @@
 package org.swf.testbed.port;
 
+import java.util.Map;
 import java.util.Objects;
 import org.swf.testbed.protocol.Destination;
 
@@ -17,5 +18,39 @@ public record InboundMessage(Destination destination, String body, Destination r
     public InboundMessage {
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(body, "body");
+    }
+
+    /**
+     * Where an answer goes: the transport's reply address, else the {@code reply_to} field that
+     * STOMP senders put in the body (e.g. {@code /queue/my.replies}).
+     *
+     * @param fields the decoded body
+     * @return the reply address, or null when the sender gave none (or an invalid one)
+     */
+    public Destination replyAddress(Map<String, Object> fields) {
+        if (replyTo != null) {
+            return replyTo;
+        }
+        Object field = fields.get("reply_to");
+        if (!(field instanceof String address) || address.isBlank()) {
+            return null;
+        }
+        try {
+            return Destination.parse(address);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * @param fields the decoded body
+     * @return the transport correlation id, else a {@code correlation_id} field, else null
+     */
+    public String correlationId(Map<String, Object> fields) {
+        if (correlationId != null) {
+            return correlationId;
+        }
+        Object field = fields.get("correlation_id");
+        return field == null ? null : String.valueOf(field);
     }
 }

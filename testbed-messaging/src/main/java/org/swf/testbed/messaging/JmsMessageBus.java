@@ -2,6 +2,7 @@ package org.swf.testbed.messaging;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
 import jakarta.jms.ExceptionListener;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
@@ -66,6 +67,8 @@ public final class JmsMessageBus implements MessageBus {
 
     private final BusOptions options;
     private final Connection connection;
+    private static final int QUEUE_PREFETCH = 10;
+
     private final Session producerSession;
     private final MessageProducer producer;
     private final ConnectionState state;
@@ -99,9 +102,15 @@ public final class JmsMessageBus implements MessageBus {
         factory.setCloseTimeout(timeoutMillis);
         JmsDefaultPrefetchPolicy prefetch = new JmsDefaultPrefetchPolicy();
         // Competing consumers of a queue (parallel workers) should share its messages, not have
-        // the first one to attach take a thousand of them.
-        prefetch.setQueuePrefetch(1);
+        // the first one to attach take a thousand of them; a few in flight keep a single consumer
+        // from waiting a round trip per message.
+        prefetch.setQueuePrefetch(QUEUE_PREFETCH);
         factory.setPrefetchPolicy(prefetch);
+        // A long-lived agent streams work messages; waiting for each one's acknowledgement would
+        // bound it to one round trip per message. Its failover connection re-sends what was in
+        // flight when the link broke. Short-lived callers keep synchronous sends, so a send to a
+        // broker that is down fails in their hands.
+        factory.setForceAsyncSend(options.reconnect());
 
         ConnectionState state = new ConnectionState(options.clientName(), options.redactedUrl());
         long startNanos = System.nanoTime();
@@ -251,7 +260,12 @@ public final class JmsMessageBus implements MessageBus {
         if (correlationId != null) {
             message.setJMSCorrelationID(correlationId);
         }
-        producer.send(toJms(producerSession, destination), message);
+        // Broadcasts are transient, as the original's STOMP sends: a topic message that nobody
+        // subscribed to is gone anyway. Queue messages (commands, work) survive a broker restart.
+        int deliveryMode = destination.kind() == Destination.Kind.TOPIC ? DeliveryMode.NON_PERSISTENT
+                : DeliveryMode.PERSISTENT;
+        producer.send(toJms(producerSession, destination), message, deliveryMode, Message.DEFAULT_PRIORITY,
+                Message.DEFAULT_TIME_TO_LIVE);
     }
 
     private void deliver(Destination destination, Message message, Consumer<InboundMessage> listener) {

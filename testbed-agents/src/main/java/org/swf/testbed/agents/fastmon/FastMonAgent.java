@@ -6,15 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import org.swf.testbed.agents.Agent;
+import org.swf.testbed.agents.RunFollowingAgent;
 import org.swf.testbed.agents.AgentMessage;
 import org.swf.testbed.agents.AgentRuntime;
-import org.swf.testbed.protocol.Destination;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.protocol.MalformedMessageException;
 import org.swf.testbed.protocol.MessageType;
-import org.swf.testbed.protocol.OperationalState;
 import org.swf.testbed.protocol.StfReady;
 import org.swf.testbed.protocol.TfFileRegistered;
 
@@ -32,7 +30,7 @@ import org.swf.testbed.protocol.TfFileRegistered;
  *
  * <p>It reports PROCESSING while a run is on (between {@code start_run} and {@code end_run}).
  */
-public final class FastMonAgent implements Agent {
+public final class FastMonAgent extends RunFollowingAgent {
 
     /** The agent type the original fastmon agent reports. */
     public static final String AGENT_TYPE = "fastmon";
@@ -63,6 +61,7 @@ public final class FastMonAgent implements Agent {
 
     /** @param codec decodes incoming messages */
     public FastMonAgent(JsonCodec codec) {
+        super(MessageType.STF_READY);
         this.codec = codec;
     }
 
@@ -71,28 +70,10 @@ public final class FastMonAgent implements Agent {
         return AGENT_TYPE;
     }
 
-    @Override
-    public List<Destination> subscriptions(String namespace) {
-        return List.of(Destinations.EPICTOPIC);
-    }
+
 
     @Override
-    public void handle(AgentMessage message, AgentRuntime runtime) {
-        MessageType type = message.type().orElse(null);
-        if (type == null) {
-            return;
-        }
-        switch (type) {
-            case START_RUN, RESUME_RUN -> runtime.setState(OperationalState.PROCESSING);
-            case END_RUN -> runtime.setState(OperationalState.READY);
-            case STF_READY -> stfReady(message, runtime);
-            default -> {
-                // Other broadcasts (including our own tf_file_registered) are not for this agent.
-            }
-        }
-    }
-
-    private void stfReady(AgentMessage message, AgentRuntime runtime) {
+    protected void work(AgentMessage message, AgentRuntime runtime) {
         StfReady stf;
         try {
             stf = codec.convert(message.fields(), StfReady.class);

@@ -2,15 +2,13 @@ package org.swf.testbed.agents.processing;
 
 import java.lang.System.Logger.Level;
 import java.util.List;
-import org.swf.testbed.agents.Agent;
+import org.swf.testbed.agents.RunFollowingAgent;
 import org.swf.testbed.agents.AgentMessage;
 import org.swf.testbed.agents.AgentRuntime;
-import org.swf.testbed.protocol.Destination;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.protocol.MalformedMessageException;
 import org.swf.testbed.protocol.MessageType;
-import org.swf.testbed.protocol.OperationalState;
 import org.swf.testbed.protocol.ProcessingComplete;
 import org.swf.testbed.protocol.StfReady;
 
@@ -23,7 +21,7 @@ import org.swf.testbed.protocol.StfReady;
  * agent publishes {@code stf_ready} to {@code epictopic}; this one listens on {@code epictopic},
  * so it takes part in a run. It reports PROCESSING between {@code start_run} and {@code end_run}.
  */
-public final class ProcessingAgent implements Agent {
+public final class ProcessingAgent extends RunFollowingAgent {
 
     /** The agent type the original processing agent reports. */
     public static final String AGENT_TYPE = "STF_Processing";
@@ -39,6 +37,7 @@ public final class ProcessingAgent implements Agent {
 
     /** @param codec decodes incoming messages */
     public ProcessingAgent(JsonCodec codec) {
+        super(MessageType.STF_READY);
         this.codec = codec;
     }
 
@@ -47,28 +46,10 @@ public final class ProcessingAgent implements Agent {
         return AGENT_TYPE;
     }
 
-    @Override
-    public List<Destination> subscriptions(String namespace) {
-        return List.of(Destinations.EPICTOPIC);
-    }
+
 
     @Override
-    public void handle(AgentMessage message, AgentRuntime runtime) {
-        MessageType type = message.type().orElse(null);
-        if (type == null) {
-            return;
-        }
-        switch (type) {
-            case START_RUN, RESUME_RUN -> runtime.setState(OperationalState.PROCESSING);
-            case END_RUN -> runtime.setState(OperationalState.READY);
-            case STF_READY -> process(message, runtime);
-            default -> {
-                // Other broadcasts (including our own processing_complete) are not for this agent.
-            }
-        }
-    }
-
-    private void process(AgentMessage message, AgentRuntime runtime) {
+    protected void work(AgentMessage message, AgentRuntime runtime) {
         long started = System.nanoTime();
         StfReady stf;
         try {
