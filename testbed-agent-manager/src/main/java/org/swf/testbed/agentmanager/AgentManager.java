@@ -104,6 +104,10 @@ public final class AgentManager implements AutoCloseable {
     public void start() {
         bus.subscribe(Destinations.HEARTBEATS, this::rememberHeartbeat);
         bus.subscribe(controlQueue(), this::deliver);
+        // Learn at once which agents of the running testbed are alive, not a heartbeat period later.
+        orchestrator.readRunRecord().map(RunRecord::namespace).ifPresent(namespace -> bus.send(Destinations.HEARTBEATS,
+                codec.encode(Map.of("msg_type", MessageType.HEARTBEAT_REQUEST.wireName(), "namespace", namespace,
+                        "sender", instanceName(), "timestamp", now()))));
         long period = heartbeatInterval.toMillis();
         heartbeats.scheduleAtFixedRate(this::heartbeat, 0, period, TimeUnit.MILLISECONDS);
         LOG.log(Level.INFO, "Agent manager for {0} listening on /queue/{1}", user, controlQueue().name());

@@ -27,6 +27,14 @@ public interface Agent {
      */
     void handle(AgentMessage message, AgentRuntime runtime);
 
+    /**
+     * Called once the agent is subscribed everywhere and reported READY.
+     *
+     * @param runtime the runtime, for sending
+     */
+    default void started(AgentRuntime runtime) {
+    }
+
     /** Releases what the agent holds; called once at shutdown, before the exit heartbeat. */
     default void close() {
     }

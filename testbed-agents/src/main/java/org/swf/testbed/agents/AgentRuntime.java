@@ -72,10 +72,16 @@ public final class AgentRuntime implements AutoCloseable {
     /** Announces the agent, subscribes everywhere it listens, then reports READY. */
     public void start() {
         heartbeat();
+        // Every agent listens to heartbeats: to answer heartbeat requests, and for agents (the
+        // runner) that keep track of the others.
+        bus.subscribe(Destinations.HEARTBEATS, this::deliver);
         for (Destination destination : agent.subscriptions(identity.namespace())) {
-            bus.subscribe(destination, this::deliver);
+            if (!destination.equals(Destinations.HEARTBEATS)) {
+                bus.subscribe(destination, this::deliver);
+            }
         }
         setState(OperationalState.READY);
+        agent.started(this);
         long period = heartbeatInterval.toMillis();
         heartbeats.scheduleAtFixedRate(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
         LOG.log(Level.INFO, "{0} ({1}) READY in namespace {2}", identity.instanceName(), identity.agentType(),
@@ -172,6 +178,14 @@ public final class AgentRuntime implements AutoCloseable {
             }
             return;
         }
+        if (message.type().filter(MessageType.HEARTBEAT_REQUEST::equals).isPresent()) {
+            heartbeat();
+            return;
+        }
+        if (raw.destination().equals(Destinations.HEARTBEATS)
+                && !agent.subscriptions(identity.namespace()).contains(Destinations.HEARTBEATS)) {
+            return;
+        }
         try {
             agent.handle(message, this);
         } catch (TestbedException e) {
@@ -186,6 +200,15 @@ public final class AgentRuntime implements AutoCloseable {
 
     private static Destination replyAddress(AgentMessage message) {
         return message.raw().replyAddress(message.fields());
+    }
+
+    /**
+     * Asks every agent of this namespace for a heartbeat now, so that an observer that just
+     * subscribed need not wait a whole heartbeat interval to know who is there.
+     */
+    public void requestHeartbeats() {
+        send(Destinations.HEARTBEATS, Map.of("msg_type", MessageType.HEARTBEAT_REQUEST.wireName(),
+                "namespace", identity.namespace(), "sender", identity.instanceName(), "timestamp", timestamp()));
     }
 
     /** Sends a heartbeat now; failures are logged, never thrown, since liveness reports must not kill work. */

@@ -30,7 +30,9 @@ public enum MessageType {
     LOGS,
     // Answers and liveness.
     REPLY,
-    HEARTBEAT;
+    HEARTBEAT,
+    /** Asks every agent of a namespace for a heartbeat now, e.g. from a runner that just started. */
+    HEARTBEAT_REQUEST;
 
     /** @return the wire name, e.g. {@code run_workflow} */
     public String wireName() {

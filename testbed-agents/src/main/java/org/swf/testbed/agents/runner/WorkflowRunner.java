@@ -91,6 +91,13 @@ public final class WorkflowRunner implements Agent {
     }
 
     @Override
+    public void started(AgentRuntime runtime) {
+        // Agents that reported READY before this runner subscribed would otherwise stay unknown
+        // to status requests until their next periodic heartbeat.
+        runtime.requestHeartbeats();
+    }
+
+    @Override
     public void handle(AgentMessage message, AgentRuntime runtime) {
         MessageType type = message.type().orElse(null);
         if (type == null) {
@@ -102,6 +109,9 @@ public final class WorkflowRunner implements Agent {
         }
         switch (type) {
             case HEARTBEAT -> remember(message);
+            case HEARTBEAT_REQUEST -> {
+                // Answered by the runtime.
+            }
             case RUN_WORKFLOW -> runWorkflow(message, runtime);
             case STOP_WORKFLOW -> stopWorkflow(message, runtime);
             case STATUS_REQUEST -> runtime.replyOk(message, status(runtime));

@@ -156,6 +156,24 @@ class WorkflowRunnerTest {
     }
 
     @Test
+    void aRunnerStartedAfterTheAgentsLearnsOfThemAtOnce() throws IOException {
+        ConfigLocator locator = new ConfigLocator(home, Map.of());
+        TestbedConfig config = new TestbedConfigReader(locator).read((String) null);
+        runner.close();
+        // The data agent's READY heartbeat went out long ago; its next periodic one is an hour away.
+        AgentRuntime late = new AgentRuntime(AgentIdentity.ofThisProcess("DAQ_Simulator", "ns1", "workflow-runner"),
+                broker.newView(), new WorkflowRunner(locator, config, new InMemoryExecutionStore(), codec), codec,
+                Duration.ofHours(1), Optional.empty());
+        late.start();
+        try {
+            await().atMost(WAIT).until(() -> status().result().get("agents") instanceof List<?> agents
+                    && agents.stream().anyMatch(a -> "data-agent".equals(((Map<?, ?>) a).get("program"))));
+        } finally {
+            late.close();
+        }
+    }
+
+    @Test
     void badCommandsGetErrorRepliesAndTheRunnerKeepsServing() {
         Reply garbage = codec.decode(client.request(Destinations.workflowControl("ns1"), "{not json", WAIT).body(),
                 Reply.class);
