@@ -32,7 +32,9 @@ final class CliProgramFactory implements ProgramFactory {
 
     @Override
     public ProgramSpec broker(TestbedConfig config) {
-        return jvm(config, BROKER, ProgramRole.BROKER, List.of("broker", "--config", config.source().toString()));
+        return new ProgramSpec(BROKER, ProgramRole.BROKER,
+                launcher.brokerCommand(List.of("broker", "--config", config.source().toString())), config.home(),
+                Map.of(ConfigLocator.CONFIG_VARIABLE, config.source().toString()), JVM_START_SECONDS, true);
     }
 
     @Override

@@ -12,10 +12,17 @@ import java.util.List;
  */
 final class JvmLauncher {
 
-    /** Small, quick-starting JVMs: agents are many, long-lived and mostly idle. */
+    /**
+     * Small, quick-starting JVMs: agents are many, mostly idle, and a 2-core machine starts them
+     * all at once; the optimizing compiler costs more start-up than it gains them (measured with
+     * 'testbed benchmark'). Warnings go to stderr, which supervisord logs.
+     */
     private static final List<String> AGENT_JVM_OPTIONS = List.of(
             "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx256m", "-Xshare:auto",
-            "-Djava.util.logging.SimpleFormatter.format=%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+            "-Xlog:all=warning:stderr", "-Djava.util.logging.SimpleFormatter.format=%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+    /** The broker carries every message of every agent: more heap. */
+    private static final List<String> BROKER_JVM_OPTIONS = List.of(
+            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx512m", "-Xshare:auto", "-Xlog:all=warning:stderr");
 
     private final String javaBinary;
     private final String classPath;
@@ -38,13 +45,25 @@ final class JvmLauncher {
     }
 
     /**
-     * @param arguments the CLI arguments of the entry point, e.g. {@code agent data --config X}
+     * @param arguments the CLI arguments of an agent's entry point, e.g. {@code agent data --config X}
      * @return the full argument vector
      */
     List<String> command(List<String> arguments) {
+        return command(AGENT_JVM_OPTIONS, arguments);
+    }
+
+    /**
+     * @param arguments the CLI arguments of the broker's entry point
+     * @return the full argument vector
+     */
+    List<String> brokerCommand(List<String> arguments) {
+        return command(BROKER_JVM_OPTIONS, arguments);
+    }
+
+    private List<String> command(List<String> options, List<String> arguments) {
         List<String> command = new ArrayList<>();
         command.add(javaBinary);
-        command.addAll(AGENT_JVM_OPTIONS);
+        command.addAll(options);
         command.add("-cp");
         command.add(classPath);
         command.add(TestbedCli.class.getName());
