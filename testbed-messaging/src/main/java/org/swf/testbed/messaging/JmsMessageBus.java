@@ -37,6 +37,7 @@ import org.apache.qpid.jms.JmsOperationTimedOutException;
 import org.apache.qpid.jms.JmsSendTimedOutException;
 import org.apache.qpid.jms.message.JmsInboundMessageDispatch;
 import org.apache.qpid.jms.policy.JmsDefaultPrefetchPolicy;
+import org.apache.qpid.jms.policy.JmsDefaultPresettlePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.swf.testbed.ServiceUnavailableException;
@@ -111,6 +112,12 @@ public final class JmsMessageBus implements MessageBus {
         // flight when the link broke. Short-lived callers keep synchronous sends, so a send to a
         // broker that is down fails in their hands.
         factory.setForceAsyncSend(options.reconnect());
+        // Broadcasts are transient (sent non-persistent): settling them on sending and on
+        // delivery spares a disposition round trip per message and per subscriber.
+        JmsDefaultPresettlePolicy presettle = new JmsDefaultPresettlePolicy();
+        presettle.setPresettleTopicProducers(true);
+        presettle.setPresettleTopicConsumers(true);
+        factory.setPresettlePolicy(presettle);
 
         ConnectionState state = new ConnectionState(options.clientName(), options.redactedUrl());
         long startNanos = System.nanoTime();
