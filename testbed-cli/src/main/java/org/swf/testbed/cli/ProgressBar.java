@@ -3,7 +3,6 @@ package org.swf.testbed.cli;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Objects;
-import org.swf.testbed.port.ExecutionRecord;
 
 /**
  * Shows a workflow execution's progress on stderr: a bar redrawn in place on a terminal, one line
@@ -43,8 +42,8 @@ final class ProgressBar {
         err.flush();
     }
 
-    /** @param outcome the final record */
-    void done(ExecutionRecord outcome) {
+    /** Ends the bar's line, so what follows starts on a line of its own. */
+    void done() {
         if (terminal && !last.isEmpty()) {
             err.println();
         }

@@ -93,7 +93,7 @@ final class RunCommand implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(err, System.console() != null);
             outcome = cli.orchestrator().follow(result.namespace(), result.executionId(), Duration.ofMillis(500),
                     bar::show);
-            bar.done(outcome);
+            bar.done();
             if (!json) {
                 out.println("Workflow " + outcome.executionId() + " " + outcome.status().word()
                         + (outcome.failure() == null ? "" : ": " + outcome.failure())

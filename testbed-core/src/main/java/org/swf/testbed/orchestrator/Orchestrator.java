@@ -547,7 +547,6 @@ public final class Orchestrator {
 
     private void writeRunRecord(TestbedConfig config, List<ProgramSpec> specs) {
         RunRecord record = new RunRecord(config.source().toString(), config.namespace(), config.broker().amqpUrl(),
-                specs.stream().anyMatch(spec -> spec.name().equals(ProgramFactory.BROKER)),
                 specs.stream().map(ProgramSpec::name).toList(), heartbeatPrograms(config),
                 Instant.now().toString());
         try {

@@ -10,13 +10,12 @@ import java.util.List;
  * @param config the config file used, absolute
  * @param namespace the namespace
  * @param brokerUrl the broker URL the agents use
- * @param embeddedBroker whether the broker is the testbed's own program
  * @param programs program names, in start order
  * @param heartbeatPrograms the programs whose liveness heartbeats report
  * @param startedAt when it was started (ISO instant)
  */
-public record RunRecord(String config, String namespace, String brokerUrl, boolean embeddedBroker,
-        List<String> programs, List<String> heartbeatPrograms, String startedAt) {
+public record RunRecord(String config, String namespace, String brokerUrl, List<String> programs,
+        List<String> heartbeatPrograms, String startedAt) {
 
     /** Copies the lists. */
     public RunRecord {
