@@ -20,6 +20,7 @@ import org.swf.testbed.messaging.JmsMessageBusFactory;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.util.Ports;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -60,7 +61,7 @@ final class AgentManagerCommand implements Callable<Integer> {
         Destinations.agentManagerControl(user);
         BrokerSettings broker = brokerSettings();
         JmsMessageBusFactory buses = new JmsMessageBusFactory(cli.environment());
-        EmbeddedBroker ownBroker = broker.embedded() ? startBrokerIfNone(buses, broker) : null;
+        EmbeddedBroker ownBroker = broker.embedded() ? startBrokerIfNone(broker) : null;
         CountDownLatch stopping = new CountDownLatch(1);
         MessageBus bus = connectForever(buses, broker.amqpUrl(), user, stopping);
         if (bus == null) {
@@ -95,16 +96,15 @@ final class AgentManagerCommand implements Callable<Integer> {
         }
     }
 
-    private EmbeddedBroker startBrokerIfNone(JmsMessageBusFactory buses, BrokerSettings broker) {
-        try (MessageBus probe = buses.connect(broker.amqpUrl(), "agent-manager-probe", Duration.ofSeconds(1))) {
+    private EmbeddedBroker startBrokerIfNone(BrokerSettings broker) {
+        if (Ports.listening(BrokerSettings.EMBEDDED_HOST, broker.amqpPort(), Duration.ofSeconds(1))) {
             return null;
-        } catch (ServiceUnavailableException e) {
-            EmbeddedBroker started = EmbeddedBroker.start(BrokerOptions.defaults()
-                    .withPorts(broker.amqpPort(), broker.stompPort()));
-            spec.commandLine().getErr().println("Started the embedded broker: AMQP " + started.amqpUrl()
-                    + ", STOMP 127.0.0.1:" + started.stompPort());
-            return started;
         }
+        EmbeddedBroker started = EmbeddedBroker.start(BrokerOptions.defaults()
+                .withPorts(broker.amqpPort(), broker.stompPort()));
+        spec.commandLine().getErr().println("Started the embedded broker: AMQP " + started.amqpUrl()
+                + ", STOMP 127.0.0.1:" + started.stompPort());
+        return started;
     }
 
     /** Connects, retrying with back-off until it succeeds or the process is asked to stop. */

@@ -47,8 +47,10 @@ class AgentManagerIT {
         }
     }
 
-    private void startManager() {
-        List<String> command = List.of(TestbedHome.DISTRIBUTION.resolve("bin/testbed").toString(), "agent-manager");
+    private void startManager(String... options) {
+        List<String> command = new ArrayList<>(List.of(TestbedHome.DISTRIBUTION.resolve("bin/testbed").toString(),
+                "agent-manager"));
+        command.addAll(List.of(options));
         try {
             Path log = testbed.home.resolve("agent-manager.log");
             ProcessBuilder builder = new ProcessBuilder(command).directory(testbed.home.toFile())
@@ -148,6 +150,25 @@ class AgentManagerIT {
         assertThat(manager.waitFor()).isIn(0, 143);
         await().atMost(Duration.ofSeconds(10)).until(() -> heartbeats.stream().anyMatch(h ->
                 "agent_manager".equals(h.get("agent_type")) && "EXITED".equals(h.get("operational_state"))));
+    }
+
+    @Test
+    void sigusr1SendsAHeartbeatAtOnce() throws Exception {
+        testbed.quickWorkflow(1, "");
+        startManager("--heartbeat-seconds", "3600");
+        MessageBus bus = awaitManager();
+        List<Map<String, Object>> heartbeats = new CopyOnWriteArrayList<>();
+        bus.subscribe(Destinations.HEARTBEATS, message -> {
+            Map<String, Object> heartbeat = codec.decodeObject(message.body());
+            if ("agent_manager".equals(heartbeat.get("agent_type"))) {
+                heartbeats.add(heartbeat);
+            }
+        });
+        // The next periodic heartbeat is an hour away: only the signal can bring one now.
+        assertThat(new ProcessBuilder("kill", "-USR1", Long.toString(manager.pid())).start().waitFor()).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !heartbeats.isEmpty());
+        assertThat(heartbeats.get(0)).containsEntry("operational_state", "READY").containsEntry("mq_connected", true)
+                .containsKeys("supervisord_healthy", "instance_name", "pid", "hostname", "description");
     }
 
     @Test

@@ -112,6 +112,15 @@ class FastProcessingIT {
 
             TestbedHome.Result log = testbed.cli("logs", "fast_processing", "-n", "200");
             assertThat(log.out()).contains("ended:").contains("slices created");
+
+            // The execution record in the database says completed, with its end and counts.
+            String executions = testbed.cli("workflows", "--json").out();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> record = ((List<Map<String, Object>>) codec.decodeObject("{\"e\":" + executions + "}")
+                    .get("e")).stream().filter(e -> executionId.equals(e.get("execution_id"))).findFirst().orElseThrow();
+            assertThat(record).containsEntry("status", "completed").containsEntry("namespace", namespace);
+            assertThat(record.get("ended_at")).isNotNull();
+            assertThat(((Map<?, ?>) record.get("message_counts")).get("stf_gen")).isEqualTo(STFS);
         }
     }
 

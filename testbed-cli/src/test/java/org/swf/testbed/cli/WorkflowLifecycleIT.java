@@ -81,6 +81,19 @@ class WorkflowLifecycleIT {
         assertThat(listing.out()).containsPattern(executionId + " +failed");
     }
 
+    @Test
+    void runWaitFollowsTheWorkflowToItsEndAndExitsByItsOutcome() {
+        testbed.quickWorkflow(3, "");
+
+        TestbedHome.Result run = testbed.cli("run", "--wait");
+
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).containsPattern("Workflow stf_datataking-\\S+-0001 completed\\. STFs: 3\\.");
+        // Progress lines on stderr (not a terminal here: one line per change), ending at 3 of 3.
+        assertThat(run.err()).contains("1/3 STFs").contains("[##############################] 3/3 STFs");
+        assertThat(testbed.cli("workflows").out()).containsPattern("-0001 +completed");
+    }
+
     private long count(String type) {
         return epictopic.stream().filter(m -> type.equals(m.get("msg_type"))).count();
     }

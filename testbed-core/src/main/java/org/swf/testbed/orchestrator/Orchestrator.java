@@ -21,6 +21,7 @@ import org.swf.testbed.LifecycleConflictException;
 import org.swf.testbed.ServiceUnavailableException;
 import org.swf.testbed.TestbedException;
 import org.swf.testbed.config.AgentSpec;
+import org.swf.testbed.config.BrokerSettings;
 import org.swf.testbed.config.ConfigLocator;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.config.TestbedConfigReader;
@@ -45,6 +46,7 @@ import org.swf.testbed.protocol.Reply;
 import org.swf.testbed.protocol.RunWorkflow;
 import org.swf.testbed.protocol.Timestamps;
 import org.swf.testbed.util.Await;
+import org.swf.testbed.util.Ports;
 
 /**
  * Starts, stops and observes a user's testbed: the one implementation behind the CLI, the agent
@@ -146,7 +148,7 @@ public final class Orchestrator {
         } else {
             // A broker already serving the embedded address (`testbed broker`, or the agent
             // manager's) is used as it is: a second one could not bind its ports.
-            externalBus = timer.time("look for a running broker", () -> probe(config.broker().amqpUrl()));
+            externalBus = timer.time("look for a running broker", () -> runningBroker(config));
         }
         List<ProgramSpec> specs = plan(config, externalBus == null);
         writeRunRecord(config, specs);
@@ -521,11 +523,17 @@ public final class Orchestrator {
         return codec.decode(answer.body(), Reply.class);
     }
 
-    private MessageBus probe(String url) {
-        try {
-            return buses.connect(url, "testbed-cli-" + ProcessHandle.current().pid(), PROBE_TIMEOUT);
-        } catch (ServiceUnavailableException e) {
+    /** @return a connection to a broker already serving the embedded address, or null when none listens */
+    private MessageBus runningBroker(TestbedConfig config) {
+        if (!Ports.listening(BrokerSettings.EMBEDDED_HOST, config.broker().amqpPort(), PROBE_TIMEOUT)) {
             return null;
+        }
+        try {
+            return connect(config.broker().amqpUrl());
+        } catch (ServiceUnavailableException e) {
+            throw new ServiceUnavailableException("Something listens on " + BrokerSettings.EMBEDDED_HOST + ":"
+                    + config.broker().amqpPort() + " but does not answer as an AMQP broker (" + e.getMessage()
+                    + "). Stop it, or set [broker] amqp_port to a free port", e);
         }
     }
 

@@ -73,7 +73,10 @@ class EmbeddedOrchestratorTest {
                 name = "stf_datataking"
                 config = "wf_default"
                 realtime = false
-                """);
+                [broker]
+                amqp_port = %d
+                stomp_port = %d
+                """.formatted(freePort(), freePort()));
         Files.writeString(workflows.resolve("wf_default.toml"), """
                 [workflow]
                 name = "stf_datataking"
@@ -160,6 +163,13 @@ class EmbeddedOrchestratorTest {
         assertThatThrownBy(() -> orchestrator.run(RunOptions.of("bad"))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("workflows/bad.toml: [testbed] namespace is empty");
         assertThat(supervisor.events()).isEmpty();
+    }
+
+    /** A port nobody listens on, so no broker outside this test is mistaken for the testbed's. */
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private static Object execution(TestbedStatus status) {
