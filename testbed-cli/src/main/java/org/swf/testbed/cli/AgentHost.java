@@ -16,9 +16,11 @@ import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.JsonCodec;
 
 /**
- * Runs one agent in this JVM until SIGTERM (or SIGQUIT, which supervisord's original config
- * uses): connects with automatic reconnection, starts the agent runtime, and on the signal
- * lets it send its exit heartbeat before the process ends.
+ * Runs one agent in this JVM until SIGTERM (supervisord's stop signal here): connects with
+ * automatic reconnection, starts the agent runtime, and on the signal lets it send its exit
+ * heartbeat before the process ends. (SIGQUIT, which the original's supervisord config sends,
+ * cannot be caught by Java code: HotSpot keeps it for thread dumps, and -Xrs, which frees it,
+ * also stops SIGTERM from running shutdown hooks. So the generated config sends TERM.)
  */
 final class AgentHost {
 
@@ -53,7 +55,6 @@ final class AgentHost {
             System.err.println(java.time.LocalDateTime.now() + " INFO " + identity.instanceName()
                     + " exited (EXITED heartbeat " + (connected ? "sent" : "not sent: broker unreachable") + ")");
         }, "agent-shutdown"));
-        installQuitHandler(runtime);
         runtime.start();
         runtime.awaitShutdown();
         return ExitCode.OK.code;
@@ -66,22 +67,6 @@ final class AgentHost {
         } catch (NumberFormatException e) {
             LOG.log(Level.WARNING, "Ignoring TESTBED_HEARTBEAT_SECONDS={0}: not a number", seconds);
             return DEFAULT_HEARTBEAT;
-        }
-    }
-
-    /**
-     * SIGQUIT normally makes the JVM print a thread dump; the original agents treat it as a stop
-     * request (supervisord's stopsignal there), so we do too when the JVM lets us.
-     */
-    @SuppressWarnings("removal")
-    private static void installQuitHandler(AgentRuntime runtime) {
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("QUIT"), signal -> {
-                LOG.log(Level.INFO, "SIGQUIT received: shutting down");
-                new Thread(() -> System.exit(0), "quit").start();
-            });
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            LOG.log(Level.DEBUG, "SIGQUIT stays the JVM's thread-dump signal: {0}", e.getMessage());
         }
     }
 }
