@@ -17,8 +17,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.swf.testbed.TestbedException;
+import org.swf.testbed.agents.HeartbeatPublisher;
 import org.swf.testbed.agents.MonitorClient;
 import org.swf.testbed.orchestrator.Orchestrator;
 import org.swf.testbed.orchestrator.RunOptions;
@@ -63,7 +65,7 @@ public final class AgentManager implements AutoCloseable {
     private final MessageBus bus;
     private final JsonCodec codec;
     private final Duration heartbeatInterval;
-    private final Optional<MonitorClient> monitor;
+    private final HeartbeatPublisher heartbeatPublisher;
     private final String hostname;
     private final Instant startedAt = Instant.now();
     private final AtomicReference<String> operation = new AtomicReference<>();
@@ -91,7 +93,7 @@ public final class AgentManager implements AutoCloseable {
         this.bus = bus;
         this.codec = codec;
         this.heartbeatInterval = heartbeatInterval;
-        this.monitor = monitor;
+        this.heartbeatPublisher = new HeartbeatPublisher(bus, monitor);
         this.hostname = hostname;
     }
 
@@ -152,49 +154,44 @@ public final class AgentManager implements AutoCloseable {
     }
 
     private void operate(InboundMessage raw, Map<String, Object> fields, String command,
-            java.util.function.Supplier<Map<String, Object>> work) {
+            Supplier<Map<String, Object>> work) {
         if (!operation.compareAndSet(null, command)) {
             fail(raw, fields, command, ErrorCode.BUSY, operation.get() + " is in progress. Wait for its reply, then"
                     + " send " + command + " again");
             return;
         }
-        try {
-            operations.execute(() -> {
-                try {
-                    succeed(raw, fields, command, work.get());
-                } catch (TestbedException e) {
-                    failWith(raw, fields, command, e);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.ERROR, command + " failed", e);
-                    fail(raw, fields, command, ErrorCode.INTERNAL, command + " failed: " + e + ". See the agent"
-                            + " manager's log");
-                } finally {
-                    operation.set(null);
-                    heartbeatNow();
-                }
-            });
-        } catch (RejectedExecutionException e) {
+        runAndReply(operations, raw, fields, command, work, () -> {
             operation.set(null);
-            fail(raw, fields, command, ErrorCode.UNAVAILABLE, "The agent manager is shutting down. Start it again:"
-                    + " nohup testbed agent-manager &");
-        }
+            heartbeatNow();
+        });
     }
 
     private void query(InboundMessage raw, Map<String, Object> fields, String command,
-            java.util.function.Supplier<Map<String, Object>> work) {
+            Supplier<Map<String, Object>> work) {
+        runAndReply(queries, raw, fields, command, work, () -> { });
+    }
+
+    /** Runs {@code work} on {@code executor} and replies with its outcome; {@code after} runs in any case. */
+    private void runAndReply(ExecutorService executor, InboundMessage raw, Map<String, Object> fields, String command,
+            Supplier<Map<String, Object>> work, Runnable after) {
         try {
-            queries.execute(() -> {
+            executor.execute(() -> {
                 try {
                     succeed(raw, fields, command, work.get());
                 } catch (TestbedException e) {
                     failWith(raw, fields, command, e);
                 } catch (RuntimeException e) {
                     LOG.log(Level.ERROR, command + " failed", e);
-                    fail(raw, fields, command, ErrorCode.INTERNAL, command + " failed: " + e);
+                    fail(raw, fields, command, ErrorCode.INTERNAL, command + " failed: " + e
+                            + ". See the agent manager's log");
+                } finally {
+                    after.run();
                 }
             });
         } catch (RejectedExecutionException e) {
-            fail(raw, fields, command, ErrorCode.UNAVAILABLE, "The agent manager is shutting down");
+            after.run();
+            fail(raw, fields, command, ErrorCode.UNAVAILABLE, "The agent manager is shutting down. Start it again:"
+                    + " nohup testbed agent-manager &");
         }
     }
 
@@ -307,14 +304,7 @@ public final class AgentManager implements AutoCloseable {
         heartbeat.put("metadata", Map.of("supervisord_healthy", !"error".equals(supervisord), "supervisord", supervisord));
         heartbeat.put("timestamp", now());
         String body = codec.encode(heartbeat);
-        if (connected) {
-            try {
-                bus.send(Destinations.HEARTBEATS, body);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Heartbeat not sent: {0}", e.getMessage());
-            }
-        }
-        monitor.ifPresent(client -> client.post(body));
+        heartbeatPublisher.publish(connected, body);
     }
 
     /** @return "running" when supervisord answers, "idle" when none runs, "error" when one is stuck or gone with agents left */
@@ -386,7 +376,7 @@ public final class AgentManager implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             send("EXITED");
-            monitor.ifPresent(MonitorClient::flush);
+            heartbeatPublisher.flush();
         } finally {
             bus.close();
             shutdown.countDown();

@@ -40,7 +40,7 @@ public final class AgentRuntime implements AutoCloseable {
     private final Agent agent;
     private final JsonCodec codec;
     private final Duration heartbeatInterval;
-    private final Optional<MonitorClient> monitor;
+    private final HeartbeatPublisher heartbeatPublisher;
     private final AtomicReference<OperationalState> state = new AtomicReference<>(OperationalState.STARTING);
     private final ScheduledExecutorService heartbeats;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -61,7 +61,7 @@ public final class AgentRuntime implements AutoCloseable {
         this.agent = agent;
         this.codec = codec;
         this.heartbeatInterval = heartbeatInterval;
-        this.monitor = monitor;
+        this.heartbeatPublisher = new HeartbeatPublisher(bus, monitor);
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "heartbeat");
             thread.setDaemon(true);
@@ -222,14 +222,7 @@ public final class AgentRuntime implements AutoCloseable {
                 identity.agentType(), status, current, identity.namespace(), identity.pid(), identity.hostname(),
                 description, connected, identity.program(), timestamp());
         String body = codec.encode(heartbeat);
-        if (connected) {
-            try {
-                bus.send(Destinations.HEARTBEATS, body);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Heartbeat not sent: {0}", e.getMessage());
-            }
-        }
-        monitor.ifPresent(client -> client.post(body));
+        heartbeatPublisher.publish(connected, body);
     }
 
     /** Blocks until {@link #close()} was called (e.g. by the shutdown hook on SIGTERM). */
@@ -250,7 +243,7 @@ public final class AgentRuntime implements AutoCloseable {
             agent.close();
             state.set(OperationalState.EXITED);
             heartbeat();
-            monitor.ifPresent(MonitorClient::flush);
+            heartbeatPublisher.flush();
         } finally {
             bus.close();
             shutdown.countDown();
