@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.swf.testbed.access.BrokerAccess;
 import org.swf.testbed.agents.Agent;
 import org.swf.testbed.agents.AgentIdentity;
 import org.swf.testbed.agents.AgentRuntime;
@@ -12,6 +13,8 @@ import org.swf.testbed.config.ConfigLocator;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.config.TestbedConfigReader;
 import org.swf.testbed.messaging.JmsMessageBusFactory;
+import org.swf.testbed.orchestrator.OrchestratorSettings;
+import org.swf.testbed.port.BrokerEndpoint;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.JsonCodec;
 
@@ -44,8 +47,10 @@ final class AgentHost {
         Agent agent = agentFactory.apply(config);
         String program = environment.getOrDefault("TESTBED_PROGRAM", agent.agentType().toLowerCase(java.util.Locale.ROOT));
         AgentIdentity identity = AgentIdentity.ofThisProcess(agent.agentType(), config.namespace(), program);
-        MessageBus bus = new JmsMessageBusFactory(environment).connectReconnecting(config.broker().amqpUrl(),
-                identity.instanceName(), Duration.ofSeconds(10));
+        BrokerEndpoint broker = new BrokerAccess(OrchestratorSettings.defaults(home, environment).stateDirectory(),
+                environment).endpoint(config.broker());
+        MessageBus bus = new JmsMessageBusFactory().connectReconnecting(broker, identity.instanceName(),
+                Duration.ofSeconds(10));
         AgentRuntime runtime = new AgentRuntime(identity, bus, agent, new JsonCodec(), heartbeatInterval(environment),
                 MonitorClient.fromEnvironment(environment));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -4,14 +4,19 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.swf.testbed.ConfigException;
 import org.swf.testbed.ServiceUnavailableException;
+import org.swf.testbed.access.BrokerAccess;
+import org.swf.testbed.access.BrokerCredentials;
+import org.swf.testbed.access.BrokerPorts;
 import org.swf.testbed.agentmanager.AgentManager;
 import org.swf.testbed.agents.MonitorClient;
 import org.swf.testbed.broker.BrokerOptions;
+import org.swf.testbed.broker.BrokerSecurity;
 import org.swf.testbed.broker.EmbeddedBroker;
 import org.swf.testbed.config.BrokerSettings;
 import org.swf.testbed.config.ConfigLocator;
@@ -20,7 +25,9 @@ import org.swf.testbed.messaging.JmsMessageBusFactory;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
-import org.swf.testbed.util.Ports;
+import org.swf.testbed.port.BrokerEndpoint;
+import org.swf.testbed.util.ListeningSockets;
+import org.swf.testbed.util.OsUser;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -57,13 +64,15 @@ final class AgentManagerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        String user = System.getProperty("user.name");
+        String user = OsUser.name();
         Destinations.agentManagerControl(user);
         BrokerSettings broker = brokerSettings();
-        JmsMessageBusFactory buses = new JmsMessageBusFactory(cli.environment());
-        EmbeddedBroker ownBroker = broker.embedded() ? startBrokerIfNone(broker) : null;
+        BrokerAccess access = cli.brokerAccess();
+        JmsMessageBusFactory buses = new JmsMessageBusFactory();
+        EmbeddedBroker ownBroker = broker.embedded() ? startBrokerIfNone(broker, access) : null;
+        BrokerEndpoint endpoint = access.endpoint(broker);
         CountDownLatch stopping = new CountDownLatch(1);
-        MessageBus bus = connectForever(buses, broker.amqpUrl(), user, stopping);
+        MessageBus bus = connectForever(buses, endpoint, user, stopping);
         if (bus == null) {
             return ExitCode.OK.code;
         }
@@ -79,7 +88,7 @@ final class AgentManagerCommand implements Callable<Integer> {
         installHeartbeatSignal(manager);
         manager.start();
         spec.commandLine().getErr().println("Agent manager for " + user + " serving /queue/"
-                + manager.controlQueue().name() + " on " + broker.amqpUrl());
+                + manager.controlQueue().name() + " on " + endpoint.redactedUrl());
         manager.awaitShutdown();
         return ExitCode.OK.code;
     }
@@ -96,19 +105,32 @@ final class AgentManagerCommand implements Callable<Integer> {
         }
     }
 
-    private EmbeddedBroker startBrokerIfNone(BrokerSettings broker) {
-        if (Ports.listening(BrokerSettings.EMBEDDED_HOST, broker.amqpPort(), Duration.ofSeconds(1))) {
+    /**
+     * Starts this home's broker in this process unless one runs: a listener of this user where the
+     * home's broker should be is taken for it (connecting proves it, by the home's login); one of
+     * another user never is.
+     */
+    private EmbeddedBroker startBrokerIfNone(BrokerSettings broker, BrokerAccess access) {
+        int port = access.homeBroker().currentPorts(broker).amqpPort();
+        OptionalInt owner = ListeningSockets.ownerOf(port);
+        if (!ListeningSockets.free(BrokerSettings.EMBEDDED_HOST, port)
+                && (owner.isEmpty() || owner.getAsInt() == OsUser.effectiveUid())) {
             return null;
         }
+        BrokerPorts ports = access.homeBroker().choosePorts(broker, notice -> spec.commandLine().getErr()
+                .println("testbed: note: " + notice));
+        BrokerCredentials login = access.homeBroker().credentials();
         EmbeddedBroker started = EmbeddedBroker.start(BrokerOptions.defaults()
-                .withPorts(broker.amqpPort(), broker.stompPort()));
+                .withPorts(ports.amqpPort(), ports.stompPort())
+                .withSecurity(BrokerSecurity.ownerOnly(login.user(), login.password())));
         spec.commandLine().getErr().println("Started the embedded broker: AMQP " + started.amqpUrl()
                 + ", STOMP 127.0.0.1:" + started.stompPort());
         return started;
     }
 
     /** Connects, retrying with back-off until it succeeds or the process is asked to stop. */
-    private MessageBus connectForever(JmsMessageBusFactory buses, String url, String user, CountDownLatch stopping)
+    private MessageBus connectForever(JmsMessageBusFactory buses, BrokerEndpoint endpoint, String user,
+            CountDownLatch stopping)
             throws InterruptedException {
         Thread hook = new Thread(stopping::countDown, "agent-manager-connect-abort");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -116,7 +138,7 @@ final class AgentManagerCommand implements Callable<Integer> {
         try {
             while (true) {
                 try {
-                    return buses.connectReconnecting(url, "agent-manager-" + user, Duration.ofSeconds(10));
+                    return buses.connectReconnecting(endpoint, "agent-manager-" + user, Duration.ofSeconds(10));
                 } catch (ServiceUnavailableException e) {
                     LOG.log(Level.WARNING, "{0} Retrying in {1} s", e.getMessage(), wait.toSeconds());
                     if (stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.swf.testbed.TestbedException;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.messaging.JmsMessageBusFactory;
+import org.swf.testbed.port.BrokerEndpoint;
 import org.swf.testbed.orchestrator.Orchestrator;
 import org.swf.testbed.orchestrator.RunOptions;
 import org.swf.testbed.orchestrator.RunResult;
@@ -174,10 +175,10 @@ final class BenchmarkCommand implements Callable<Integer> {
         orchestrator.run(agentsOnly);
         Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
         Map<String, Object> summary = new ConcurrentHashMap<>();
-        String url = orchestrator.readRunRecord().orElseThrow().brokerUrl();
+        BrokerEndpoint broker = orchestrator.runningBroker();
         List<Long> seconds = new ArrayList<>();
         List<Long> rates = new ArrayList<>();
-        try (MessageBus bus = new JmsMessageBusFactory(cli.environment()).connect(url, "benchmark", Duration.ofSeconds(5))) {
+        try (MessageBus bus = new JmsMessageBusFactory().connect(broker, "benchmark", Duration.ofSeconds(5))) {
             bus.subscribe(Destinations.EPICTOPIC, message -> {
                 Map<String, Object> fields = CODEC.decodeObject(message.body());
                 if (!config.namespace().equals(fields.get("namespace"))) {

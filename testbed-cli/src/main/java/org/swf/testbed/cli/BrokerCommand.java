@@ -2,7 +2,11 @@ package org.swf.testbed.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.swf.testbed.access.BrokerAccess;
+import org.swf.testbed.access.BrokerCredentials;
+import org.swf.testbed.access.BrokerPorts;
 import org.swf.testbed.broker.BrokerOptions;
+import org.swf.testbed.broker.BrokerSecurity;
 import org.swf.testbed.broker.EmbeddedBroker;
 import org.swf.testbed.config.BrokerSettings;
 import org.swf.testbed.config.ConfigLocator;
@@ -13,11 +17,15 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code testbed broker}: the embedded ActiveMQ Artemis broker, in the foreground. */
+/** {@code testbed broker}: the home's embedded ActiveMQ Artemis broker, in the foreground. */
 @Command(name = "broker", mixinStandardHelpOptions = true,
-        description = "Run the embedded ActiveMQ Artemis broker in the foreground, with AMQP and STOMP acceptors on"
-                + " 127.0.0.1 (STOMP /queue/NAME and /topic/NAME reach the same queues and topics as AMQP)."
-                + " Stop it with Ctrl-C or SIGTERM.")
+        description = {"Run this home's embedded ActiveMQ Artemis broker in the foreground, with AMQP and STOMP"
+                + " acceptors on 127.0.0.1 (STOMP /queue/NAME and /topic/NAME reach the same queues and topics as"
+                + " AMQP). Stop it with Ctrl-C or SIGTERM.",
+            "Both protocols require the home's login (.testbed/broker-credentials, created on first use, readable"
+                + " by you alone); AMQP clients may prove it with SCRAM-SHA-512 without sending it. Without port"
+                + " options it listens on the standard ports when they are free, else on ports of its own,"
+                + " recorded in .testbed/broker-ports."})
 final class BrokerCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -29,10 +37,10 @@ final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Take the ports from this config's [broker] table.")
     private Path config;
 
-    @Option(names = "--amqp-port", paramLabel = "PORT", description = "AMQP port (default 5672).")
+    @Option(names = "--amqp-port", paramLabel = "PORT", description = "AMQP port (default 5672 when free).")
     private Integer amqpPort;
 
-    @Option(names = "--stomp-port", paramLabel = "PORT", description = "STOMP port (default 61613).")
+    @Option(names = "--stomp-port", paramLabel = "PORT", description = "STOMP port (default 61613 when free).")
     private Integer stompPort;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep messages in a journal here (default: in memory).")
@@ -42,15 +50,30 @@ final class BrokerCommand implements Callable<Integer> {
     public Integer call() {
         BrokerSettings settings = config == null ? BrokerSettings.embeddedDefault()
                 : new TestbedConfigReader(new ConfigLocator(cli.home(), cli.environment())).read(config).broker();
+        BrokerAccess access = cli.brokerAccess();
+        BrokerPorts ports = amqpPort != null && stompPort != null ? new BrokerPorts(amqpPort, stompPort)
+                : access.homeBroker().choosePorts(given(settings), notice -> spec.commandLine().getErr()
+                        .println("testbed: note: " + notice));
+        BrokerCredentials login = access.homeBroker().credentials();
         BrokerOptions options = BrokerOptions.defaults()
-                .withPorts(amqpPort != null ? amqpPort : settings.amqpPort(),
-                        stompPort != null ? stompPort : settings.stompPort())
-                .withDataDir(dataDirectory);
+                .withPorts(ports.amqpPort(), ports.stompPort())
+                .withDataDir(dataDirectory)
+                .withSecurity(BrokerSecurity.ownerOnly(login.user(), login.password()));
         EmbeddedBroker broker = EmbeddedBroker.start(options);
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "broker-shutdown"));
         spec.commandLine().getErr().println("Broker running: AMQP " + broker.amqpUrl() + ", STOMP 127.0.0.1:"
-                + broker.stompPort());
+                + broker.stompPort() + "; login: user '" + login.user() + "', password in "
+                + access.homeBroker().credentialsFile());
         broker.awaitStop();
         return ExitCode.OK.code;
+    }
+
+    /** The config's settings with a port given on the command line taking the config's place. */
+    private BrokerSettings given(BrokerSettings settings) {
+        if (amqpPort == null && stompPort == null) {
+            return settings;
+        }
+        return new BrokerSettings(null, amqpPort != null ? amqpPort : settings.amqpPort(),
+                stompPort != null ? stompPort : settings.stompPort(), true, null);
     }
 }

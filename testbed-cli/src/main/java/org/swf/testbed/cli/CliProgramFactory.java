@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.swf.testbed.ConfigException;
+import org.swf.testbed.access.BrokerPorts;
 import org.swf.testbed.agents.BuiltInAgents;
 import org.swf.testbed.config.AgentLaunch;
 import org.swf.testbed.config.AgentSpec;
@@ -31,9 +32,11 @@ final class CliProgramFactory implements ProgramFactory {
     }
 
     @Override
-    public ProgramSpec broker(TestbedConfig config) {
+    public ProgramSpec broker(TestbedConfig config, BrokerPorts ports) {
         return new ProgramSpec(BROKER, ProgramRole.BROKER,
-                launcher.brokerCommand(List.of("broker", "--config", config.source().toString())), config.home(),
+                launcher.brokerCommand(List.of("broker", "--config", config.source().toString(),
+                        "--amqp-port", Integer.toString(ports.amqpPort()),
+                        "--stomp-port", Integer.toString(ports.stompPort()))), config.home(),
                 Map.of(ConfigLocator.CONFIG_VARIABLE, config.source().toString()), JVM_START_SECONDS, true);
     }
 

@@ -11,6 +11,7 @@ import org.swf.testbed.mcp.McpServerSettings;
 import org.swf.testbed.mcp.TestbedMcpServer;
 import org.swf.testbed.messaging.BusOptions;
 import org.swf.testbed.messaging.JmsMessageBusFactory;
+import org.swf.testbed.port.BrokerEndpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,22 +49,28 @@ final class McpCommand implements Callable<Integer> {
             + " default config).")
     private String config;
 
+    @Option(names = "--any-user", description = "Let tools address other users' agent managers (username). Only for"
+            + " a shared broker whose authorization keeps each user to their own queues (see docs/security.md);"
+            + " by default this server acts for the user who runs it alone.")
+    private boolean anyUser;
+
     @Override
     public Integer call() {
-        String url = brokerUrl != null ? brokerUrl : configuredBrokerUrl();
+        BrokerEndpoint broker = brokerUrl != null ? cli.brokerAccess().external(brokerUrl, null) : configuredBroker();
         try {
-            BusOptions.of(url, "mcp");
+            BusOptions.of(broker.url(), "mcp");
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         String version = TestbedCli.class.getPackage().getImplementationVersion();
-        McpServerSettings settings = McpServerSettings.of(url, version == null ? "development" : version);
+        McpServerSettings settings = McpServerSettings.of(broker, version == null ? "development" : version)
+                .withOtherUsers(anyUser);
         PrintStream protocol = System.out;
         // stdout is the JSON-RPC channel, and one stray line from anything else (a library printing a
         // notice) would break the client's session: for the session, System.out is stderr, and only
         // the transport writes to the real stdout.
         System.setOut(System.err);
-        try (TestbedMcpServer server = new TestbedMcpServer(new JmsMessageBusFactory(cli.environment()), settings)) {
+        try (TestbedMcpServer server = new TestbedMcpServer(new JmsMessageBusFactory(), settings)) {
             server.serve(System.in, protocol);
         } finally {
             System.setOut(protocol);
@@ -71,17 +78,17 @@ final class McpCommand implements Callable<Integer> {
         return ExitCode.OK.code;
     }
 
-    private String configuredBrokerUrl() {
+    private BrokerEndpoint configuredBroker() {
+        BrokerSettings settings;
         try {
-            return new TestbedConfigReader(new ConfigLocator(cli.home(), cli.environment())).read(config).broker()
-                    .amqpUrl();
+            settings = new TestbedConfigReader(new ConfigLocator(cli.home(), cli.environment())).read(config).broker();
         } catch (ConfigException e) {
             if (config != null) {
                 throw e;
             }
-            LOG.log(Level.WARNING, "No usable default config ({0}); using the embedded broker''s address {1}",
-                    e.getMessage(), BrokerSettings.embeddedDefault().amqpUrl());
-            return BrokerSettings.embeddedDefault().amqpUrl();
+            LOG.log(Level.WARNING, "No usable default config ({0}); using this home''s embedded broker", e.getMessage());
+            settings = BrokerSettings.embeddedDefault();
         }
+        return cli.brokerAccess().endpoint(settings);
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.swf.testbed.TestbedException;
+import org.swf.testbed.access.BrokerAccess;
 import org.swf.testbed.messaging.JmsMessageBusFactory;
 import org.swf.testbed.orchestrator.Orchestrator;
 import org.swf.testbed.orchestrator.OrchestratorSettings;
@@ -148,8 +149,13 @@ public final class TestbedCli implements Runnable {
         OrchestratorSettings settings = new OrchestratorSettings(defaults.home(), defaults.environment(),
                 readinessTimeout, defaults.replyTimeout(), defaults.connectTimeout());
         return new Orchestrator(settings, new SupervisordProcessSupervisor(SupervisorLayout.forHome(home())),
-                new JmsMessageBusFactory(environment), new CliProgramFactory(JvmLauncher.ofThisJvm()),
+                new JmsMessageBusFactory(), new CliProgramFactory(JvmLauncher.ofThisJvm()),
                 executionStore());
+    }
+
+    /** @return how this home's parts reach its broker, and its embedded broker's login and ports */
+    BrokerAccess brokerAccess() {
+        return new BrokerAccess(OrchestratorSettings.defaults(home(), environment).stateDirectory(), environment);
     }
 
     /** @return the execution records of this home */

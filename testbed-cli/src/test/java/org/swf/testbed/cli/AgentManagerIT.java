@@ -12,23 +12,23 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.swf.testbed.TestbedException;
-import org.swf.testbed.broker.BrokerOptions;
-import org.swf.testbed.broker.EmbeddedBroker;
 import org.swf.testbed.messaging.JmsMessageBusFactory;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.Destinations;
+import org.swf.testbed.util.ListeningSockets;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.protocol.Reply;
 
 /** The agent-manager daemon as a real process, with a real supervisord and broker. */
 class AgentManagerIT {
 
-    private static final String USER = System.getProperty("user.name");
+    private static final String USER = TestUser.primary().name;
 
     private final JsonCodec codec = new JsonCodec();
     private final TestbedHome testbed = new TestbedHome("it-manager");
@@ -48,23 +48,19 @@ class AgentManagerIT {
     }
 
     private void startManager(String... options) {
-        List<String> command = new ArrayList<>(List.of(TestbedHome.DISTRIBUTION.resolve("bin/testbed").toString(),
-                "agent-manager"));
+        List<String> command = new ArrayList<>(List.of("agent-manager"));
         command.addAll(List.of(options));
         try {
             Path log = testbed.home.resolve("agent-manager.log");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(testbed.home.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            builder.environment().clear();
-            builder.environment().putAll(testbed.environment());
-            manager = builder.start();
+            manager = testbed.processBuilder(command.toArray(String[]::new)).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     private MessageBus client() {
-        MessageBus bus = new JmsMessageBusFactory(Map.of()).connectReconnecting(testbed.amqpUrl(), "it-client",
+        MessageBus bus = new JmsMessageBusFactory().connectReconnecting(testbed.endpoint(), "it-client",
                 Duration.ofSeconds(10));
         cleanup.add(0, bus);
         return bus;
@@ -81,7 +77,7 @@ class AgentManagerIT {
 
     private MessageBus awaitManager() {
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-            try (MessageBus probe = new JmsMessageBusFactory(Map.of()).connect(testbed.amqpUrl(), "probe",
+            try (MessageBus probe = new JmsMessageBusFactory().connect(testbed.endpoint(), "probe",
                     Duration.ofSeconds(2))) {
                 return command(probe, Duration.ofSeconds(2), Map.of("command", "ping")).success();
             }
@@ -174,17 +170,24 @@ class AgentManagerIT {
     @Test
     void reconnectsAfterTheBrokerRestartsAndRunsTheCommandSentMeanwhile() throws Exception {
         testbed.quickWorkflow(1, "");
-        Path journal = Files.createTempDirectory(testbed.home, "journal");
-        BrokerOptions options = BrokerOptions.defaults().withPorts(testbed.amqpPort, testbed.stompPort).withDataDir(journal);
-        EmbeddedBroker broker = EmbeddedBroker.start(options);
+        // The home's broker as its own program (as its user, with its login), so it can be stopped
+        // and started again under the running manager.
+        Process broker = startBroker();
         startManager();
         awaitManager().close();
-        broker.close();
+        broker.destroy();
+        assertThat(broker.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-        EmbeddedBroker restarted = EmbeddedBroker.start(options);
-        cleanup.add(restarted);
-        try (MessageBus bus = new JmsMessageBusFactory(Map.of()).connect(testbed.amqpUrl(), "it-after",
-                Duration.ofSeconds(5))) {
+        Process restarted = startBroker();
+        cleanup.add(() -> {
+            restarted.destroy();
+            restarted.waitFor(30, TimeUnit.SECONDS);
+        });
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            testbed.connect("it-probe").close();
+            return true;
+        });
+        try (MessageBus bus = testbed.connect("it-after")) {
             // Sent before the manager has reconnected: it waits in the queue until the manager is back.
             Reply ping = command(bus, Duration.ofSeconds(60), Map.of("command", "ping"));
             assertThat(ping.result()).containsEntry("status", "alive").containsEntry("mq_connected", true);
@@ -192,5 +195,14 @@ class AgentManagerIT {
             throw new AssertionError("The manager did not answer after the broker restart: " + e.getMessage()
                     + "\n" + Files.readString(testbed.home.resolve("agent-manager.log")), e);
         }
+    }
+
+    private Process startBroker() throws IOException {
+        Process broker = testbed.processBuilder("broker", "--amqp-port", Integer.toString(testbed.amqpPort),
+                "--stomp-port", Integer.toString(testbed.stompPort), "--data-dir", testbed.home.resolve("journal")
+                        .toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
+                                testbed.home.resolve("broker-it.log").toFile())).start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> !ListeningSockets.free("127.0.0.1", testbed.amqpPort));
+        return broker;
     }
 }

@@ -55,7 +55,7 @@ class FastProcessingIT {
 
         List<Map<String, Object>> epictopic = new CopyOnWriteArrayList<>();
         Map<String, String> lastState = new ConcurrentHashMap<>();
-        try (MessageBus bus = new JmsMessageBusFactory(Map.of()).connect(testbed.amqpUrl(), "it-fast",
+        try (MessageBus bus = new JmsMessageBusFactory().connect(testbed.endpoint(), "it-fast",
                 Duration.ofSeconds(10))) {
             bus.subscribe(Destinations.EPICTOPIC, message -> epictopic.add(codec.decodeObject(message.body())));
             bus.subscribe(Destinations.HEARTBEATS, message -> {

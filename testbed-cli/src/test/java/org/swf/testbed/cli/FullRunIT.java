@@ -32,12 +32,12 @@ class FullRunIT {
         TestbedHome.Result run = testbed.cli("run");
 
         assertThat(run.code()).as(run.err()).isZero();
-        String user = System.getProperty("user.name");
+        String user = testbed.user.name;
         assertThat(run.out()).contains("Namespace: it-full").contains("Started: broker, workflow-runner, data-agent")
                 .containsPattern("Workflow triggered: stf_datataking-" + user + "-0001 \\(run 100010\\)");
         List<Map<String, Object>> epictopic = new CopyOnWriteArrayList<>();
         List<Map<String, Object>> heartbeats = new CopyOnWriteArrayList<>();
-        try (MessageBus bus = new JmsMessageBusFactory(Map.of()).connect(testbed.amqpUrl(), "it", Duration.ofSeconds(5))) {
+        try (MessageBus bus = testbed.connect("it")) {
             // The workflow waits 2 s in no_beam/not_ready before its first broadcast: time enough to subscribe.
             bus.subscribe(Destinations.EPICTOPIC, message -> epictopic.add(codec.decodeObject(message.body())));
             bus.subscribe(Destinations.HEARTBEATS, message -> heartbeats.add(codec.decodeObject(message.body())));

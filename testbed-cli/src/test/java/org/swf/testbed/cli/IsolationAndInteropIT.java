@@ -50,9 +50,10 @@ class IsolationAndInteropIT {
                 url = "%s"
                 """.formatted(alpha.amqpUrl()));
         assertThat(alpha.cli("run", "--no-workflow").code()).isZero();
+        beta.useLoginOf(alpha);
         assertThat(beta.cli("run", "--no-workflow").code()).isZero();
         List<Map<String, Object>> epictopic = new CopyOnWriteArrayList<>();
-        try (MessageBus bus = new JmsMessageBusFactory(Map.of()).connect(alpha.amqpUrl(), "it", Duration.ofSeconds(5))) {
+        try (MessageBus bus = alpha.connect("it")) {
             bus.subscribe(Destinations.EPICTOPIC, message -> epictopic.add(codec.decodeObject(message.body())));
 
             CompletableFuture<TestbedHome.Result> a = CompletableFuture.supplyAsync(() -> alpha.cli("start-workflow", "--fast"));

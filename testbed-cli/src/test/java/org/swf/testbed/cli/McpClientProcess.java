@@ -22,9 +22,12 @@ final class McpClientProcess implements AutoCloseable {
     final McpSyncClient client;
     private final List<String> stderr = new CopyOnWriteArrayList<>();
 
-    McpClientProcess(Map<String, String> environment, Duration requestTimeout, String... arguments) {
-        ServerParameters parameters = ServerParameters.builder(TestbedHome.DISTRIBUTION.resolve("bin/testbed").toString())
-                .args(arguments).env(environment).build();
+    McpClientProcess(TestUser user, Map<String, String> environment, Duration requestTimeout, String... arguments) {
+        List<String> command = new java.util.ArrayList<>(List.of(TestUser.launcher().toString()));
+        command.addAll(List.of(arguments));
+        command = user.command(command);
+        ServerParameters parameters = ServerParameters.builder(command.get(0))
+                .args(command.subList(1, command.size())).env(environment).build();
         StdioClientTransport transport = new StdioClientTransport(parameters, McpJsonDefaults.getMapper());
         transport.setStdErrorHandler(line -> {
             stderr.add(line);

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class McpFullPathIT {
 
-    private static final String USER = System.getProperty("user.name");
+    private static final String USER = TestUser.primary().name;
     private static final String NAMESPACE = "it-mcp";
 
     private final TestbedHome testbed = new TestbedHome(NAMESPACE);
@@ -41,10 +41,8 @@ class McpFullPathIT {
 
     private void startManager() {
         Path log = testbed.home.resolve("agent-manager.log");
-        ProcessBuilder builder = new ProcessBuilder(TestbedHome.DISTRIBUTION.resolve("bin/testbed").toString(),
-                "agent-manager").directory(testbed.home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().clear();
-        builder.environment().putAll(testbed.environment());
+        ProcessBuilder builder = testbed.processBuilder("agent-manager").redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         try {
             manager = builder.start();
         } catch (IOException e) {
@@ -59,7 +57,7 @@ class McpFullPathIT {
         testbed.quickWorkflow(50, "");
         startManager();
         // No --broker-url: the server takes the broker from the home's default config, as the manager does.
-        mcp = new McpClientProcess(testbed.environment(), Duration.ofSeconds(70), "mcp");
+        mcp = new McpClientProcess(testbed.user, testbed.environment(), Duration.ofSeconds(70), "mcp");
 
         AtomicReference<McpClientProcess.Call> alive = new AtomicReference<>();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.swf.testbed.broker.BrokerOptions;
 import org.swf.testbed.broker.EmbeddedBroker;
 import org.swf.testbed.messaging.JmsMessageBusFactory;
+import org.swf.testbed.port.BrokerEndpoint;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
@@ -39,7 +40,7 @@ import org.swf.testbed.protocol.Reply;
  */
 class McpStdioIT {
 
-    private static final String USER = System.getProperty("user.name");
+    private static final String USER = TestUser.primary().name;
     private static final Duration FEW_SECONDS = Duration.ofSeconds(8);
 
     private final List<AutoCloseable> cleanup = new ArrayList<>();
@@ -48,7 +49,8 @@ class McpStdioIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        home = Files.createTempDirectory("testbed-mcp-it-");
+        home = TestUser.primary().newDirectory("testbed-mcp-it-");
+        cleanup.add(() -> TestUser.deleteTree(home));
         broker = EmbeddedBroker.start(BrokerOptions.defaults().withPorts(freePort(), freePort()));
         cleanup.add(broker);
     }
@@ -61,14 +63,14 @@ class McpStdioIT {
     }
 
     private Map<String, String> environment() {
-        Map<String, String> environment = new HashMap<>(System.getenv());
+        Map<String, String> environment = TestUser.primary().environment(System.getenv());
         environment.remove("SWF_TESTBED_CONFIG");
         environment.put("TESTBED_HOME", home.toString());
         return environment;
     }
 
     private McpClientProcess mcp(String brokerUrl) {
-        McpClientProcess process = new McpClientProcess(environment(), Duration.ofSeconds(30), "mcp", "--broker-url",
+        McpClientProcess process = new McpClientProcess(TestUser.primary(), environment(), Duration.ofSeconds(30), "mcp", "--broker-url",
                 brokerUrl);
         cleanup.add(process);
         return process;
@@ -167,7 +169,7 @@ class McpStdioIT {
     @Test
     void aLiveAgentManagerAnswersThroughTheServer() {
         JsonCodec codec = new JsonCodec();
-        MessageBus manager = new JmsMessageBusFactory(Map.of()).connect(broker.amqpUrl(), "it-fake-manager",
+        MessageBus manager = new JmsMessageBusFactory().connect(BrokerEndpoint.anonymous(broker.amqpUrl()), "it-fake-manager",
                 Duration.ofSeconds(5));
         cleanup.add(manager);
         // Answers ping as the agent manager does; the real one runs in McpFullPathIT.
@@ -193,8 +195,8 @@ class McpStdioIT {
     @Test
     void stdoutCarriesOnlyJsonRpcAndTheServerExitsWhenStdinCloses() throws Exception {
         Path err = home.resolve("mcp.err");
-        ProcessBuilder builder = new ProcessBuilder(TestbedHome.DISTRIBUTION.resolve("bin/testbed").toString(), "mcp",
-                "--broker-url", broker.amqpUrl()).redirectError(err.toFile());
+        ProcessBuilder builder = new ProcessBuilder(TestUser.primary().command(List.of(TestUser.launcher().toString(),
+                "mcp", "--broker-url", broker.amqpUrl()))).redirectError(err.toFile());
         builder.environment().putAll(environment());
         Process process = builder.start();
         cleanup.add(process::destroyForcibly);

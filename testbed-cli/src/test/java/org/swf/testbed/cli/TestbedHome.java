@@ -15,6 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.swf.testbed.access.BrokerCredentials;
+import org.swf.testbed.access.HomeBroker;
+import org.swf.testbed.messaging.JmsMessageBusFactory;
+import org.swf.testbed.port.BrokerEndpoint;
+import org.swf.testbed.port.MessageBus;
 
 /**
  * A private testbed home for one integration test: its own workflows/, supervisord socket and
@@ -29,14 +34,21 @@ final class TestbedHome implements AutoCloseable {
     final int amqpPort;
     final int stompPort;
     final String namespace;
-    private final Map<String, String> environment = new HashMap<>(System.getenv());
+    final TestUser user;
+    private final Map<String, String> environment;
 
     TestbedHome(String namespace) {
-        try {
-            this.home = Files.createTempDirectory("testbed-it-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this(namespace, TestUser.primary());
+    }
+
+    /**
+     * @param namespace the namespace of its configs
+     * @param user who owns the home and runs its testbed
+     */
+    TestbedHome(String namespace, TestUser user) {
+        this.user = user;
+        this.home = user.newDirectory("testbed-it-");
+        this.environment = user.environment(System.getenv());
         this.namespace = namespace;
         this.amqpPort = freePort();
         this.stompPort = freePort();
@@ -50,11 +62,7 @@ final class TestbedHome implements AutoCloseable {
     TestbedHome config(String name, String toml) {
         String text = toml.contains("[broker]") ? toml
                 : toml + "\n[broker]\namqp_port = " + amqpPort + "\nstomp_port = " + stompPort + "\n";
-        try {
-            Files.writeString(home.resolve("workflows").resolve(name), text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        user.write(home.resolve("workflows").resolve(name), text);
         return this;
     }
 
@@ -93,14 +101,54 @@ final class TestbedHome implements AutoCloseable {
         return run(environment, Duration.ofSeconds(120), args);
     }
 
+    /** @return the broker login of this home's embedded broker, as its programs get it */
+    BrokerEndpoint endpoint() {
+        BrokerCredentials login = new HomeBroker(home.resolve(".testbed"), user.name).existingCredentials()
+                .orElseThrow(() -> new IllegalStateException("No broker login in " + home + "/.testbed yet"));
+        return new BrokerEndpoint(amqpUrl(), login.user(), login.password(), null);
+    }
+
+    /**
+     * Gives this home's programs the broker login of another home (of the same user), for a
+     * config whose {@code [broker] url} names that home's broker.
+     *
+     * @param other the home whose broker this one uses
+     */
+    void useLoginOf(TestbedHome other) {
+        BrokerEndpoint broker = other.endpoint();
+        environment.put("ACTIVEMQ_USER", broker.user());
+        environment.put("ACTIVEMQ_PASSWORD", broker.password());
+    }
+
+    /** @return a connection to this home's broker with the home's login */
+    MessageBus connect(String clientName) {
+        return new JmsMessageBusFactory().connect(endpoint(), clientName, Duration.ofSeconds(10));
+    }
+
+    /**
+     * @param args the arguments of {@code bin/testbed}
+     * @return a process builder that runs it in this home as its user, with this home's environment
+     */
+    ProcessBuilder processBuilder(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(TestUser.launcher().toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(user.command(command)).directory(home.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        return builder;
+    }
+
     Result run(Map<String, String> env, Duration timeout, String... args) {
         List<String> command = new ArrayList<>();
-        command.add(DISTRIBUTION.resolve("bin/testbed").toString());
+        command.add(TestUser.launcher().toString());
         command.addAll(List.of(args));
+        Path out = null;
+        Path err = null;
         try {
-            Path out = Files.createTempFile(home, "out", ".txt");
-            Path err = Files.createTempFile(home, "err", ".txt");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
+            out = Files.createTempFile("testbed-it-out", ".txt");
+            err = Files.createTempFile("testbed-it-err", ".txt");
+            ProcessBuilder builder = new ProcessBuilder(user.command(command)).directory(home.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
             builder.environment().clear();
             builder.environment().putAll(env);
@@ -121,6 +169,16 @@ final class TestbedHome implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        } finally {
+            for (Path file : new Path[] {out, err}) {
+                if (file != null) {
+                    try {
+                        Files.deleteIfExists(file);
+                    } catch (IOException e) {
+                        // A temporary file of the test JVM; the OS cleans /tmp
+                    }
+                }
+            }
         }
     }
 
@@ -167,11 +225,13 @@ final class TestbedHome implements AutoCloseable {
 
     @Override
     public void close() {
+        Path runtime = runtimeDirectory();
         cli("stop-agents");
         if (Files.exists(conf())) {
             try {
-                new ProcessBuilder("supervisorctl", "-c", conf().toString(), "shutdown").redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+                new ProcessBuilder(user.command(List.of("supervisorctl", "-c", conf().toString(), "shutdown")))
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                        .waitFor(30, TimeUnit.SECONDS);
             } catch (IOException e) {
                 // supervisord may be gone already
             } catch (InterruptedException e) {
@@ -180,6 +240,19 @@ final class TestbedHome implements AutoCloseable {
         }
         for (long pid : processesOfThisHome()) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        TestUser.deleteTree(home);
+        TestUser.deleteTree(runtime);
+    }
+
+    /** @return supervisord's private runtime directory of this home (socket, pid file) */
+    Path runtimeDirectory() {
+        try {
+            String conf = Files.readString(conf());
+            String pidfile = conf.lines().filter(l -> l.startsWith("pidfile=")).findFirst().orElseThrow().substring(8);
+            return Path.of(pidfile).getParent();
+        } catch (IOException | RuntimeException e) {
+            return home.resolve("no-runtime-directory");
         }
     }
 

@@ -34,7 +34,7 @@ class WorkflowLifecycleIT {
     private String startLongRun() {
         testbed.quickWorkflow(40, "");
         assertThat(testbed.cli("run", "--no-workflow").code()).isZero();
-        bus = new JmsMessageBusFactory(Map.of()).connect(testbed.amqpUrl(), "it", Duration.ofSeconds(5));
+        bus = testbed.connect("it");
         bus.subscribe(Destinations.EPICTOPIC, message -> epictopic.add(codec.decodeObject(message.body())));
         bus.subscribe(Destinations.HEARTBEATS, message -> heartbeats.add(codec.decodeObject(message.body())));
         TestbedHome.Result started = testbed.cli("start-workflow");

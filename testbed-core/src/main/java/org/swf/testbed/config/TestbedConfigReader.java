@@ -59,7 +59,7 @@ public final class TestbedConfigReader {
         String namespace = namespace(shown, tables.get("testbed"));
         List<AgentSpec> agents = agents(shown, tables.get("agents"));
         WorkflowSettings workflow = workflow(shown, tables.getOrDefault("workflow", Map.of()));
-        BrokerSettings broker = broker(shown, tables.get("broker"));
+        BrokerSettings broker = broker(shown, locator.home(), tables.get("broker"));
         Map<String, Object> parameters = tables.getOrDefault("parameters", Map.of());
         return new TestbedConfig(source, locator.home(), namespace, agents, workflow, broker, parameters, tables);
     }
@@ -166,7 +166,7 @@ public final class TestbedConfigReader {
         return new WorkflowSettings(name, config, realtime);
     }
 
-    private static BrokerSettings broker(String shown, Map<String, Object> table) {
+    private static BrokerSettings broker(String shown, Path home, Map<String, Object> table) {
         if (table == null) {
             return BrokerSettings.embeddedDefault();
         }
@@ -178,8 +178,10 @@ public final class TestbedConfigReader {
         }
         long amqp = integer(where, table, "amqp_port", BrokerSettings.DEFAULT_AMQP_PORT);
         long stomp = integer(where, table, "stomp_port", BrokerSettings.DEFAULT_STOMP_PORT);
+        boolean portsConfigured = table.containsKey("amqp_port") || table.containsKey("stomp_port");
+        Path caFile = table.containsKey("ca_file") ? home.resolve(string(where, table, "ca_file")) : null;
         try {
-            return new BrokerSettings(url, (int) amqp, (int) stomp);
+            return new BrokerSettings(url, (int) amqp, (int) stomp, portsConfigured, caFile);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(shown + ": " + e.getMessage(), e);
         }

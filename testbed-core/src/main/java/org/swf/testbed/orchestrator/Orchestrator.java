@@ -1,13 +1,12 @@
 package org.swf.testbed.orchestrator;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,11 +14,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.swf.testbed.ConfigException;
 import org.swf.testbed.LifecycleConflictException;
 import org.swf.testbed.ServiceUnavailableException;
 import org.swf.testbed.TestbedException;
+import org.swf.testbed.access.BrokerAccess;
+import org.swf.testbed.access.BrokerPorts;
+import org.swf.testbed.access.HomeBroker;
 import org.swf.testbed.config.AgentSpec;
 import org.swf.testbed.config.BrokerSettings;
 import org.swf.testbed.config.ConfigLocator;
@@ -28,6 +32,7 @@ import org.swf.testbed.config.TestbedConfigReader;
 import org.swf.testbed.lifecycle.IllegalLifecycleTransitionException;
 import org.swf.testbed.lifecycle.LifecycleEvent;
 import org.swf.testbed.lifecycle.LifecycleState;
+import org.swf.testbed.port.BrokerEndpoint;
 import org.swf.testbed.port.ExecutionRecord;
 import org.swf.testbed.port.ExecutionStore;
 import org.swf.testbed.port.InboundMessage;
@@ -46,7 +51,10 @@ import org.swf.testbed.protocol.Reply;
 import org.swf.testbed.protocol.RunWorkflow;
 import org.swf.testbed.protocol.Timestamps;
 import org.swf.testbed.util.Await;
-import org.swf.testbed.util.Ports;
+import org.swf.testbed.util.ListeningSockets;
+import org.swf.testbed.util.OsUser;
+import org.swf.testbed.util.PrivateFiles;
+import org.swf.testbed.util.Redaction;
 
 /**
  * Starts, stops and observes a user's testbed: the one implementation behind the CLI, the agent
@@ -71,7 +79,6 @@ public final class Orchestrator {
     private static final String RUN_RECORD = "current-run.json";
     private static final String LOCK_FILE = "orchestrator.lock";
     private static final int LOG_TAIL_LINES = 20;
-    private static final java.time.Duration PROBE_TIMEOUT = java.time.Duration.ofSeconds(1);
 
     private final OrchestratorSettings settings;
     private final ProcessSupervisor supervisor;
@@ -81,6 +88,8 @@ public final class Orchestrator {
     private final ConfigLocator locator;
     private final TestbedConfigReader reader;
     private final JsonCodec codec = new JsonCodec();
+    private final BrokerAccess access;
+    private final HomeBroker homeBroker;
 
     /**
      * @param settings where to work and how long to wait
@@ -98,6 +107,13 @@ public final class Orchestrator {
         this.executions = executions;
         this.locator = new ConfigLocator(settings.home(), settings.environment());
         this.reader = new TestbedConfigReader(locator);
+        this.access = new BrokerAccess(settings.stateDirectory(), settings.environment());
+        this.homeBroker = access.homeBroker();
+    }
+
+    /** @return how this home's parts reach its broker */
+    public BrokerAccess brokerAccess() {
+        return access;
     }
 
     /** @return resolves config names in this testbed's home */
@@ -128,7 +144,7 @@ public final class Orchestrator {
     public RunResult run(RunOptions options) {
         StepTimer timer = new StepTimer();
         TestbedConfig config = timer.time("load config", () -> reader.read(options.configName()));
-        timer.time("plan programs", () -> plan(config, true));
+        timer.time("plan programs", () -> plan(config, homeBroker.currentPorts(config.broker())));
         return withLock(() -> start(config, options, timer));
     }
 
@@ -142,18 +158,26 @@ public final class Orchestrator {
             throw new LifecycleConflictException("Cannot start - agents already running: " + String.join(", ", active)
                     + ". Run 'testbed stop-agents' first");
         }
-        MessageBus externalBus = null;
+        List<String> notices = new ArrayList<>();
+        MessageBus runningBus;
+        BrokerPorts newBroker = null;
         if (!config.broker().embedded()) {
-            externalBus = timer.time("connect to broker", () -> connect(config.broker().amqpUrl()));
+            runningBus = timer.time("connect to broker", () -> connect(access.endpoint(config.broker())));
         } else {
-            // A broker already serving the embedded address (`testbed broker`, or the agent
-            // manager's) is used as it is: a second one could not bind its ports.
-            externalBus = timer.time("look for a running broker", () -> runningBroker(config));
+            // This home's broker may run already (`testbed broker`, or the agent manager's): it is
+            // used as it is. Anything else listening where it should be is left alone.
+            runningBus = timer.time("look for this home's broker", () -> runningHomeBroker(config, notices));
+            if (runningBus == null) {
+                newBroker = homeBroker.choosePorts(config.broker(), notices::add);
+            }
         }
-        List<ProgramSpec> specs = plan(config, externalBus == null);
-        writeRunRecord(config, specs);
-        timer.time("restart supervisord", () -> supervisor.restart(specs, programEnvironment(config)));
-        try (MessageBus bus = externalBus != null ? externalBus : timer.time("start broker", () -> startBroker(config))) {
+        BrokerPorts ports = config.broker().embedded()
+                ? newBroker != null ? newBroker : homeBroker.currentPorts(config.broker()) : null;
+        List<ProgramSpec> specs = plan(config, newBroker);
+        writeRunRecord(config, specs, ports);
+        timer.time("restart supervisord", () -> supervisor.restart(specs, programEnvironment(config, ports)));
+        BrokerPorts toStart = newBroker;
+        try (MessageBus bus = runningBus != null ? runningBus : timer.time("start broker", () -> startBroker(toStart))) {
             HeartbeatWatch watch = new HeartbeatWatch(config.namespace(), codec);
             try (MessageBus.Subscription heartbeats = bus.subscribe(Destinations.HEARTBEATS, watch::accept)) {
                 // The runner's start is issued first; the agents' follows at once and the supervisor
@@ -174,7 +198,8 @@ public final class Orchestrator {
                 runId = reply.result().get("run_id") == null ? null : String.valueOf(reply.result().get("run_id"));
             }
             List<String> started = specs.stream().map(ProgramSpec::name).toList();
-            return new RunResult(config.source(), config.namespace(), started, executionId, runId, timer.steps());
+            return new RunResult(config.source(), config.namespace(), started, executionId, runId, timer.steps(),
+                    notices);
         }
     }
 
@@ -193,7 +218,7 @@ public final class Orchestrator {
             }
             LifecycleState.observe(snapshot.programs()).next(LifecycleEvent.STOP_AGENTS);
             return new StopResult(supervisor.stopAll());
-        });
+        }, true);
     }
 
     /**
@@ -218,7 +243,7 @@ public final class Orchestrator {
         Map<String, Map<String, Object>> heartbeatsByProgram = new LinkedHashMap<>();
         boolean runnerAnswered = false;
         if (record.isPresent() && !snapshot.active().isEmpty()) {
-            try (MessageBus bus = connect(record.get().brokerUrl())) {
+            try (MessageBus bus = connect(endpointOf(record.get()))) {
                 brokerReachable = true;
                 Reply reply = request(bus, record.get().namespace(), Map.of(
                         "msg_type", MessageType.STATUS_REQUEST.wireName(),
@@ -275,8 +300,9 @@ public final class Orchestrator {
         }
         return new TestbedStatus(LifecycleState.observe(snapshot.programs()).name(), snapshot.daemonRunning(),
                 record.map(RunRecord::config).orElse(null), record.map(RunRecord::namespace).orElse(null),
-                record.map(RunRecord::brokerUrl).orElse(null), brokerReachable, reports, runnerState, execution,
-                problems);
+                record.map(RunRecord::brokerUrl).orElse(null),
+                record.map(RunRecord::brokerPorts).map(BrokerPorts::stompPort).orElse(null), brokerReachable, reports,
+                runnerState, execution, problems);
     }
 
     /**
@@ -290,11 +316,11 @@ public final class Orchestrator {
         StepTimer timer = new StepTimer();
         RunRecord record = runningRecord();
         TestbedConfig config = reader.read(java.nio.file.Path.of(record.config()));
-        try (MessageBus bus = connect(record.brokerUrl())) {
+        try (MessageBus bus = connect(endpointOf(record))) {
             Reply reply = timer.time("trigger workflow", () -> triggerWorkflow(bus, config, options));
             return new RunResult(config.source(), config.namespace(), List.of(),
                     String.valueOf(reply.result().get("execution_id")), String.valueOf(reply.result().get("run_id")),
-                    timer.steps());
+                    timer.steps(), List.of());
         }
     }
 
@@ -315,7 +341,7 @@ public final class Orchestrator {
         }
         command.put("timestamp", Timestamps.localIso(Instant.now()));
         command.put("source", "cli");
-        try (MessageBus bus = connect(record.brokerUrl())) {
+        try (MessageBus bus = connect(endpointOf(record))) {
             Reply reply = request(bus, record.namespace(), command);
             if (!reply.success()) {
                 throw new LifecycleConflictException("The workflow runner refused stop_workflow: " + reply.error());
@@ -350,11 +376,11 @@ public final class Orchestrator {
      */
     public ExecutionRecord follow(String namespace, String executionId, java.time.Duration every,
             java.util.function.Consumer<Map<String, Object>> onProgress) throws InterruptedException {
-        String url = readRunRecord().map(RunRecord::brokerUrl)
-                .orElseGet(() -> reader.read((String) null).broker().amqpUrl());
+        BrokerEndpoint endpoint = readRunRecord().map(this::endpointOf)
+                .orElseGet(() -> access.endpoint(reader.read((String) null).broker()));
         java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
         int silent = 0;
-        try (MessageBus bus = connect(url)) {
+        try (MessageBus bus = connect(endpoint)) {
             while (true) {
                 try {
                     Reply reply = request(bus, namespace, Map.of("msg_type", MessageType.STATUS_REQUEST.wireName(),
@@ -439,10 +465,11 @@ public final class Orchestrator {
         return supervisor.logFile(program);
     }
 
-    private List<ProgramSpec> plan(TestbedConfig config, boolean withBroker) {
+    /** @param newBroker where a broker program of this home is to listen, or null for none */
+    private List<ProgramSpec> plan(TestbedConfig config, BrokerPorts newBroker) {
         List<ProgramSpec> specs = new ArrayList<>();
-        if (config.broker().embedded() && withBroker) {
-            specs.add(programs.broker(config));
+        if (newBroker != null) {
+            specs.add(programs.broker(config, newBroker));
         }
         specs.add(programs.workflowRunner(config));
         for (AgentSpec agent : config.enabledAgents()) {
@@ -459,8 +486,8 @@ public final class Orchestrator {
         return awaited;
     }
 
-    private Map<String, String> programEnvironment(TestbedConfig config) {
-        Map<String, String> environment = new LinkedHashMap<>();
+    private Map<String, String> programEnvironment(TestbedConfig config, BrokerPorts ports) {
+        Map<String, String> environment = new LinkedHashMap<>(access.programEnvironment(config.broker(), ports));
         environment.put(ConfigLocator.CONFIG_VARIABLE, config.source().toString());
         environment.put("SWF_HOME", settings.environment().getOrDefault("SWF_HOME", settings.home().getParent() == null
                 ? settings.home().toString() : settings.home().getParent().toString()));
@@ -468,13 +495,14 @@ public final class Orchestrator {
         return environment;
     }
 
-    private MessageBus startBroker(TestbedConfig config) {
+    private MessageBus startBroker(BrokerPorts ports) {
         supervisor.start(List.of(ProgramFactory.BROKER));
-        String url = config.broker().amqpUrl();
+        BrokerEndpoint endpoint = access.embedded(ports);
         try {
-            return Await.until("the embedded broker to accept connections at " + url, settings.readinessTimeout(), () -> {
+            return Await.until("the embedded broker to accept connections at " + endpoint.redactedUrl(),
+                    settings.readinessTimeout(), () -> {
                 try {
-                    return Optional.of(connect(url));
+                    return Optional.of(connect(endpoint));
                 } catch (ServiceUnavailableException e) {
                     failIfCrashed(List.of(ProgramFactory.BROKER));
                     return Optional.empty();
@@ -523,22 +551,61 @@ public final class Orchestrator {
         return codec.decode(answer.body(), Reply.class);
     }
 
-    /** @return a connection to a broker already serving the embedded address, or null when none listens */
-    private MessageBus runningBroker(TestbedConfig config) {
-        if (!Ports.listening(BrokerSettings.EMBEDDED_HOST, config.broker().amqpPort(), PROBE_TIMEOUT)) {
+    /**
+     * @return a connection to this home's broker when it runs already, or null when it does not.
+     *     A listener where the home's broker should be is taken for it only when it belongs to this
+     *     user and proves that it knows the home's login (SCRAM: our password never leaves us).
+     */
+    private MessageBus runningHomeBroker(TestbedConfig config, List<String> notices) {
+        BrokerPorts ports = homeBroker.currentPorts(config.broker());
+        int port = ports.amqpPort();
+        if (ListeningSockets.free(BrokerSettings.EMBEDDED_HOST, port)) {
             return null;
         }
-        try {
-            return connect(config.broker().amqpUrl());
-        } catch (ServiceUnavailableException e) {
-            throw new ServiceUnavailableException("Something listens on " + BrokerSettings.EMBEDDED_HOST + ":"
-                    + config.broker().amqpPort() + " but does not answer as an AMQP broker (" + e.getMessage()
-                    + "). Stop it, or set [broker] amqp_port to a free port", e);
+        OptionalInt owner = ListeningSockets.ownerOf(port);
+        String notOurs;
+        if (owner.isPresent() && owner.getAsInt() != OsUser.effectiveUid()) {
+            notOurs = "it belongs to user " + OsUser.describe(owner.getAsInt());
+        } else {
+            try {
+                return connect(access.embedded(ports));
+            } catch (ServiceUnavailableException e) {
+                notOurs = "it does not know this home's broker login (" + e.getMessage() + ")";
+            }
         }
+        if (config.broker().portsConfigured()) {
+            throw new ServiceUnavailableException("Cannot start this home's broker: " + BrokerSettings.EMBEDDED_HOST + ":"
+                    + port + " ([broker] amqp_port) is in use by a listener that is not this home's broker: " + notOurs
+                    + ". Stop that program, or set [broker] amqp_port and stomp_port to free ports (or remove them so"
+                    + " the testbed picks free ports itself)");
+        }
+        notices.add("Port " + port + ", where this home's broker listened before, is now in use by another listener ("
+                + notOurs + "); it is left alone");
+        return null;
     }
 
-    private MessageBus connect(String url) {
-        return buses.connect(url, "testbed-cli-" + ProcessHandle.current().pid(), settings.connectTimeout());
+    /**
+     * @return how to reach the running testbed's broker, with its login
+     * @throws LifecycleConflictException when the testbed is not running
+     */
+    public BrokerEndpoint runningBroker() {
+        return endpointOf(runningRecord());
+    }
+
+    /**
+     * @param record what the last run started
+     * @return how to reach the broker of that run: the embedded broker at the recorded ports, or
+     *     the external broker of the run's config
+     */
+    private BrokerEndpoint endpointOf(RunRecord record) {
+        if (record.brokerPorts() != null) {
+            return access.embedded(record.brokerPorts());
+        }
+        return access.endpoint(reader.read(Path.of(record.config())).broker());
+    }
+
+    private MessageBus connect(BrokerEndpoint endpoint) {
+        return buses.connect(endpoint, "testbed-cli-" + ProcessHandle.current().pid(), settings.connectTimeout());
     }
 
     private static List<ProgramStatus> ordered(List<ProgramStatus> programs, Optional<RunRecord> record) {
@@ -553,19 +620,17 @@ public final class Orchestrator {
         return index < 0 ? Integer.MAX_VALUE : index;
     }
 
-    private void writeRunRecord(TestbedConfig config, List<ProgramSpec> specs) {
-        RunRecord record = new RunRecord(config.source().toString(), config.namespace(), config.broker().amqpUrl(),
-                specs.stream().map(ProgramSpec::name).toList(), heartbeatPrograms(config),
-                Instant.now().toString());
+    private void writeRunRecord(TestbedConfig config, List<ProgramSpec> specs, BrokerPorts ports) {
+        String shownUrl = ports != null ? BrokerSettings.embeddedUrl(ports.amqpPort()) : Redaction.url(config.broker().url());
+        RunRecord record = new RunRecord(config.source().toString(), config.namespace(), shownUrl, ports,
+                specs.stream().map(ProgramSpec::name).toList(), heartbeatPrograms(config), Instant.now().toString());
+        Path file = settings.stateDirectory().resolve(RUN_RECORD);
         try {
-            Files.createDirectories(settings.stateDirectory());
-            Path temporary = settings.stateDirectory().resolve(RUN_RECORD + ".tmp");
-            Files.writeString(temporary, codec.encode(record), StandardCharsets.UTF_8);
-            Files.move(temporary, settings.stateDirectory().resolve(RUN_RECORD), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            PrivateFiles.directory(settings.stateDirectory());
+            PrivateFiles.write(file, codec.encode(record));
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + settings.stateDirectory().resolve(RUN_RECORD) + ": "
-                    + e.getMessage() + ". Check that " + settings.home() + " is writable", e);
+            throw new ServiceUnavailableException("Cannot write " + file + ": " + e.getMessage() + ". Check that "
+                    + settings.home() + " is writable by you", e);
         }
     }
 
@@ -583,20 +648,35 @@ public final class Orchestrator {
     }
 
     private <T> T withLock(Supplier<T> operation) {
+        return withLock(operation, false);
+    }
+
+    /**
+     * @param unlockedIfReadOnly whether to go ahead without the lock when the state directory
+     *     cannot be written (stopping must work even then; starting writes there anyway)
+     */
+    private <T> T withLock(Supplier<T> operation, boolean unlockedIfReadOnly) {
+        Path lockFile = settings.stateDirectory().resolve(LOCK_FILE);
+        FileChannel channel;
         try {
-            Files.createDirectories(settings.stateDirectory());
-            try (FileChannel channel = FileChannel.open(settings.stateDirectory().resolve(LOCK_FILE),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock lock = channel.tryLock()) {
-                if (lock == null) {
-                    throw new org.swf.testbed.OperationInProgressException("Another start or stop of this testbed"
-                            + " is in progress. Wait for it to finish, then try again");
-                }
+            PrivateFiles.directory(settings.stateDirectory());
+            channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
+        } catch (IOException e) {
+            if (unlockedIfReadOnly) {
                 return operation.get();
             }
+            throw new ServiceUnavailableException("Cannot lock " + lockFile + ": " + e.getMessage() + ". Check that "
+                    + settings.stateDirectory() + " is writable by you", e);
+        }
+        try (channel; FileLock lock = channel.tryLock()) {
+            if (lock == null) {
+                throw new org.swf.testbed.OperationInProgressException("Another start or stop of this testbed"
+                        + " is in progress. Wait for it to finish, then try again");
+            }
+            return operation.get();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot lock " + settings.stateDirectory().resolve(LOCK_FILE) + ": "
-                    + e.getMessage(), e);
+            throw new ServiceUnavailableException("Cannot lock " + lockFile + ": " + e.getMessage(), e);
         }
     }
 }

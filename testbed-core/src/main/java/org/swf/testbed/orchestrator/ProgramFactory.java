@@ -1,5 +1,6 @@
 package org.swf.testbed.orchestrator;
 
+import org.swf.testbed.access.BrokerPorts;
 import org.swf.testbed.config.AgentSpec;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.port.ProgramSpec;
@@ -17,9 +18,10 @@ public interface ProgramFactory {
 
     /**
      * @param config the testbed config
-     * @return the embedded broker's program
+     * @param ports where the home's embedded broker is to listen
+     * @return the embedded broker's program; its login reaches it through the environment
      */
-    ProgramSpec broker(TestbedConfig config);
+    ProgramSpec broker(TestbedConfig config, BrokerPorts ports);
 
     /**
      * @param config the testbed config

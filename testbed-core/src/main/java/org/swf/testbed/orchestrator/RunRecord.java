@@ -1,6 +1,7 @@
 package org.swf.testbed.orchestrator;
 
 import java.util.List;
+import org.swf.testbed.access.BrokerPorts;
 
 /**
  * What the last {@code testbed run} started, kept in the state directory so that
@@ -9,12 +10,13 @@ import java.util.List;
  *
  * @param config the config file used, absolute
  * @param namespace the namespace
- * @param brokerUrl the broker URL the agents use
+ * @param brokerUrl the broker URL the agents use, redacted (for display only)
+ * @param brokerPorts where the home's embedded broker listens, or null for an external broker
  * @param programs program names, in start order
  * @param heartbeatPrograms the programs whose liveness heartbeats report
  * @param startedAt when it was started (ISO instant)
  */
-public record RunRecord(String config, String namespace, String brokerUrl, List<String> programs,
+public record RunRecord(String config, String namespace, String brokerUrl, BrokerPorts brokerPorts, List<String> programs,
         List<String> heartbeatPrograms, String startedAt) {
 
     /** Copies the lists. */

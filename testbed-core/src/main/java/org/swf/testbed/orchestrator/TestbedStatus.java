@@ -10,7 +10,8 @@ import java.util.Map;
  * @param supervisordRunning whether supervisord answered
  * @param config the config the running testbed was started with, or null
  * @param namespace its namespace, or null
- * @param brokerUrl the broker it uses, or null
+ * @param brokerUrl the broker it uses (redacted), or null
+ * @param brokerStompPort the STOMP port of the home's embedded broker, or null for an external one
  * @param brokerReachable whether the broker accepted a connection just now (null when not tried)
  * @param programs every program, in start order
  * @param runnerState the workflow runner's own operational state, or null when it did not answer
@@ -18,7 +19,7 @@ import java.util.Map;
  * @param problems sentences about what could not be observed and why
  */
 public record TestbedStatus(String state, boolean supervisordRunning, String config, String namespace,
-        String brokerUrl, Boolean brokerReachable, List<ProgramReport> programs, String runnerState,
+        String brokerUrl, Integer brokerStompPort, Boolean brokerReachable, List<ProgramReport> programs, String runnerState,
         Map<String, Object> execution, List<String> problems) {
 
     /** Copies the lists. */

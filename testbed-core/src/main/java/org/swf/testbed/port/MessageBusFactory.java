@@ -6,11 +6,12 @@ import java.time.Duration;
 public interface MessageBusFactory {
 
     /**
-     * @param url the broker URL, e.g. {@code amqp://127.0.0.1:5672}
+     * @param endpoint the broker's URL and credentials
      * @param clientName who connects, for the broker's and our logs
      * @param timeout how long connecting may take
      * @return a connected bus
-     * @throws org.swf.testbed.ServiceUnavailableException when the broker cannot be reached in time
+     * @throws org.swf.testbed.ServiceUnavailableException when the broker cannot be reached in time,
+     *     or refuses the login
      */
-    MessageBus connect(String url, String clientName, Duration timeout);
+    MessageBus connect(BrokerEndpoint endpoint, String clientName, Duration timeout);
 }

@@ -10,6 +10,7 @@ import org.swf.testbed.TestbedException;
 import org.swf.testbed.TestbedTimeoutException;
 import org.swf.testbed.port.InboundMessage;
 import org.swf.testbed.port.MessageBus;
+import org.swf.testbed.port.BrokerEndpoint;
 import org.swf.testbed.port.MessageBusFactory;
 import org.swf.testbed.protocol.Destination;
 import org.swf.testbed.protocol.ErrorCode;
@@ -24,7 +25,7 @@ final class BrokerClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(BrokerClient.class.getName());
 
     private final MessageBusFactory factory;
-    private final String url;
+    private final BrokerEndpoint endpoint;
     private final String clientName;
     private final Duration connectTimeout;
     private MessageBus bus; // guarded by this
@@ -32,13 +33,23 @@ final class BrokerClient implements AutoCloseable {
 
     /**
      * @param factory opens connections
-     * @param url the broker URL
+     * @param url the broker URL, connected to anonymously
      * @param clientName who connects, for the broker's log
      * @param connectTimeout the longest a connection attempt may take
      */
     BrokerClient(MessageBusFactory factory, String url, String clientName, Duration connectTimeout) {
+        this(factory, BrokerEndpoint.anonymous(url), clientName, connectTimeout);
+    }
+
+    /**
+     * @param factory opens connections
+     * @param endpoint the broker and the login to use there
+     * @param clientName who connects, for the broker's log
+     * @param connectTimeout the longest a connection attempt may take
+     */
+    BrokerClient(MessageBusFactory factory, BrokerEndpoint endpoint, String clientName, Duration connectTimeout) {
         this.factory = Objects.requireNonNull(factory, "factory");
-        this.url = Objects.requireNonNull(url, "url");
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.clientName = Objects.requireNonNull(clientName, "clientName");
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
     }
@@ -75,7 +86,7 @@ final class BrokerClient implements AutoCloseable {
 
     /** @return the broker URL without credentials, for messages */
     String redacted() {
-        return url.replaceAll("(?<=://)[^/@]*@", "***@");
+        return endpoint.redactedUrl();
     }
 
     private MessageBus connected() {
@@ -94,7 +105,7 @@ final class BrokerClient implements AutoCloseable {
         synchronized (this) {
             if (bus == null) {
                 try {
-                    bus = factory.connect(url, clientName, connectTimeout);
+                    bus = factory.connect(endpoint, clientName, connectTimeout);
                     LOG.log(Level.INFO, "Connected to the broker at {0}", redacted());
                 } catch (ServiceUnavailableException e) {
                     throw unreachable(e);

@@ -1,22 +1,27 @@
 package org.swf.testbed.mcp;
 
 import java.util.Objects;
+import org.swf.testbed.port.BrokerEndpoint;
 
 /**
  * What the MCP server needs to know besides its broker connection.
  *
- * @param brokerUrl the broker the agent managers and runners use, e.g. {@code amqp://127.0.0.1:5672}
+ * @param broker the broker the agent managers and runners use, with the login to use there
  * @param defaultUser whose agent manager a tool addresses when the caller names no {@code username}:
  *     the OS login name of the process owner; checked when used, so that a login name that cannot
  *     be a queue name is reported as a tool error with the fix
+ * @param otherUsers whether a tool may address another user's agent manager; off by default, so
+ *     the server acts for its own user alone. Only for a shared broker whose authorization keeps
+ *     every user to their own queues
  * @param version the server version reported to MCP clients
  * @param timeouts how long the tools wait
  */
-public record McpServerSettings(String brokerUrl, String defaultUser, String version, ToolTimeouts timeouts) {
+public record McpServerSettings(BrokerEndpoint broker, String defaultUser, boolean otherUsers, String version,
+        ToolTimeouts timeouts) {
 
-    /** Requires a broker URL, a user, a version and timeouts. */
+    /** Requires a broker, a user, a version and timeouts. */
     public McpServerSettings {
-        if (brokerUrl == null || brokerUrl.isBlank()) {
+        if (broker == null || broker.url().isBlank()) {
             throw new IllegalArgumentException("The MCP server needs a broker URL, e.g. amqp://127.0.0.1:5672");
         }
         Objects.requireNonNull(defaultUser, "defaultUser");
@@ -27,12 +32,35 @@ public record McpServerSettings(String brokerUrl, String defaultUser, String ver
     }
 
     /**
+     * Settings for an anonymous broker connection, acting for {@code defaultUser} alone.
+     *
      * @param brokerUrl the broker URL
+     * @param defaultUser the user the server acts for
+     * @param version the server version
+     * @param timeouts how long the tools wait
+     */
+    public McpServerSettings(String brokerUrl, String defaultUser, String version, ToolTimeouts timeouts) {
+        this(BrokerEndpoint.anonymous(brokerUrl), defaultUser, false, version, timeouts);
+    }
+
+    /**
+     * @param broker the broker and its login
+     * @param version the server version
+     * @return settings for the OS login name of this process, acting for it alone, with the default
+     *     timeouts
+     */
+    public static McpServerSettings of(BrokerEndpoint broker, String version) {
+        return new McpServerSettings(broker, System.getProperty("user.name", ""), false, version,
+                ToolTimeouts.defaults());
+    }
+
+    /**
+     * @param brokerUrl the broker URL, connected to anonymously
      * @param version the server version
      * @return settings for the OS login name of this process, with the default timeouts
      */
     public static McpServerSettings of(String brokerUrl, String version) {
-        return new McpServerSettings(brokerUrl, System.getProperty("user.name", ""), version, ToolTimeouts.defaults());
+        return of(BrokerEndpoint.anonymous(brokerUrl), version);
     }
 
     /**
@@ -40,6 +68,14 @@ public record McpServerSettings(String brokerUrl, String defaultUser, String ver
      * @return these settings with {@code timeouts}
      */
     public McpServerSettings withTimeouts(ToolTimeouts timeouts) {
-        return new McpServerSettings(brokerUrl, defaultUser, version, timeouts);
+        return new McpServerSettings(broker, defaultUser, otherUsers, version, timeouts);
+    }
+
+    /**
+     * @param allowed whether tools may address other users' agent managers
+     * @return these settings with that choice
+     */
+    public McpServerSettings withOtherUsers(boolean allowed) {
+        return new McpServerSettings(broker, defaultUser, allowed, version, timeouts);
     }
 }

@@ -59,9 +59,10 @@ public final class TestbedMcpServer implements AutoCloseable {
      */
     public TestbedMcpServer(MessageBusFactory buses, McpServerSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.broker = new BrokerClient(Objects.requireNonNull(buses, "buses"), settings.brokerUrl(),
+        this.broker = new BrokerClient(Objects.requireNonNull(buses, "buses"), settings.broker(),
                 "mcp-" + settings.defaultUser(), settings.timeouts().connect());
-        this.tools = new TestbedTools(broker, new JsonCodec(), settings.defaultUser(), settings.timeouts());
+        this.tools = new TestbedTools(broker, new JsonCodec(), settings.defaultUser(), settings.otherUsers(),
+                settings.timeouts());
     }
 
     /** @return the names of the tools this server offers */

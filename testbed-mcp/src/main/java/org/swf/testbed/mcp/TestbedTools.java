@@ -48,6 +48,7 @@ final class TestbedTools {
     private final BrokerClient broker;
     private final JsonCodec codec;
     private final String defaultUser;
+    private final boolean otherUsers;
     private final ToolTimeouts timeouts;
     /** Execution id to namespace, of workflows this server started, so stop_workflow needs no namespace. */
     private final Map<String, String> executions = Collections.synchronizedMap(new LinkedHashMap<>() {
@@ -63,9 +64,12 @@ final class TestbedTools {
      * @param broker the broker connection
      * @param codec the JSON codec of the wire records
      * @param defaultUser whose agent manager to address when a call names no user
+     * @param otherUsers whether a call may name another user (only where the broker's
+     *     authorization keeps users apart)
      * @param timeouts how long to wait
      */
-    TestbedTools(BrokerClient broker, JsonCodec codec, String defaultUser, ToolTimeouts timeouts) {
+    TestbedTools(BrokerClient broker, JsonCodec codec, String defaultUser, boolean otherUsers, ToolTimeouts timeouts) {
+        this.otherUsers = otherUsers;
         this.broker = Objects.requireNonNull(broker, "broker");
         this.codec = Objects.requireNonNull(codec, "codec");
         this.defaultUser = Objects.requireNonNull(defaultUser, "defaultUser");
@@ -268,13 +272,18 @@ final class TestbedTools {
 
     private String user(ToolArguments arguments) {
         Optional<String> given = arguments.string("username", ToolArguments.WORD, "alice");
+        if (given.isPresent() && !given.get().equals(defaultUser) && !otherUsers) {
+            throw new ToolFailure(ErrorCode.MALFORMED, "This MCP server acts for '" + defaultUser + "' alone and"
+                    + " cannot address the testbed of '" + given.get() + "'. Leave username out (or pass '"
+                    + defaultUser + "'); to act for " + given.get() + ", run their own 'testbed mcp' as that user");
+        }
         if (given.isPresent()) {
             return given.get();
         }
         if (!ToolArguments.WORD.matcher(defaultUser).matches()) {
             throw new ToolFailure(ErrorCode.MALFORMED, "The login name of this MCP server's user, '" + defaultUser
                     + "', cannot name an agent manager queue (use letters, digits, '_', '.' or '-'). Pass username"
-                    + " explicitly");
+                    + " explicitly" + (otherUsers ? "" : ", after restarting this server with 'testbed mcp --any-user'"));
         }
         return defaultUser;
     }

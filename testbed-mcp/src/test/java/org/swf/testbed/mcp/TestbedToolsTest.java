@@ -34,7 +34,9 @@ class TestbedToolsTest {
     private final List<AutoCloseable> cleanup = new ArrayList<>();
     private final BrokerClient client = new BrokerClient((url, name, timeout) -> broker.newBus(), "amqp://127.0.0.1:1",
             "mcp-test", FAST.connect());
-    private final TestbedTools tools = new TestbedTools(client, new JsonCodec(), USER, FAST);
+    private final TestbedTools tools = new TestbedTools(client, new JsonCodec(), USER, false, FAST);
+    /** As on a shared broker whose authorization keeps users apart: tools may name other users. */
+    private final TestbedTools anyUserTools = new TestbedTools(client, new JsonCodec(), USER, true, FAST);
 
     @AfterEach
     void tearDown() throws Exception {
@@ -45,6 +47,10 @@ class TestbedToolsTest {
     }
 
     private CallToolResult call(String tool, Map<String, Object> arguments) {
+        return call(tools, tool, arguments);
+    }
+
+    private static CallToolResult call(TestbedTools tools, String tool, Map<String, Object> arguments) {
         SyncToolSpecification specification = tools.specifications().stream()
                 .filter(s -> s.tool().name().equals(tool)).findFirst().orElseThrow();
         return specification.callHandler().apply(null, new CallToolRequest(tool, arguments));
@@ -141,7 +147,7 @@ class TestbedToolsTest {
         FakeConsumer bob = manager("bob", command -> FakeConsumer.ok(command, Map.of("status", "alive",
                 "username", "bob")));
 
-        CallToolResult result = call("check_agent_manager", Map.of("username", "bob"));
+        CallToolResult result = call(anyUserTools, "check_agent_manager", Map.of("username", "bob"));
 
         assertThat(result.isError()).isFalse();
         assertThat(structured(result)).containsEntry("username", "bob");
@@ -172,8 +178,21 @@ class TestbedToolsTest {
     }
 
     @Test
+    void anotherUsersTestbedIsRefusedWithoutSendingAnything() {
+        for (String tool : List.of("check_agent_manager", "start_user_testbed", "stop_user_testbed",
+                "get_testbed_status")) {
+            CallToolResult result = call(tool, Map.of("username", "bob"));
+
+            assertThat(result.isError()).as(tool).isTrue();
+            assertThat(text(result)).as(tool).contains("acts for 'alice' alone").contains("'bob'")
+                    .contains("Leave username out");
+        }
+        assertThat(broker.sent()).isEmpty();
+    }
+
+    @Test
     void aLoginNameThatCannotNameAQueueAsksForAUsername() {
-        TestbedTools odd = new TestbedTools(client, new JsonCodec(), "DOMAIN\\alice", FAST);
+        TestbedTools odd = new TestbedTools(client, new JsonCodec(), "DOMAIN\\alice", false, FAST);
         SyncToolSpecification check = odd.specifications().get(0);
 
         CallToolResult result = check.callHandler().apply(null, new CallToolRequest("check_agent_manager", Map.of()));
@@ -481,7 +500,7 @@ class TestbedToolsTest {
         };
         BrokerClient down = new BrokerClient(refusing, "amqp://user:secret@broker:5672", "mcp-test", FAST.connect());
         cleanup.add(down);
-        SyncToolSpecification check = new TestbedTools(down, new JsonCodec(), USER, FAST).specifications().get(0);
+        SyncToolSpecification check = new TestbedTools(down, new JsonCodec(), USER, false, FAST).specifications().get(0);
 
         CallToolResult result = check.callHandler().apply(null, new CallToolRequest("check_agent_manager", Map.of()));
 

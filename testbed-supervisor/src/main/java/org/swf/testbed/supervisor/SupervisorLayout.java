@@ -16,6 +16,8 @@ import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Set;
 import org.swf.testbed.ServiceUnavailableException;
+import org.swf.testbed.util.OsUser;
+import org.swf.testbed.util.PrivateFiles;
 
 /**
  * Where one testbed home keeps its supervisord files, and how long supervisord calls may take.
@@ -128,7 +130,8 @@ public record SupervisorLayout(
      */
     public void prepareDirectories() {
         try {
-            Files.createDirectories(logDir);
+            // Logs tell what the testbed does and sometimes what it was sent: the owner's alone.
+            PrivateFiles.directory(logDir);
         } catch (IOException e) {
             throw new ServiceUnavailableException("Cannot create the log directory " + logDir + ": " + e
                     + ". Check the permissions of " + home, e);
@@ -168,7 +171,7 @@ public record SupervisorLayout(
                     + " trusted. Remove it and try again");
         }
         int ownerUid = uidOf(runtimeDir);
-        int ourUid = uidOf(Path.of("/proc/self"));
+        int ourUid = OsUser.effectiveUid();
         if (ownerUid != ourUid) {
             throw new ServiceUnavailableException("The supervisord runtime directory " + runtimeDir
                     + " belongs to user '" + attributes.owner().getName() + "' (uid " + ownerUid + "), not to '"
@@ -188,7 +191,7 @@ public record SupervisorLayout(
 
     /** @return the OS login name, made safe for a file name */
     static String osUser() {
-        String name = System.getProperty("user.name", "unknown");
+        String name = OsUser.name();
         String safe = name.replaceAll("[^A-Za-z0-9_.-]", "_");
         if (safe.isEmpty()) {
             safe = "unknown";

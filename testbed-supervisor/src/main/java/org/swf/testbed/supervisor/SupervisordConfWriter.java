@@ -111,7 +111,9 @@ public final class SupervisordConfWriter {
                 .append('\n');
         out.append("pidfile=").append(plainValue(owner, "pidfile", layout.pidFile().toString())).append('\n');
         out.append("childlogdir=").append(plainValue(owner, "childlogdir", layout.logDir().toString())).append('\n');
-        out.append("loglevel=info\n\n");
+        out.append("loglevel=info\n");
+        // Programs inherit it: whatever they write (their logs above all) is the owner's alone.
+        out.append("umask=077\n\n");
         out.append("[rpcinterface:supervisor]\n");
         out.append("supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n");
         out.append("[supervisorctl]\n");

@@ -26,6 +26,8 @@ import org.swf.testbed.agents.AgentIdentity;
 import org.swf.testbed.agents.AgentRuntime;
 import org.swf.testbed.agents.data.DataAgent;
 import org.swf.testbed.agents.runner.WorkflowRunner;
+import org.swf.testbed.access.BrokerCredentials;
+import org.swf.testbed.access.BrokerPorts;
 import org.swf.testbed.config.AgentSpec;
 import org.swf.testbed.config.ConfigLocator;
 import org.swf.testbed.config.TestbedConfig;
@@ -60,9 +62,11 @@ class EmbeddedOrchestratorTest {
     private final InMemoryExecutionStore executions = new InMemoryExecutionStore();
     private InProcessSupervisor supervisor;
     private Orchestrator orchestrator;
+    private int stompPort;
 
     @BeforeEach
     void setUp() throws IOException {
+        stompPort = freePort();
         Path workflows = Files.createDirectories(home.resolve("workflows"));
         Files.writeString(workflows.resolve("testbed.toml"), """
                 [testbed]
@@ -76,7 +80,7 @@ class EmbeddedOrchestratorTest {
                 [broker]
                 amqp_port = %d
                 stomp_port = %d
-                """.formatted(freePort(), freePort()));
+                """.formatted(freePort(), stompPort));
         Files.writeString(workflows.resolve("wf_default.toml"), """
                 [workflow]
                 name = "stf_datataking"
@@ -115,6 +119,12 @@ class EmbeddedOrchestratorTest {
                 "start broker", "start workflow-runner,data-agent");
         assertThat(supervisor.lastEnvironment()).containsEntry("SWF_TESTBED_CONFIG",
                 home.resolve("workflows/testbed.toml").toString());
+        BrokerCredentials login = orchestrator.brokerAccess().homeBroker().existingCredentials().orElseThrow();
+        // The original agents' variables: the home's broker and its login, through the environment only.
+        assertThat(supervisor.lastEnvironment()).containsEntry("ACTIVEMQ_HOST", "127.0.0.1")
+                .containsEntry("ACTIVEMQ_PORT", Integer.toString(stompPort))
+                .containsEntry("ACTIVEMQ_USER", login.user()).containsEntry("ACTIVEMQ_PASSWORD", login.password());
+        assertThat(login.password()).hasSizeGreaterThanOrEqualTo(40);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> "completed".equals(execution(orchestrator.status())));
         TestbedStatus status = orchestrator.status();
@@ -179,7 +189,7 @@ class EmbeddedOrchestratorTest {
     /** Programs of this test: names only; the supervisor below runs the agents in-process. */
     private static final class InProcessPrograms implements ProgramFactory {
         @Override
-        public ProgramSpec broker(TestbedConfig config) {
+        public ProgramSpec broker(TestbedConfig config, BrokerPorts ports) {
             return spec(BROKER, ProgramRole.BROKER, config);
         }
 

@@ -1,0 +1,87 @@
+package org.swf.testbed.util;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * Creates the testbed's own directories and files without group or other access, whatever the
+ * caller's umask: state, logs and credentials are the owner's alone.
+ */
+public final class PrivateFiles {
+
+    /** rwx------ */
+    public static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    /** rw------- */
+    public static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+
+    private PrivateFiles() {
+    }
+
+    /**
+     * Creates a directory (and missing parents) as owner-only; an existing directory of ours is
+     * narrowed to owner-only, one we cannot narrow is left as it is.
+     *
+     * @param directory the directory
+     * @return the directory
+     * @throws IOException when it cannot be created
+     */
+    public static Path directory(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            Path parent = directory.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try {
+                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(DIRECTORY));
+            } catch (FileAlreadyExistsException e) {
+                // Created concurrently: narrowed below like any existing one.
+            }
+        }
+        narrow(directory, DIRECTORY);
+        return directory;
+    }
+
+    /**
+     * Replaces a file atomically with owner-only text: readers see the old or the new content,
+     * never half of it, and never a moment with wider access.
+     *
+     * @param file the file
+     * @param text its new content
+     * @throws IOException when it cannot be written
+     */
+    public static void write(Path file, String text) throws IOException {
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
+        Files.deleteIfExists(temporary);
+        Files.createFile(temporary, PosixFilePermissions.asFileAttribute(FILE));
+        try {
+            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /**
+     * Narrows an existing file or directory of ours to the given permissions when it is wider.
+     *
+     * @param path the file or directory
+     * @param permissions the permissions it should have
+     */
+    public static void narrow(Path path, Set<PosixFilePermission> permissions) {
+        try {
+            if (!Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS).equals(permissions)) {
+                Files.setPosixFilePermissions(path, permissions);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not ours or not POSIX: whoever owns it decides; its contents are still created private.
+        }
+    }
+}
