@@ -1,21 +1,36 @@
 package org.swf.testbed.broker;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.ConfigurationUtils;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
+import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.ActivateCallback;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ActiveMQServers;
@@ -34,8 +49,15 @@ import org.swf.testbed.TestbedException;
  * <p>Both protocols reach the same addresses: a Qpid JMS client's {@code createQueue("x")} and a
  * STOMP client's {@code /queue/x} meet at the anycast queue {@code x}; {@code createTopic("y")} and
  * {@code /topic/y} meet at the multicast address {@code y}. Addresses and queues are created on
- * first use, so no destination has to be declared. Security is off, which is why
- * {@link BrokerOptions} only accepts loopback hosts.
+ * first use, so no destination has to be declared.
+ *
+ * <p>With {@link BrokerOptions#security()} every AMQP and STOMP connection must log in: AMQP
+ * offers SCRAM-SHA-512 and SCRAM-SHA-256 (the client proves it knows the password without sending
+ * it, and the broker proves it knows it too) and PLAIN (for other AMQP tools); STOMP takes
+ * {@code login} and {@code passcode}. What a user may do is decided per address by the
+ * {@link BrokerSecurity} rules. The users live in memory only. Without security anyone may connect
+ * and do anything, which is why {@link BrokerOptions} then accepts only loopback hosts. With
+ * {@link BrokerOptions#tls()} the AMQP port speaks TLS only.
  *
  * <p>The configuration is built in code: there is no {@code broker.xml} to ship, find or get out of
  * step with the ports in the testbed config.
@@ -49,6 +71,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     private static final String DEAD_LETTER = "DLQ";
     private static final Duration JOURNAL_LOCK_TIMEOUT = Duration.ofSeconds(2);
     private static final String EXPIRED = "ExpiryQueue";
+    private static final String KEY_STORE_TYPE = "PKCS12";
+    /** What the AMQP acceptor offers when login is required, in order of preference. */
+    private static final List<String> SASL_MECHANISMS = List.of("SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN");
 
     private final BrokerOptions options;
     private final ActiveMQServer server;
@@ -74,9 +99,18 @@ public final class EmbeddedBroker implements AutoCloseable {
         for (Map.Entry<String, Integer> port : ports(options).entrySet()) {
             requirePortFree(options.host(), port.getKey(), port.getValue());
         }
+        if (options.tls() != null) {
+            requireKeyStore(options.tls());
+        }
         ActiveMQServer server;
         try {
-            server = ActiveMQServers.newActiveMQServer(configuration(options));
+            Configuration config = configuration(options);
+            server = options.security() == null ? ActiveMQServers.newActiveMQServer(config)
+                    : ActiveMQServers.newActiveMQServer(config, ManagementFactory.getPlatformMBeanServer(),
+                            new TestbedSecurityManager(CredentialStore.of(options.security())),
+                            config.isPersistenceEnabled());
+        } catch (TestbedException e) {
+            throw e;
         } catch (Exception e) {
             throw new TestbedException("Cannot configure the embedded broker: " + e.getMessage(), e);
         }
@@ -96,15 +130,21 @@ public final class EmbeddedBroker implements AutoCloseable {
                     + ". Check the ports and the data directory, or set [broker] url to use another broker", e);
         }
         broker.requireListening();
-        LOG.info("Broker started in {} ms: AMQP {}, STOMP {}:{}, {}",
+        LOG.info("Broker started in {} ms: AMQP {}, STOMP {}:{}, {}, {}",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), broker.amqpUrl(), options.host(),
-                options.stompPort(), options.persistent() ? "journal in " + options.dataDir() : "not persistent");
+                options.stompPort(), options.persistent() ? "journal in " + options.dataDir() : "not persistent",
+                options.security() == null ? "no login (security off)"
+                        : "login required (" + options.security().users().size() + " user(s))");
         return broker;
     }
 
-    /** @return the URL Qpid JMS clients connect to, e.g. {@code amqp://127.0.0.1:5672} */
+    /**
+     * @return the URL Qpid JMS clients connect to, e.g. {@code amqp://127.0.0.1:5672}, or
+     *     {@code amqps://...} with TLS
+     */
     public String amqpUrl() {
-        return "amqp://" + hostForUri(options.host()) + ":" + options.amqpPort();
+        return (options.tls() == null ? "amqp" : "amqps") + "://" + hostForUri(options.host()) + ":"
+                + options.amqpPort();
     }
 
     /** @return the AMQP port */
@@ -200,19 +240,21 @@ public final class EmbeddedBroker implements AutoCloseable {
         String host = options.host();
         Configuration config = new ConfigurationImpl()
                 .setName("testbed")
-                .setSecurityEnabled(false)
+                .setSecurityEnabled(options.security() != null)
                 .setJMXManagementEnabled(false)
                 .setPersistenceEnabled(options.persistent())
                 .setJournalType(JournalType.NIO)
                 .setGracefulShutdownEnabled(false)
                 // A nearly full disk must not silently block senders of an in-memory broker.
                 .setMaxDiskUsage(options.persistent() ? 95 : -1)
-                .addAcceptorConfiguration(AMQP_ACCEPTOR, "tcp://" + hostForUri(host) + ":" + options.amqpPort()
-                        + "?protocols=AMQP")
+                .addAcceptorConfiguration(amqpAcceptor(options))
                 // The prefixes map STOMP's /queue/x and /topic/x onto the bare address x that Qpid
                 // JMS uses, with the routing type the prefix names.
                 .addAcceptorConfiguration(STOMP_ACCEPTOR, "tcp://" + hostForUri(host) + ":" + options.stompPort()
                         + "?protocols=STOMP;anycastPrefix=/queue/;multicastPrefix=/topic/");
+        if (options.security() != null) {
+            secure(config, options.security());
+        }
         if (options.persistent()) {
             Path dir = options.dataDir().toAbsolutePath();
             config.setJournalDirectory(dir.resolve("journal").toString())
@@ -242,6 +284,94 @@ public final class EmbeddedBroker implements AutoCloseable {
             config.addQueueConfiguration(QueueConfiguration.of(name).setRoutingType(RoutingType.ANYCAST));
         }
         return config;
+    }
+
+    private static TransportConfiguration amqpAcceptor(BrokerOptions options) throws Exception {
+        StringBuilder uri = new StringBuilder("tcp://").append(hostForUri(options.host())).append(':')
+                .append(options.amqpPort()).append("?protocols=AMQP");
+        if (options.security() != null) {
+            // No ANONYMOUS. SCRAM first: Artemis offers them in this order, and a client that
+            // knows SCRAM proves the password without sending it.
+            uri.append(";saslMechanisms=").append(String.join(",", SASL_MECHANISMS));
+        }
+        TransportConfiguration acceptor = ConfigurationUtils.parseAcceptorURI(AMQP_ACCEPTOR, uri.toString()).get(0);
+        BrokerTls tls = options.tls();
+        if (tls != null) {
+            // Put into the parameters directly, not into the URI: a password may hold any of the
+            // URI's separators, and Artemis masks parameters named *password* when it logs them.
+            Map<String, Object> params = acceptor.getParams();
+            params.put(TransportConstants.SSL_ENABLED_PROP_NAME, true);
+            params.put(TransportConstants.KEYSTORE_TYPE_PROP_NAME, KEY_STORE_TYPE);
+            params.put(TransportConstants.KEYSTORE_PATH_PROP_NAME, tls.keyStore().toAbsolutePath().toString());
+            params.put(TransportConstants.KEYSTORE_PASSWORD_PROP_NAME, tls.keyStorePassword());
+        }
+        return acceptor;
+    }
+
+    private static void secure(Configuration config, BrokerSecurity security) {
+        config
+                // Artemis' authentication cache is keyed by a hash of user name + password, with
+                // a SCRAM login's missing password as the text "null": a cached SCRAM login of
+                // alice would let "alice"/"null" (or "alicen"/"ull") in over STOMP or PLAIN. Every
+                // login and permission check asks the in-memory login module instead, which is
+                // cheap; the authorization cache (keyed by user and permission) stays.
+                .setAuthenticationCacheSize(0)
+                // The built-in cluster user may do anything with the default password "CHANGE ME!!".
+                // This broker forms no cluster, so make that password unguessable.
+                .setClusterPassword(randomSecret())
+                // A wildcard address (e.g. a subscription to "#") would receive copies of messages
+                // sent to every address it matches, while its permissions come from the rule that
+                // matches the wildcard text itself; the testbed never subscribes with wildcards.
+                .getWildcardConfiguration().setRoutingEnabled(false);
+        for (BrokerSecurity.Rule rule : security.rules()) {
+            Set<Role> roles = new HashSet<>();
+            for (String role : rule.roles()) {
+                roles.add(artemisRole(role, rule.permissionsOf(role)));
+            }
+            config.putSecurityRoles(rule.match(), roles);
+        }
+    }
+
+    private static Role artemisRole(String name, Set<BrokerSecurity.Permission> granted) {
+        return new Role(name,
+                granted.contains(BrokerSecurity.Permission.SEND),
+                granted.contains(BrokerSecurity.Permission.CONSUME),
+                granted.contains(BrokerSecurity.Permission.CREATE_DURABLE_QUEUE),
+                granted.contains(BrokerSecurity.Permission.DELETE_DURABLE_QUEUE),
+                granted.contains(BrokerSecurity.Permission.CREATE_NON_DURABLE_QUEUE),
+                granted.contains(BrokerSecurity.Permission.DELETE_NON_DURABLE_QUEUE),
+                granted.contains(BrokerSecurity.Permission.MANAGE),
+                granted.contains(BrokerSecurity.Permission.BROWSE),
+                granted.contains(BrokerSecurity.Permission.CREATE_ADDRESS),
+                granted.contains(BrokerSecurity.Permission.DELETE_ADDRESS),
+                // view and edit are for the management console and JMX, both off here.
+                false, false);
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /** Reads the key store first, so a wrong password is one sentence, not an acceptor that never starts. */
+    private static void requireKeyStore(BrokerTls tls) {
+        try (InputStream in = Files.newInputStream(tls.keyStore())) {
+            KeyStore store = KeyStore.getInstance(KEY_STORE_TYPE);
+            store.load(in, tls.keyStorePassword().toCharArray());
+            boolean hasKey = false;
+            for (String alias : Collections.list(store.aliases())) {
+                hasKey |= store.isKeyEntry(alias);
+            }
+            if (!hasKey) {
+                throw new ServiceUnavailableException("Cannot start the broker with TLS: the key store " + tls.keyStore()
+                        + " holds no private key. Give a PKCS12 file with the broker's key and certificate chain");
+            }
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ServiceUnavailableException("Cannot start the broker with TLS: the key store " + tls.keyStore()
+                    + " cannot be read (" + e.getMessage() + "). Check that it is a PKCS12 file and its password is"
+                    + " right", e);
+        }
     }
 
     private static Map<String, Integer> ports(BrokerOptions options) {

@@ -3,8 +3,10 @@ package org.swf.testbed.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BrokerOptionsTest {
 
@@ -34,6 +36,29 @@ class BrokerOptionsTest {
                 .hasMessageContaining("[broker] url");
         assertThatThrownBy(() -> new BrokerOptions("0.0.0.0", 5672, 61613, null))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void withSecurityAnyHostIsAllowed() {
+        BrokerOptions options = new BrokerOptions("0.0.0.0", 5672, 61613, null,
+                BrokerSecurity.ownerOnly("alice", "pw"), null);
+        assertThat(options.host()).isEqualTo("0.0.0.0");
+        assertThat(options.security().hasUser("alice")).isTrue();
+        // Taking security away again puts the loopback rule back.
+        assertThatThrownBy(() -> options.withSecurity(null)).hasMessageContaining("loopback");
+    }
+
+    @Test
+    void withersKeepSecurityAndTls(@TempDir Path dir) throws Exception {
+        BrokerTls tls = new BrokerTls(Files.writeString(dir.resolve("k.p12"), "x"), "ks-pw");
+        BrokerOptions options = BrokerOptions.defaults().withSecurity(BrokerSecurity.ownerOnly("alice", "s3cret"))
+                .withTls(tls).withPorts(1000, 1001).withDataDir(dir);
+
+        assertThat(options.security()).isEqualTo(BrokerSecurity.ownerOnly("alice", "s3cret"));
+        assertThat(options.tls()).isEqualTo(tls);
+        assertThat(options.toString()).doesNotContain("s3cret", "ks-pw");
+        assertThat(BrokerOptions.defaults().security()).isNull();
+        assertThat(BrokerOptions.defaults().tls()).isNull();
     }
 
     @Test
