@@ -72,6 +72,7 @@ final class RunCommand implements Callable<Integer> {
         RunResult result = cli.orchestrator(Duration.ofSeconds(timeoutSeconds)).run(options);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        result.notices().forEach(notice -> err.println("testbed: note: " + notice));
         if (verbose) {
             for (StepTiming step : result.steps()) {
                 err.printf("  %-28s %6d ms%n", step.step(), step.duration().toMillis());
@@ -118,6 +119,7 @@ final class RunCommand implements Callable<Integer> {
         fields.put("programs", result.programs());
         fields.put("execution_id", result.executionId());
         fields.put("run_id", result.runId());
+        fields.put("notices", result.notices());
         Map<String, Long> steps = new LinkedHashMap<>();
         result.steps().forEach(step -> steps.put(step.step(), step.duration().toMillis()));
         fields.put("step_millis", steps);

@@ -44,7 +44,9 @@ final class StatusCommand implements Callable<Integer> {
                 + (status.namespace() == null ? "" : "  namespace " + status.namespace())
                 + (status.config() == null ? "" : "  config " + status.config()));
         if (status.brokerUrl() != null) {
-            out.println("Broker: " + status.brokerUrl() + (status.brokerReachable() == null ? ""
+            out.println("Broker: " + status.brokerUrl()
+                    + (status.brokerStompPort() == null ? "" : ", STOMP 127.0.0.1:" + status.brokerStompPort())
+                    + (status.brokerReachable() == null ? ""
                     : status.brokerReachable() ? " (reachable)" : " (NOT reachable)"));
         }
         out.println("supervisord: " + (status.supervisordRunning() ? "running" : "not running"));

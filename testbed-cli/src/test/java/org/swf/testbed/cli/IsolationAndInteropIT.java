@@ -86,7 +86,8 @@ class IsolationAndInteropIT {
         homes.add(testbed);
         testbed.quickWorkflow(2, "");
         assertThat(testbed.cli("run", "--no-workflow").code()).isZero();
-        try (StompTestClient stomp = StompTestClient.connect("127.0.0.1", testbed.stompPort)) {
+        try (StompTestClient stomp = StompTestClient.connect("127.0.0.1", testbed.stompPort, testbed.endpoint().user(),
+                testbed.endpoint().password())) {
             stomp.subscribe("events", "/topic/epictopic");
             stomp.subscribe("replies", "/queue/stomp.replies.it");
 

@@ -573,14 +573,12 @@ public final class Orchestrator {
                 notOurs = "it does not know this home's broker login (" + e.getMessage() + ")";
             }
         }
-        if (config.broker().portsConfigured()) {
-            throw new ServiceUnavailableException("Cannot start this home's broker: " + BrokerSettings.EMBEDDED_HOST + ":"
-                    + port + " ([broker] amqp_port) is in use by a listener that is not this home's broker: " + notOurs
-                    + ". Stop that program, or set [broker] amqp_port and stomp_port to free ports (or remove them so"
-                    + " the testbed picks free ports itself)");
+        // Configured or standard ports held by another are reported when the broker is to start
+        // there; the ports this home recorded are worth a word when someone took them meanwhile.
+        if (!config.broker().portsConfigured() && homeBroker.recordedPorts().equals(Optional.of(ports))) {
+            notices.add("Port " + port + ", where this home's broker listened before, is now in use by another listener ("
+                    + notOurs + "); it is left alone");
         }
-        notices.add("Port " + port + ", where this home's broker listened before, is now in use by another listener ("
-                + notOurs + "); it is left alone");
         return null;
     }
 

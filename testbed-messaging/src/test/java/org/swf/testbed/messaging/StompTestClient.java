@@ -53,7 +53,7 @@ public final class StompTestClient implements AutoCloseable {
     }
 
     /**
-     * Connects and waits for CONNECTED.
+     * Connects anonymously and waits for CONNECTED.
      *
      * @param host the broker host
      * @param port its STOMP port
@@ -61,6 +61,20 @@ public final class StompTestClient implements AutoCloseable {
      * @throws IOException when the broker cannot be reached or refuses the connection
      */
     public static StompTestClient connect(String host, int port) throws IOException {
+        return connect(host, port, null, null);
+    }
+
+    /**
+     * Connects with a login, as the original Python agents do, and waits for CONNECTED.
+     *
+     * @param host the broker host
+     * @param port its STOMP port
+     * @param login the user, or null for none
+     * @param passcode the password, or null for none
+     * @return the connected client
+     * @throws IOException when the broker cannot be reached or refuses the connection
+     */
+    public static StompTestClient connect(String host, int port, String login, String passcode) throws IOException {
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress(host, port), (int) RECEIPT_TIMEOUT.toMillis());
         StompTestClient client = new StompTestClient(socket);
@@ -69,6 +83,10 @@ public final class StompTestClient implements AutoCloseable {
             headers.put("accept-version", "1.2");
             headers.put("host", "localhost");
             headers.put("heart-beat", "0,0");
+            if (login != null) {
+                headers.put("login", login);
+                headers.put("passcode", passcode);
+            }
             client.write("CONNECT", headers, "", false);
             socket.setSoTimeout((int) RECEIPT_TIMEOUT.toMillis());
             Frame connected = client.readFrame();

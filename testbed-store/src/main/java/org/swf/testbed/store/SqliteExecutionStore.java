@@ -3,6 +3,7 @@ package org.swf.testbed.store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -21,6 +22,7 @@ import org.swf.testbed.port.ExecutionRecord;
 import org.swf.testbed.port.ExecutionStatus;
 import org.swf.testbed.port.ExecutionStore;
 import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.util.PrivateFiles;
 
 /**
  * Execution records in an SQLite database file in the testbed's state directory.
@@ -49,7 +51,16 @@ public final class SqliteExecutionStore implements ExecutionStore {
     public SqliteExecutionStore(Path file) {
         this.file = file.toAbsolutePath();
         try {
-            Files.createDirectories(this.file.getParent());
+            PrivateFiles.directory(this.file.getParent());
+            if (!Files.exists(this.file)) {
+                // SQLite takes an empty file for a new database, and gives its journals the
+                // database's mode: created here, all of them are the owner's alone.
+                try {
+                    Files.createFile(this.file, PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    // Created concurrently by another process of this home.
+                }
+            }
         } catch (IOException e) {
             throw new TestbedException("Cannot create " + this.file.getParent() + ": " + e.getMessage()
                     + ". Check that the testbed home is writable", e);

@@ -132,6 +132,13 @@ public record SupervisorLayout(
         try {
             // Logs tell what the testbed does and sometimes what it was sent: the owner's alone.
             PrivateFiles.directory(logDir);
+            Path daemonLog = logDir.resolve("supervisord.log");
+            if (!Files.exists(daemonLog)) {
+                // supervisord opens its log before it sets its umask: created here, it is private too.
+                Files.createFile(daemonLog, PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
+            }
+        } catch (FileAlreadyExistsException e) {
+            // Created concurrently.
         } catch (IOException e) {
             throw new ServiceUnavailableException("Cannot create the log directory " + logDir + ": " + e
                     + ". Check the permissions of " + home, e);
