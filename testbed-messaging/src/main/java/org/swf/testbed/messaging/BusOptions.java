@@ -1,5 +1,7 @@
 package org.swf.testbed.messaging;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
@@ -7,7 +9,9 @@ import java.util.regex.Pattern;
  * How to reach the broker.
  *
  * <p>Credentials come from the caller (who reads them from the environment) and never appear in
- * logs, exception messages or {@link #toString()}.
+ * logs, exception messages or {@link #toString()}. Over plain {@code amqp://} a client with a user
+ * logs in only with SCRAM, which proves the password without sending it; over {@code amqps://}
+ * the broker has proved itself with its certificate first, so any mechanism it offers is used.
  *
  * @param url {@code amqp://host:port}, {@code amqps://host:port} (optionally with Qpid transport
  *     options), or {@code failover:(amqp://a:5672,amqp://b:5672)}; a failover URL reconnects as
@@ -18,16 +22,19 @@ import java.util.regex.Pattern;
  * @param connectTimeout the longest the first connection may take; null means 5 s
  * @param reconnect whether a connection lost later is re-established, forever, with back-off
  *     (for long-lived agents), instead of failing
+ * @param caFile a PEM file with the CA certificates that {@code amqps://} brokers must be signed
+ *     by, instead of the JVM's default trust store; null for the default. Host names are verified
+ *     either way. Ignored for plain {@code amqp://}.
  */
 public record BusOptions(String url, String user, String password, String clientName, Duration connectTimeout,
-        boolean reconnect) {
+        boolean reconnect, Path caFile) {
 
     /** The connect timeout used when none is given. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Pattern PLAIN_URL = Pattern.compile("(?i)amqps?|amqpwss?");
 
-    /** Validates the URL's form, the client name and the timeout. */
+    /** Validates the URL's form, the client name, the timeout and the CA file. */
     public BusOptions {
         if (url == null || url.isBlank() || url.chars().anyMatch(Character::isWhitespace)) {
             throw invalidUrl(url);
@@ -55,6 +62,26 @@ public record BusOptions(String url, String user, String password, String client
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("The broker connect timeout must be positive, got " + connectTimeout);
         }
+        if (caFile != null && (!Files.isRegularFile(caFile) || !Files.isReadable(caFile))) {
+            throw new IllegalArgumentException("The broker CA file " + caFile + " is not a readable file. Set"
+                    + " ACTIVEMQ_SSL_CA_CERTS or [broker] ca_file to the PEM file with the broker's CA certificates");
+        }
+    }
+
+    /**
+     * Options without a CA file: {@code amqps://} brokers are checked against the JVM's default
+     * trust store.
+     *
+     * @param url the broker URL
+     * @param user the user name, or null
+     * @param password the password, or null
+     * @param clientName who connects
+     * @param connectTimeout the longest the first connection may take; null means 5 s
+     * @param reconnect whether a connection lost later is re-established
+     */
+    public BusOptions(String url, String user, String password, String clientName, Duration connectTimeout,
+            boolean reconnect) {
+        this(url, user, password, clientName, connectTimeout, reconnect, null);
     }
 
     /**
@@ -63,7 +90,7 @@ public record BusOptions(String url, String user, String password, String client
      * @return anonymous options with the default timeout and no reconnect
      */
     public static BusOptions of(String url, String clientName) {
-        return new BusOptions(url, null, null, clientName, DEFAULT_CONNECT_TIMEOUT, false);
+        return new BusOptions(url, null, null, clientName, DEFAULT_CONNECT_TIMEOUT, false, null);
     }
 
     /**
@@ -72,7 +99,7 @@ public record BusOptions(String url, String user, String password, String client
      * @return these options with credentials
      */
     public BusOptions withCredentials(String newUser, String newPassword) {
-        return new BusOptions(url, newUser, newPassword, clientName, connectTimeout, reconnect);
+        return new BusOptions(url, newUser, newPassword, clientName, connectTimeout, reconnect, caFile);
     }
 
     /**
@@ -80,7 +107,7 @@ public record BusOptions(String url, String user, String password, String client
      * @return these options with another connect timeout
      */
     public BusOptions withConnectTimeout(Duration timeout) {
-        return new BusOptions(url, user, password, clientName, timeout, reconnect);
+        return new BusOptions(url, user, password, clientName, timeout, reconnect, caFile);
     }
 
     /**
@@ -88,7 +115,16 @@ public record BusOptions(String url, String user, String password, String client
      * @return these options with reconnect on or off
      */
     public BusOptions withReconnect(boolean enabled) {
-        return new BusOptions(url, user, password, clientName, connectTimeout, enabled);
+        return new BusOptions(url, user, password, clientName, connectTimeout, enabled, caFile);
+    }
+
+    /**
+     * @param file a PEM file with the CA certificates to trust for {@code amqps://}, or null for
+     *     the JVM's default trust store
+     * @return these options with that CA file
+     */
+    public BusOptions withCaFile(Path file) {
+        return new BusOptions(url, user, password, clientName, connectTimeout, reconnect, file);
     }
 
     /** @return the URL with anything that looks like a credential masked, for logs and messages */
@@ -101,7 +137,8 @@ public record BusOptions(String url, String user, String password, String client
     public String toString() {
         return "BusOptions[url=" + redactedUrl() + ", user=" + (user == null ? "none" : "***")
                 + ", password=" + (password == null ? "none" : "***") + ", clientName=" + clientName
-                + ", connectTimeout=" + connectTimeout + ", reconnect=" + reconnect + "]";
+                + ", connectTimeout=" + connectTimeout + ", reconnect=" + reconnect
+                + ", caFile=" + (caFile == null ? "default trust store" : caFile) + "]";
     }
 
     static boolean isFailover(String url) {

@@ -97,6 +97,10 @@ public final class JmsMessageBus implements MessageBus {
         Objects.requireNonNull(options, "options");
         long timeoutMillis = options.connectTimeout().toMillis();
         JmsConnectionFactory factory = new JmsConnectionFactory(QpidUrls.connectionUri(options));
+        if (options.caFile() != null && QpidUrls.usesTls(options.url())) {
+            // Replaces only the trust: Qpid still sets host name verification on each engine.
+            factory.setSslContext(TlsTrust.trusting(options.caFile()));
+        }
         factory.setConnectTimeout(timeoutMillis);
         factory.setRequestTimeout(timeoutMillis);
         factory.setSendTimeout(timeoutMillis);
@@ -362,8 +366,10 @@ public final class JmsMessageBus implements MessageBus {
         }
         String reason = reason(e);
         if (e instanceof JMSSecurityException) {
+            // Logged in already, so this is a permission the broker's rules do not grant.
             return new ServiceUnavailableException("Cannot " + action + ": the broker at " + options.redactedUrl()
-                    + " refused it (" + reason + "). Check the broker user and password", e);
+                    + " does not permit it (" + reason + "). Use the broker user this address belongs to, or ask the"
+                    + " broker's administrator to grant the permission", e);
         }
         if (!state.connected || e instanceof JmsSendTimedOutException || e instanceof JmsOperationTimedOutException) {
             return new ServiceUnavailableException("Cannot " + action + ": " + reason + ". The broker at "
@@ -419,15 +425,10 @@ public final class JmsMessageBus implements MessageBus {
         } catch (TimeoutException e) {
             result.completeExceptionally(e);
             closeInBackground(created.get(), options.clientName());
-            throw unreachable(options, "it did not answer", e);
+            throw ConnectFailures.unreachable(options, "it did not answer", e);
         } catch (ExecutionException e) {
             closeQuietly(created.get());
-            Throwable cause = e.getCause();
-            if (cause instanceof JMSSecurityException) {
-                throw new ServiceUnavailableException("The broker at " + options.redactedUrl()
-                        + " refused the connection: " + reason(cause) + ". Check the broker user and password", cause);
-            }
-            throw unreachable(options, reason(cause), cause);
+            throw ConnectFailures.describe(options, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             result.completeExceptionally(e);
@@ -437,21 +438,8 @@ public final class JmsMessageBus implements MessageBus {
         }
     }
 
-    private static ServiceUnavailableException unreachable(BusOptions options, String reason, Throwable cause) {
-        return new ServiceUnavailableException("Cannot reach the broker at " + options.redactedUrl() + " within "
-                + Await.seconds(options.connectTimeout()) + ": " + reason
-                + ". Start it (testbed broker) or fix [broker] url", cause);
-    }
-
     private static String reason(Throwable e) {
-        Throwable current = e;
-        while (current != null) {
-            if (current.getMessage() != null && !current.getMessage().isBlank()) {
-                return current.getMessage();
-            }
-            current = current.getCause();
-        }
-        return e.getClass().getSimpleName();
+        return ConnectFailures.reason(e);
     }
 
     private static String describe(Destination destination) {

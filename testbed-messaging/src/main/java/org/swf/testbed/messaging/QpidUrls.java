@@ -1,16 +1,25 @@
 package org.swf.testbed.messaging;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Turns a configured broker URL into the Qpid JMS connection URI that bounds every wait.
+ * Turns a configured broker URL into the Qpid JMS connection URI that bounds every wait and keeps
+ * the password off unencrypted connections.
  *
  * <p>Qpid's defaults suit servers, not a testbed: with no {@code transport.connectTimeout} a
  * broker that accepts TCP but never answers AMQP blocks for a long time, and a failover URL with no
- * {@code startupMaxReconnectAttempts} retries the <em>first</em> connection forever. Options the
+ * {@code startupMaxReconnectAttempts} retries the <em>first</em> connection forever. With a user
+ * over plain {@code amqp://}, Qpid would pick PLAIN if that is all the listener offers, sending the
+ * password to whoever listens there; limited to SCRAM it never sends the password, and it checks
+ * that the broker knows it too (Qpid compares the broker's SCRAM server signature). Options the
  * user wrote into the URL win over the ones added here.
  */
 final class QpidUrls {
@@ -21,7 +30,16 @@ final class QpidUrls {
     /** Longest pause between reconnect attempts: how late a long-lived agent notices a restarted broker. */
     static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(5);
 
-    private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/@?,()]*@");
+    /** The SASL mechanisms a client with a password may use over an unencrypted connection. */
+    static final String SCRAM_ONLY = "SCRAM-SHA-512,SCRAM-SHA-256";
+
+    static final String SASL_MECHANISMS_OPTION = "amqp.saslMechanisms";
+
+    /** Inside a failover URL a comma separates URIs, so the list goes in percent-encoded. */
+    private static final String SCRAM_ONLY_ENCODED = SCRAM_ONLY.replace(",", "%2C");
+
+    // Up to the last '@' before the path or query: a password may contain '@' itself.
+    private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/?#,()]*@");
     private static final Pattern SECRET_OPTION =
             Pattern.compile("(?i)([?&]|^)([\\w.\\-]*(?:user|pass|token|secret|credential)[\\w.\\-]*)=([^&,)]*)");
 
@@ -34,10 +52,15 @@ final class QpidUrls {
      */
     static String connectionUri(BusOptions options) {
         long timeoutMillis = options.connectTimeout().toMillis();
+        boolean scramOnly = restrictsToScram(options);
         if (BusOptions.isFailover(options.url())) {
-            return withFailoverOptions(options.url(), timeoutMillis, "failover.nested.transport.connectTimeout");
+            String url = scramOnly ? withScramOnlyOnPlaintextUris(options.url()) : options.url();
+            return withFailoverOptions(url, timeoutMillis, "failover.nested.transport.connectTimeout");
         }
         String nested = appendIfAbsent(options.url(), "transport.connectTimeout", Long.toString(timeoutMillis));
+        if (scramOnly) {
+            nested = appendIfAbsent(nested, SASL_MECHANISMS_OPTION, SCRAM_ONLY_ENCODED);
+        }
         if (!options.reconnect()) {
             return nested;
         }
@@ -65,12 +88,97 @@ final class QpidUrls {
     }
 
     /**
+     * Whether the client is limited to SCRAM: it has a user, connects (at least in part) without
+     * TLS, and the URL chooses no mechanisms itself.
+     *
+     * @param options the configured URL and credentials
+     * @return whether {@link #connectionUri} adds {@code amqp.saslMechanisms=}{@value #SCRAM_ONLY}
+     */
+    static boolean restrictsToScram(BusOptions options) {
+        if (options.user() == null || options.url().contains("failover.nested." + SASL_MECHANISMS_OPTION + "=")) {
+            return false;
+        }
+        return components(options.url()).stream().anyMatch(uri -> isPlaintext(uri) && !setsMechanisms(uri));
+    }
+
+    /**
+     * @param url a broker URL, plain or failover
+     * @return whether any of its URIs uses TLS ({@code amqps}, {@code amqpwss})
+     */
+    static boolean usesTls(String url) {
+        return components(url).stream().anyMatch(uri -> !isPlaintext(uri));
+    }
+
+    /**
+     * @param url a broker URL, plain or failover
+     * @return the {@code host:port} of each URI in it, for messages (no user info, no options)
+     */
+    static List<String> hostPorts(String url) {
+        List<String> hosts = new ArrayList<>();
+        for (String component : components(url)) {
+            try {
+                URI uri = new URI(component);
+                int port = uri.getPort() >= 0 ? uri.getPort() : isPlaintext(component) ? 5672 : 5671;
+                if (uri.getHost() != null) {
+                    hosts.add(uri.getHost() + ":" + port);
+                }
+            } catch (URISyntaxException e) {
+                // Not for a message then; Qpid reports the malformed URI itself.
+            }
+        }
+        return hosts;
+    }
+
+    /**
+     * @param url a broker URL
+     * @return the URIs it names: itself, or the ones inside a failover URL's brackets
+     */
+    static List<String> components(String url) {
+        if (!BusOptions.isFailover(url)) {
+            return List.of(url);
+        }
+        int open = url.indexOf('(');
+        int close = url.lastIndexOf(')');
+        if (open < 0 || close < open) {
+            return List.of();
+        }
+        List<String> uris = new ArrayList<>();
+        for (String part : url.substring(open + 1, close).split(",")) {
+            if (!part.isBlank()) {
+                uris.add(part.trim());
+            }
+        }
+        return uris;
+    }
+
+    /**
      * @param url a broker URL
      * @return it with user info and credential-like query values replaced by {@code ***}
      */
     static String redact(String url) {
         String withoutUserInfo = USER_INFO.matcher(url).replaceAll("***@");
         return SECRET_OPTION.matcher(withoutUserInfo).replaceAll("$1$2=***");
+    }
+
+    private static boolean isPlaintext(String uri) {
+        String lower = uri.toLowerCase(Locale.ROOT);
+        return lower.startsWith("amqp://") || lower.startsWith("amqpws://");
+    }
+
+    private static boolean setsMechanisms(String uri) {
+        int query = uri.indexOf('?');
+        return query >= 0 && ("&" + uri.substring(query + 1)).contains("&" + SASL_MECHANISMS_OPTION + "=");
+    }
+
+    private static String withScramOnlyOnPlaintextUris(String failoverUrl) {
+        int open = failoverUrl.indexOf('(');
+        int close = failoverUrl.lastIndexOf(')');
+        List<String> rewritten = new ArrayList<>();
+        for (String uri : components(failoverUrl)) {
+            rewritten.add(isPlaintext(uri) && !setsMechanisms(uri)
+                    ? appendIfAbsent(uri, SASL_MECHANISMS_OPTION, SCRAM_ONLY_ENCODED) : uri);
+        }
+        return failoverUrl.substring(0, open + 1) + String.join(",", rewritten) + failoverUrl.substring(close);
     }
 
     private static String withFailoverOptions(String failoverUrl, long timeoutMillis, String nestedTimeoutKey) {

@@ -53,7 +53,7 @@ public final class StompTestClient implements AutoCloseable {
     }
 
     /**
-     * Connects anonymously and waits for CONNECTED.
+     * Connects and waits for CONNECTED.
      *
      * @param host the broker host
      * @param port its STOMP port
@@ -65,11 +65,12 @@ public final class StompTestClient implements AutoCloseable {
     }
 
     /**
-     * Connects with a login, as the original Python agents do, and waits for CONNECTED.
+     * Connects with {@code login} and {@code passcode} headers, as stomp.py does for a broker that
+     * requires a login, and waits for CONNECTED.
      *
      * @param host the broker host
      * @param port its STOMP port
-     * @param login the user, or null for none
+     * @param login the user name, or null for none
      * @param passcode the password, or null for none
      * @return the connected client
      * @throws IOException when the broker cannot be reached or refuses the connection
@@ -85,6 +86,8 @@ public final class StompTestClient implements AutoCloseable {
             headers.put("heart-beat", "0,0");
             if (login != null) {
                 headers.put("login", login);
+            }
+            if (passcode != null) {
                 headers.put("passcode", passcode);
             }
             client.write("CONNECT", headers, "", false);
