@@ -3,8 +3,12 @@ package org.swf.testbed.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BusOptionsTest {
 
@@ -66,5 +70,33 @@ class BusOptionsTest {
         assertThatThrownBy(() -> BusOptions.of("tcp://bob:pw@h:1?jms.password=pw2", "x"))
                 .hasMessageNotContaining("pw2")
                 .hasMessageNotContaining("bob:pw");
+    }
+
+    @Test
+    void caFileMustBeAReadableFile(@TempDir Path dir) throws IOException {
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----");
+        BusOptions options = BusOptions.of("amqps://h:5671", "x").withCredentials("alice", "pw").withCaFile(ca);
+
+        assertThat(options.caFile()).isEqualTo(ca);
+        assertThat(options.withReconnect(true).withConnectTimeout(Duration.ofSeconds(2)).withCredentials("b", "p")
+                .caFile()).isEqualTo(ca);
+        assertThat(options.withCaFile(null).caFile()).isNull();
+        assertThat(new BusOptions("amqps://h:5671", null, null, "x", null, false).caFile()).isNull();
+        assertThatThrownBy(() -> options.withCaFile(dir.resolve("missing.pem")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("missing.pem")
+                .hasMessageContaining("not a readable file")
+                .hasMessageContaining("ACTIVEMQ_SSL_CA_CERTS or [broker] ca_file");
+        assertThatThrownBy(() -> options.withCaFile(dir)).hasMessageContaining("not a readable file");
+    }
+
+    @Test
+    void toStringNamesTheCaFileButNoCredentials(@TempDir Path dir) throws IOException {
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "x");
+        BusOptions options = BusOptions.of("amqps://bob:pw1@h:5671?transport.keyStorePassword=kspw", "x")
+                .withCredentials("alice", "s3cret").withCaFile(ca);
+
+        assertThat(options.toString()).contains("caFile=" + ca).doesNotContain("alice", "s3cret", "pw1", "kspw");
+        assertThat(BusOptions.of("amqps://h:5671", "x").toString()).contains("caFile=default trust store");
     }
 }

@@ -1,11 +1,21 @@
 package org.swf.testbed.messaging;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.swf.testbed.broker.BrokerTls;
@@ -37,7 +47,7 @@ public final class TestCertificates {
     }
 
     /**
-     * Makes the CA and both broker key stores; takes a few seconds (one JVM per keytool run).
+     * Makes the CA and both broker key stores; takes a few seconds (seven keytool runs, one JVM each).
      *
      * @param dir an empty directory to write into; the caller deletes it
      * @return the certificates
@@ -45,14 +55,13 @@ public final class TestCertificates {
      */
     public static TestCertificates generate(Path dir) throws IOException {
         Path caStore = dir.resolve("ca.p12");
-        Path caPem = dir.resolve("ca.pem");
         keytool(dir, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
                 "-dname", "CN=testbed test CA", "-ext", "bc:c", "-validity", "2",
                 "-keystore", caStore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
-        keytool(dir, "-exportcert", "-rfc", "-alias", "ca", "-keystore", caStore.toString(), "-storepass", PASSWORD,
-                "-file", caPem.toString());
-        Path broker = brokerStore(dir, caStore, caPem, "broker", "CN=localhost", "dns:localhost,ip:127.0.0.1");
-        Path other = brokerStore(dir, caStore, caPem, "other-host", "CN=other-host.invalid", "dns:other-host.invalid");
+        Certificate ca = caCertificate(caStore);
+        Path caPem = Files.writeString(dir.resolve("ca.pem"), pem(ca), StandardCharsets.US_ASCII);
+        Path broker = brokerStore(dir, caStore, ca, "broker", "CN=localhost", "dns:localhost,ip:127.0.0.1");
+        Path other = brokerStore(dir, caStore, ca, "other-host", "CN=other-host.invalid", "dns:other-host.invalid");
         return new TestCertificates(caPem, new BrokerTls(broker, PASSWORD), new BrokerTls(other, PASSWORD));
     }
 
@@ -71,7 +80,7 @@ public final class TestCertificates {
         return otherHostTls;
     }
 
-    private static Path brokerStore(Path dir, Path caStore, Path caPem, String name, String dname, String san)
+    private static Path brokerStore(Path dir, Path caStore, Certificate ca, String name, String dname, String san)
             throws IOException {
         Path store = dir.resolve(name + ".p12");
         Path request = dir.resolve(name + ".csr");
@@ -83,12 +92,48 @@ public final class TestCertificates {
         keytool(dir, "-gencert", "-rfc", "-alias", "ca", "-keystore", caStore.toString(), "-storepass", PASSWORD,
                 "-infile", request.toString(), "-outfile", signed.toString(), "-validity", "2",
                 "-ext", "san=" + san, "-ext", "eku=serverAuth");
-        // The CA first, so keytool can build the chain when the signed certificate comes back.
-        keytool(dir, "-importcert", "-noprompt", "-alias", "ca", "-file", caPem.toString(),
-                "-keystore", store.toString(), "-storepass", PASSWORD);
-        keytool(dir, "-importcert", "-alias", name, "-file", signed.toString(), "-keystore", store.toString(),
-                "-storepass", PASSWORD);
+        // Install the signed certificate with its chain in-process: one keytool JVM fewer per store.
+        try (InputStream in = Files.newInputStream(signed)) {
+            KeyStore keys = load(store);
+            Key key = keys.getKey(name, PASSWORD.toCharArray());
+            Certificate certificate = CertificateFactory.getInstance("X.509").generateCertificate(in);
+            keys.setKeyEntry(name, key, PASSWORD.toCharArray(), new Certificate[] {certificate, ca});
+            try (OutputStream out = Files.newOutputStream(store)) {
+                keys.store(out, PASSWORD.toCharArray());
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IOException("Cannot install the signed certificate into " + store + ": " + e, e);
+        }
         return store;
+    }
+
+    private static Certificate caCertificate(Path caStore) throws IOException {
+        try {
+            return load(caStore).getCertificate("ca");
+        } catch (KeyStoreException e) {
+            throw new IOException("Cannot read the CA certificate from " + caStore + ": " + e, e);
+        }
+    }
+
+    private static KeyStore load(Path store) throws IOException {
+        try (InputStream in = Files.newInputStream(store)) {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(in, PASSWORD.toCharArray());
+            return keys;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("Cannot read the key store " + store + ": " + e, e);
+        }
+    }
+
+    private static String pem(Certificate certificate) throws IOException {
+        try {
+            return "-----BEGIN CERTIFICATE-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                            .encodeToString(certificate.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
+        } catch (CertificateEncodingException e) {
+            throw new IOException("Cannot encode the CA certificate: " + e, e);
+        }
     }
 
     private static void keytool(Path dir, String... args) throws IOException {
