@@ -88,10 +88,16 @@ public final class JmsMessageBus implements MessageBus {
     /**
      * Connects to the broker.
      *
-     * @param options the broker URL, credentials, timeout and reconnect choice
+     * <p>With a user over plain {@code amqp://} the login is SCRAM only (see {@link QpidUrls});
+     * over {@code amqps://} the broker's certificate must be signed by a CA of
+     * {@link BusOptions#caFile()} (or of the JVM's trust store) and name the host of the URL.
+     *
+     * @param options the broker URL, credentials, timeout, reconnect choice and CA file
      * @return a connected bus; close it when done
-     * @throws ServiceUnavailableException when the broker cannot be reached or refuses the
-     *     connection within the connect timeout
+     * @throws ServiceUnavailableException when the broker cannot be reached, refuses the login,
+     *     offers no acceptable login, or fails the TLS handshake, within the connect timeout; the
+     *     message is one line that says which and what to do
+     * @throws org.swf.testbed.ConfigException when the CA file holds no readable certificate
      */
     public static JmsMessageBus connect(BusOptions options) {
         Objects.requireNonNull(options, "options");
@@ -560,6 +566,12 @@ public final class JmsMessageBus implements MessageBus {
 
         @Override
         public void onException(JMSException error) {
+            if (error instanceof JMSSecurityException) {
+                // An asynchronous send the broker's rules refused; the connection itself is fine
+                // (a lost one is reported through onConnectionFailure as well).
+                LOG.warn("{}: the broker at {} refused a message: {}", clientName, url, reason(error));
+                return;
+            }
             lost(error);
         }
 

@@ -133,6 +133,25 @@ class AuthorizationIT {
     }
 
     @Test
+    void aRefusedAsynchronousSendOfAnAgentLeavesItsConnectionUp() {
+        JmsMessageBus agent = JmsMessageBus.connect(BusOptions.of(broker.amqpUrl(), "bob-agent")
+                .withCredentials("bob", "bob-pw-2").withReconnect(true));
+        buses.add(agent);
+
+        try {
+            agent.send(Destinations.agentManagerControl("alice"), "{\"command\":\"stop_testbed\"}");
+            LOG.info("the agent's asynchronous send returned without an error");
+        } catch (TestbedException refused) {
+            LOG.info("the agent's asynchronous send failed: {}", refused.getMessage());
+        }
+        // A subscription is a round trip, so the broker's answer to the refused send is in by then.
+        agent.subscribe(Destinations.HEARTBEATS, in -> { });
+        agent.send(Destinations.HEARTBEATS, "{\"instance_name\":\"bob-agent\"}");
+
+        assertThat(agent.isConnected()).isTrue();
+    }
+
+    @Test
     void bobCannotTouchAlicesNamespaceQueues() {
         MessageBus bob = bus("bob", "bob-pw-2");
         for (Destination queue : List.of(Destinations.workflowControl(ALICE_NS),
