@@ -71,6 +71,7 @@ class BadInputIT {
     @Test
     void supervisordNotInstalled() throws IOException {
         Path bin = Files.createTempDirectory(testbed.home, "bin");
+        testbed.user.own(bin);
         for (String tool : new String[] {"bash", "dirname", "readlink", "env"}) {
             Path target = Path.of("/usr/bin", tool);
             Files.createSymbolicLink(bin.resolve(tool), Files.exists(target) ? target : Path.of("/bin", tool));

@@ -134,8 +134,16 @@ final class TestbedHome implements AutoCloseable {
      */
     void useLoginOf(TestbedHome other) {
         BrokerEndpoint broker = other.endpoint();
-        environment.put("ACTIVEMQ_USER", broker.user());
-        environment.put("ACTIVEMQ_PASSWORD", broker.password());
+        useLogin(broker.user(), broker.password());
+    }
+
+    /**
+     * @param user the external broker's user, as ACTIVEMQ_USER
+     * @param password its password, as ACTIVEMQ_PASSWORD
+     */
+    void useLogin(String user, String password) {
+        environment.put("ACTIVEMQ_USER", user);
+        environment.put("ACTIVEMQ_PASSWORD", password);
     }
 
     /** @return a connection to this home's broker with the home's login */

@@ -8,9 +8,10 @@ public final class Redaction {
     /** What a masked secret is replaced with. */
     public static final String MASK = "***";
 
-    private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/@?,()]*@");
+    // Up to the last '@' before the path or query: a password may contain '@' itself.
+    private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/?#,()]*@");
     private static final Pattern SECRET_OPTION = Pattern.compile(
-            "(?i)([?&]|^)([\\w.\\-]*(?:user|pass|token|secret|credential|key)[\\w.\\-]*)=([^&,)]*)");
+            "(?i)([?&]|^)([\\w.\\-]*(?:user|pass|token|secret|credential)[\\w.\\-]*)=([^&,)]*)");
 
     private Redaction() {
     }

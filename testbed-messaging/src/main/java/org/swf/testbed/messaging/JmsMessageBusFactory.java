@@ -27,6 +27,7 @@ public final class JmsMessageBusFactory implements MessageBusFactory {
     }
 
     private static BusOptions options(BrokerEndpoint endpoint, String clientName, Duration timeout, boolean reconnect) {
-        return new BusOptions(endpoint.url(), endpoint.user(), endpoint.password(), clientName, timeout, reconnect);
+        return new BusOptions(endpoint.url(), endpoint.user(), endpoint.password(), clientName, timeout, reconnect,
+                endpoint.caFile());
     }
 }

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
+import org.swf.testbed.util.Redaction;
 
 /**
  * Turns a configured broker URL into the Qpid JMS connection URI that bounds every wait and keeps
@@ -37,11 +37,6 @@ final class QpidUrls {
 
     /** Inside a failover URL a comma separates URIs, so the list goes in percent-encoded. */
     private static final String SCRAM_ONLY_ENCODED = SCRAM_ONLY.replace(",", "%2C");
-
-    // Up to the last '@' before the path or query: a password may contain '@' itself.
-    private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/?#,()]*@");
-    private static final Pattern SECRET_OPTION =
-            Pattern.compile("(?i)([?&]|^)([\\w.\\-]*(?:user|pass|token|secret|credential)[\\w.\\-]*)=([^&,)]*)");
 
     private QpidUrls() {
     }
@@ -156,8 +151,7 @@ final class QpidUrls {
      * @return it with user info and credential-like query values replaced by {@code ***}
      */
     static String redact(String url) {
-        String withoutUserInfo = USER_INFO.matcher(url).replaceAll("***@");
-        return SECRET_OPTION.matcher(withoutUserInfo).replaceAll("$1$2=***");
+        return Redaction.url(url);
     }
 
     private static boolean isPlaintext(String uri) {
