@@ -57,7 +57,9 @@ import org.swf.testbed.TestbedException;
  * {@code login} and {@code passcode}. What a user may do is decided per address by the
  * {@link BrokerSecurity} rules. The users live in memory only. Without security anyone may connect
  * and do anything, which is why {@link BrokerOptions} then accepts only loopback hosts. With
- * {@link BrokerOptions#tls()} the AMQP port speaks TLS only.
+ * {@link BrokerOptions#tls()} the AMQP port speaks TLS only; STOMP stays plain. A secured broker
+ * does not route messages to wildcard addresses (a subscription to {@code testbed.#} would
+ * otherwise receive copies from addresses its user may not read).
  *
  * <p>The configuration is built in code: there is no {@code broker.xml} to ship, find or get out of
  * step with the ports in the testbed config.

@@ -88,7 +88,7 @@ public final class JmsMessageBus implements MessageBus {
     /**
      * Connects to the broker.
      *
-     * <p>With a user over plain {@code amqp://} the login is SCRAM only (see {@link QpidUrls});
+     * <p>With a user over plain {@code amqp://} the login is SCRAM only (see {@link BusOptions});
      * over {@code amqps://} the broker's certificate must be signed by a CA of
      * {@link BusOptions#caFile()} (or of the JVM's trust store) and name the host of the URL.
      *
