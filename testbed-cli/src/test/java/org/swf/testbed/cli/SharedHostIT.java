@@ -200,11 +200,15 @@ class SharedHostIT {
         testbed.quickWorkflow(1, "");
         assertThat(testbed.cli("run", "--no-workflow").code()).isZero();
         Path state = testbed.home.resolve(".testbed");
+        // Nothing can be created there, not even the lock file (as on a full disk or a read-only mount).
+        Files.delete(state.resolve("orchestrator.lock"));
         Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("r-x------"));
         try {
             TestbedHome.Result stop = testbed.cli("stop-agents");
             assertThat(stop.code()).as(stop.err()).isZero();
             assertThat(stop.out()).contains("workflow-runner").contains("broker");
+            assertThat(Files.getPosixFilePermissions(state)).isEqualTo(PosixFilePermissions.fromString("r-x------"));
+            assertThat(state.resolve("orchestrator.lock")).doesNotExist();
         } finally {
             Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
         }

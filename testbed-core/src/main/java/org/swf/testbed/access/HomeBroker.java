@@ -240,7 +240,7 @@ public final class HomeBroker {
         } catch (IOException | UnsupportedOperationException e) {
             throw unreadable(file, e.toString());
         }
-        PrivateFiles.narrow(file, PrivateFiles.FILE);
+        PrivateFiles.narrow(file);
     }
 
     private static Map<String, String> read(Path file) throws IOException {

@@ -6,8 +6,8 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -144,7 +144,8 @@ public final class Orchestrator {
     public RunResult run(RunOptions options) {
         StepTimer timer = new StepTimer();
         TestbedConfig config = timer.time("load config", () -> reader.read(options.configName()));
-        timer.time("plan programs", () -> plan(config, homeBroker.currentPorts(config.broker())));
+        timer.time("plan programs", () -> plan(config, config.broker().embedded()
+                ? homeBroker.currentPorts(config.broker()) : null));
         return withLock(() -> start(config, options, timer));
     }
 

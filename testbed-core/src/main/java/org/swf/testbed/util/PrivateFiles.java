@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -45,7 +46,7 @@ public final class PrivateFiles {
                 // Created concurrently: narrowed below like any existing one.
             }
         }
-        narrow(directory, DIRECTORY);
+        narrow(directory);
         return directory;
     }
 
@@ -70,15 +71,22 @@ public final class PrivateFiles {
     }
 
     /**
-     * Narrows an existing file or directory of ours to the given permissions when it is wider.
+     * Takes group and other access away from an existing file or directory of ours; the owner's
+     * own bits stay as they are (a directory its owner made read-only stays read-only).
      *
      * @param path the file or directory
-     * @param permissions the permissions it should have
      */
-    public static void narrow(Path path, Set<PosixFilePermission> permissions) {
+    public static void narrow(Path path) {
         try {
-            if (!Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS).equals(permissions)) {
-                Files.setPosixFilePermissions(path, permissions);
+            Set<PosixFilePermission> current = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+            Set<PosixFilePermission> owners = EnumSet.noneOf(PosixFilePermission.class);
+            for (PosixFilePermission permission : current) {
+                if (permission.name().startsWith("OWNER_")) {
+                    owners.add(permission);
+                }
+            }
+            if (!owners.equals(current)) {
+                Files.setPosixFilePermissions(path, owners);
             }
         } catch (IOException | UnsupportedOperationException e) {
             // Not ours or not POSIX: whoever owns it decides; its contents are still created private.
