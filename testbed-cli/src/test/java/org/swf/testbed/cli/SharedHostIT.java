@@ -132,7 +132,7 @@ class SharedHostIT {
         TestbedHome bob = home("it-bob", second.get());
         for (TestbedHome home : List.of(alice, bob)) {
             // The default config's broker: no [broker] table, so standard ports when free.
-            home.configAsGiven("testbed.toml", quickDefaultConfig(home.namespace, 3));
+            home.configAsGiven("testbed.toml", home.virtualClockConfig(3));
         }
         TestbedHome.Result aliceRun = alice.cli("run");
         TestbedHome.Result bobRun = bob.cli("run");
@@ -171,7 +171,7 @@ class SharedHostIT {
         Squatter squatter = new Squatter(5672);
         cleanup.add(squatter);
         TestbedHome testbed = home("it-squat", TestUser.primary());
-        testbed.configAsGiven("testbed.toml", quickDefaultConfig("it-squat", 1));
+        testbed.configAsGiven("testbed.toml", testbed.virtualClockConfig(1));
 
         TestbedHome.Result run = testbed.cli("run", "--no-workflow");
 
@@ -184,7 +184,7 @@ class SharedHostIT {
 
         // A config that names the squatted port: refused, saying whose port it is and what to do.
         assertThat(testbed.cli("stop-agents").code()).isZero();
-        testbed.config("testbed.toml", quickDefaultConfig("it-squat", 1) + "[broker]\namqp_port = 5672\n"
+        testbed.config("testbed.toml", testbed.virtualClockConfig(1) + "[broker]\namqp_port = 5672\n"
                 + "stomp_port = " + testbed.stompPort + "\n");
         TestbedHome.Result refused = testbed.cli("run", "--no-workflow");
         assertThat(refused.code()).isEqualTo(4);
@@ -221,7 +221,7 @@ class SharedHostIT {
         broker.quickWorkflow(1, "");
         assertThat(broker.cli("run", "--no-workflow").code()).isZero();
         TestbedHome guest = home("it-guest", TestUser.primary());
-        guest.config("testbed.toml", quickDefaultConfig("it-guest", 1) + "[broker]\nurl = \"amqp://127.0.0.1:"
+        guest.config("testbed.toml", guest.virtualClockConfig(1) + "[broker]\nurl = \"amqp://127.0.0.1:"
                 + broker.amqpPort + "?transport.trustStorePassword=hunter2&amqp.idleTimeout=60000\"\n");
         guest.useLoginOf(broker);
 
@@ -238,21 +238,6 @@ class SharedHostIT {
         try (Stream<Path> logs = Files.walk(guest.home.resolve("logs"))) {
             assertThat(logs.filter(Files::isRegularFile).filter(file -> contains(file, "hunter2")).toList()).isEmpty();
         }
-    }
-
-    private static String quickDefaultConfig(String namespace, int stfs) {
-        return """
-                [testbed]
-                namespace = "%s"
-                [agents.data]
-                enabled = true
-                [workflow]
-                name = "stf_datataking"
-                config = "stf_datataking_default"
-                realtime = false
-                [parameters]
-                stf_count = %d
-                """.formatted(namespace, stfs);
     }
 
     private static BrokerEndpoint endpointOf(TestbedHome home, Map<String, Object> status) {

@@ -97,6 +97,26 @@ final class TestbedHome implements AutoCloseable {
                 """.formatted(namespace, extraAgents, stfs));
     }
 
+    /**
+     * @param stfs how many STFs
+     * @return a testbed.toml of this home's namespace with the data agent and a workflow on the
+     *     virtual clock, and no [broker] table: append one, or leave it for the default broker
+     */
+    String virtualClockConfig(int stfs) {
+        return """
+                [testbed]
+                namespace = "%s"
+                [agents.data]
+                enabled = true
+                [workflow]
+                name = "stf_datataking"
+                config = "stf_datataking_default"
+                realtime = false
+                [parameters]
+                stf_count = %d
+                """.formatted(namespace, stfs);
+    }
+
     String amqpUrl() {
         return "amqp://127.0.0.1:" + amqpPort;
     }

@@ -73,20 +73,7 @@ class TlsBrokerIT {
     }
 
     private String config(String url, String caFile) {
-        return """
-                [testbed]
-                namespace = "it-tls"
-                [agents.data]
-                enabled = true
-                [workflow]
-                name = "stf_datataking"
-                config = "stf_datataking_default"
-                realtime = false
-                [parameters]
-                stf_count = 2
-                [broker]
-                url = "%s"
-                %s""".formatted(url, caFile);
+        return testbed.virtualClockConfig(2) + "[broker]\nurl = \"" + url + "\"\n" + caFile;
     }
 
     private static int freePort() throws IOException {

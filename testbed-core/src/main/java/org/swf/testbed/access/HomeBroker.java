@@ -77,11 +77,11 @@ public final class HomeBroker {
             return existing.get();
         }
         BrokerCredentials fresh = BrokerCredentials.generate(owner, new SecureRandom());
-        Path temporary = credentialsFile().resolveSibling(CREDENTIALS_FILE + ".new" + ProcessHandle.current().pid());
+        Path temporary = null;
         try {
             PrivateFiles.directory(stateDirectory);
-            Files.deleteIfExists(temporary);
-            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
+            temporary = Files.createTempFile(stateDirectory, CREDENTIALS_FILE + ".", ".new",
+                    PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
             Files.writeString(temporary, "# The login of this testbed home's embedded broker. Keep it private"
                     + " (mode 0600).\n# To change it: testbed stop-agents, delete this file, testbed run.\n"
                     + USER_KEY + "=" + fresh.user() + "\n" + PASSWORD_KEY + "=" + fresh.password() + "\n",
@@ -97,7 +97,9 @@ public final class HomeBroker {
                     + e.getMessage() + ". Check that " + stateDirectory + " is writable by you", e);
         } finally {
             try {
-                Files.deleteIfExists(temporary);
+                if (temporary != null) {
+                    Files.deleteIfExists(temporary);
+                }
             } catch (IOException e) {
                 // A leftover private temporary file is harmless; the next creation replaces it.
             }
