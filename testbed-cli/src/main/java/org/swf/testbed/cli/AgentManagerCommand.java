@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -111,11 +112,12 @@ final class AgentManagerCommand implements Callable<Integer> {
      * another user never is.
      */
     private EmbeddedBroker startBrokerIfNone(BrokerSettings broker, BrokerAccess access) {
-        int port = access.homeBroker().currentPorts(broker).amqpPort();
-        OptionalInt owner = ListeningSockets.ownerOf(port);
-        if (!ListeningSockets.free(BrokerSettings.EMBEDDED_HOST, port)
-                && (owner.isEmpty() || owner.getAsInt() == OsUser.effectiveUid())) {
-            return null;
+        Optional<BrokerPorts> known = access.homeBroker().knownPorts(broker);
+        if (known.isPresent() && !ListeningSockets.free(BrokerSettings.EMBEDDED_HOST, known.get().amqpPort())) {
+            OptionalInt owner = ListeningSockets.ownerOf(known.get().amqpPort());
+            if (owner.isEmpty() || owner.getAsInt() == OsUser.effectiveUid()) {
+                return null;
+            }
         }
         BrokerPorts ports = access.homeBroker().choosePorts(broker, notice -> spec.commandLine().getErr()
                 .println("testbed: note: " + notice));

@@ -51,9 +51,8 @@ final class BrokerCommand implements Callable<Integer> {
         BrokerSettings settings = config == null ? BrokerSettings.embeddedDefault()
                 : new TestbedConfigReader(new ConfigLocator(cli.home(), cli.environment())).read(config).broker();
         BrokerAccess access = cli.brokerAccess();
-        BrokerPorts ports = amqpPort != null && stompPort != null ? new BrokerPorts(amqpPort, stompPort)
-                : access.homeBroker().choosePorts(given(settings), notice -> spec.commandLine().getErr()
-                        .println("testbed: note: " + notice));
+        BrokerPorts ports = access.homeBroker().choosePorts(given(settings), notice -> spec.commandLine().getErr()
+                .println("testbed: note: " + notice));
         BrokerCredentials login = access.homeBroker().credentials();
         BrokerOptions options = BrokerOptions.defaults()
                 .withPorts(ports.amqpPort(), ports.stompPort())

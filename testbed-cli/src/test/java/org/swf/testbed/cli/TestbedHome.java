@@ -76,25 +76,14 @@ final class TestbedHome implements AutoCloseable {
 
     /** A testbed.toml with a fast real-time workflow of {@code stfs} STFs and the data agent. */
     TestbedHome quickWorkflow(int stfs, String extraAgents) {
-        return config("testbed.toml", """
-                [testbed]
-                namespace = "%s"
-                [agents.data]
-                enabled = true
-                %s
-                [workflow]
-                name = "stf_datataking"
-                config = "stf_datataking_default"
-                realtime = true
-                [parameters]
-                stf_count = %d
+        return config("testbed.toml", workflowConfig(stfs, extraAgents, true, """
                 no_beam_not_ready_delay = 2
                 beam_not_ready_delay = 0.3
                 beam_ready_delay = 0.2
                 broadcast_delay = 0.2
                 stf_interval = 0.5
                 beam_not_ready_end_delay = 0.2
-                """.formatted(namespace, extraAgents, stfs));
+                """));
     }
 
     /**
@@ -103,18 +92,23 @@ final class TestbedHome implements AutoCloseable {
      *     virtual clock, and no [broker] table: append one, or leave it for the default broker
      */
     String virtualClockConfig(int stfs) {
+        return workflowConfig(stfs, "", false, "");
+    }
+
+    private String workflowConfig(int stfs, String extraAgents, boolean realtime, String extraParameters) {
         return """
                 [testbed]
                 namespace = "%s"
                 [agents.data]
                 enabled = true
+                %s
                 [workflow]
                 name = "stf_datataking"
                 config = "stf_datataking_default"
-                realtime = false
+                realtime = %s
                 [parameters]
                 stf_count = %d
-                """.formatted(namespace, stfs);
+                %s""".formatted(namespace, extraAgents, realtime, stfs, extraParameters);
     }
 
     String amqpUrl() {

@@ -141,6 +141,20 @@ public final class HomeBroker {
 
     /**
      * @param settings the config's broker settings (embedded)
+     * @return where a broker of this home can be running now: every start records its ports, so
+     *     only at the recorded ones (and, when the config names ports, only if they are those);
+     *     empty when no broker of this home can be running, and a listener anywhere is someone
+     *     else's, whoever owns it
+     */
+    public Optional<BrokerPorts> knownPorts(BrokerSettings settings) {
+        Optional<BrokerPorts> recorded = recordedPorts();
+        return settings.portsConfigured()
+                ? recorded.filter(ports -> ports.equals(new BrokerPorts(settings.amqpPort(), settings.stompPort())))
+                : recorded;
+    }
+
+    /**
+     * @param settings the config's broker settings (embedded)
      * @return where this home's broker is (or will be) reached: the recorded ports, else the
      *     configured or standard ones
      */

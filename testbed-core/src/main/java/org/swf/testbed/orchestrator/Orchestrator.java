@@ -558,7 +558,11 @@ public final class Orchestrator {
      *     user and proves that it knows the home's login (SCRAM: our password never leaves us).
      */
     private MessageBus runningHomeBroker(TestbedConfig config, List<String> notices) {
-        BrokerPorts ports = homeBroker.currentPorts(config.broker());
+        Optional<BrokerPorts> known = homeBroker.knownPorts(config.broker());
+        if (known.isEmpty()) {
+            return null;
+        }
+        BrokerPorts ports = known.get();
         int port = ports.amqpPort();
         if (ListeningSockets.free(BrokerSettings.EMBEDDED_HOST, port)) {
             return null;
@@ -574,9 +578,9 @@ public final class Orchestrator {
                 notOurs = "it does not know this home's broker login (" + e.getMessage() + ")";
             }
         }
-        // Configured or standard ports held by another are reported when the broker is to start
-        // there; the ports this home recorded are worth a word when someone took them meanwhile.
-        if (!config.broker().portsConfigured() && homeBroker.recordedPorts().equals(Optional.of(ports))) {
+        // The ports this home recorded are worth a word when someone took them meanwhile (configured
+        // ones held by another are refused when the broker is to start there).
+        if (!config.broker().portsConfigured()) {
             notices.add("Port " + port + ", where this home's broker listened before, is now in use by another listener ("
                     + notOurs + "); it is left alone");
         }

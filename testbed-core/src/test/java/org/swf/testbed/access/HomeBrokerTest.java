@@ -90,9 +90,14 @@ class HomeBrokerTest {
         int standardStomp = freePort();
         BrokerSettings defaults = new BrokerSettings(null, standardAmqp, standardStomp, false, null);
         List<String> notices = new ArrayList<>();
+        // Never started: no broker of this home can be running anywhere.
+        assertThat(broker().knownPorts(defaults)).isEmpty();
 
         assertThat(broker().choosePorts(defaults, notices::add)).isEqualTo(new BrokerPorts(standardAmqp, standardStomp));
         assertThat(notices).isEmpty();
+        assertThat(broker().knownPorts(defaults)).contains(new BrokerPorts(standardAmqp, standardStomp));
+        // A config naming other ports than the recorded ones: the home's broker is not there.
+        assertThat(broker().knownPorts(new BrokerSettings(null, standardStomp, standardAmqp, true, null))).isEmpty();
 
         try (ServerSocket squatter = listen(standardAmqp)) {
             BrokerPorts recorded = broker().recordedPorts().orElseThrow();
