@@ -12,12 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.swf.testbed.ConfigException;
 import org.swf.testbed.ServiceUnavailableException;
 import org.swf.testbed.access.BrokerAccess;
-import org.swf.testbed.access.BrokerCredentials;
 import org.swf.testbed.access.BrokerPorts;
 import org.swf.testbed.agentmanager.AgentManager;
 import org.swf.testbed.agents.MonitorClient;
-import org.swf.testbed.broker.BrokerOptions;
-import org.swf.testbed.broker.BrokerSecurity;
 import org.swf.testbed.broker.EmbeddedBroker;
 import org.swf.testbed.config.BrokerSettings;
 import org.swf.testbed.config.ConfigLocator;
@@ -119,12 +116,7 @@ final class AgentManagerCommand implements Callable<Integer> {
                 return null;
             }
         }
-        BrokerPorts ports = access.homeBroker().choosePorts(broker, notice -> spec.commandLine().getErr()
-                .println("testbed: note: " + notice));
-        BrokerCredentials login = access.homeBroker().credentials();
-        EmbeddedBroker started = EmbeddedBroker.start(BrokerOptions.defaults()
-                .withPorts(ports.amqpPort(), ports.stompPort())
-                .withSecurity(BrokerSecurity.ownerOnly(login.user(), login.password())));
+        EmbeddedBroker started = HomeBrokers.start(access, broker, null, spec.commandLine().getErr());
         spec.commandLine().getErr().println("Started the embedded broker: AMQP " + started.amqpUrl()
                 + ", STOMP 127.0.0.1:" + started.stompPort());
         return started;

@@ -3,10 +3,6 @@ package org.swf.testbed.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.swf.testbed.access.BrokerAccess;
-import org.swf.testbed.access.BrokerCredentials;
-import org.swf.testbed.access.BrokerPorts;
-import org.swf.testbed.broker.BrokerOptions;
-import org.swf.testbed.broker.BrokerSecurity;
 import org.swf.testbed.broker.EmbeddedBroker;
 import org.swf.testbed.config.BrokerSettings;
 import org.swf.testbed.config.ConfigLocator;
@@ -51,17 +47,10 @@ final class BrokerCommand implements Callable<Integer> {
         BrokerSettings settings = config == null ? BrokerSettings.embeddedDefault()
                 : new TestbedConfigReader(new ConfigLocator(cli.home(), cli.environment())).read(config).broker();
         BrokerAccess access = cli.brokerAccess();
-        BrokerPorts ports = access.homeBroker().choosePorts(given(settings), notice -> spec.commandLine().getErr()
-                .println("testbed: note: " + notice));
-        BrokerCredentials login = access.homeBroker().credentials();
-        BrokerOptions options = BrokerOptions.defaults()
-                .withPorts(ports.amqpPort(), ports.stompPort())
-                .withDataDir(dataDirectory)
-                .withSecurity(BrokerSecurity.ownerOnly(login.user(), login.password()));
-        EmbeddedBroker broker = EmbeddedBroker.start(options);
+        EmbeddedBroker broker = HomeBrokers.start(access, given(settings), dataDirectory, spec.commandLine().getErr());
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "broker-shutdown"));
         spec.commandLine().getErr().println("Broker running: AMQP " + broker.amqpUrl() + ", STOMP 127.0.0.1:"
-                + broker.stompPort() + "; login: user '" + login.user() + "', password in "
+                + broker.stompPort() + "; login: user '" + access.homeBroker().credentials().user() + "', password in "
                 + access.homeBroker().credentialsFile());
         broker.awaitStop();
         return ExitCode.OK.code;

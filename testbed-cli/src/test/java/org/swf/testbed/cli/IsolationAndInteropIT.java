@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.swf.testbed.messaging.JmsMessageBusFactory;
 import org.swf.testbed.messaging.StompTestClient;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.Destinations;
