@@ -9,7 +9,6 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -248,7 +247,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             }
             return output;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new TestbedException("Cannot run '" + String.join(" ", command) + "': " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TestbedException("Interrupted", e);

@@ -3,12 +3,12 @@ package org.swf.testbed.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.swf.testbed.TestbedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -60,7 +60,7 @@ final class InitCommand implements Callable<Integer> {
                 out.println("Created " + target);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the example configs to " + workflows + ": " + e.getMessage()
+            throw new TestbedException("Cannot write the example configs to " + workflows + ": " + e.getMessage()
                     + ". Check that the directory is writable", e);
         }
         out.println("Testbed home ready: " + home + ". Set your namespace in workflows/testbed.toml, then run"

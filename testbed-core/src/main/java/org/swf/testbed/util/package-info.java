@@ -1,0 +1,5 @@
+/**
+ * Small helpers with no better home: waiting for a condition with a deadline, who this process
+ * runs as, which local ports are taken and by whom, owner-only files, and redaction of secrets.
+ */
+package org.swf.testbed.util;
