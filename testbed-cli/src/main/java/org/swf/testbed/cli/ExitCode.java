@@ -1,9 +1,6 @@
 package org.swf.testbed.cli;
 
-import org.swf.testbed.ConfigException;
-import org.swf.testbed.LifecycleConflictException;
-import org.swf.testbed.ServiceUnavailableException;
-import org.swf.testbed.TestbedTimeoutException;
+import org.swf.testbed.protocol.ErrorCode;
 import picocli.CommandLine;
 
 /** The CLI's exit codes (DESIGN 3.5), and the one place failures are mapped to them. */
@@ -25,26 +22,23 @@ enum ExitCode {
     }
 
     /**
+     * Maps a failure through the error code its exception class stands for ({@link ErrorCode#of}),
+     * so the CLI's exit codes and the bus's error codes cannot drift apart.
+     *
      * @param failure what went wrong
      * @return the exit code for it
      */
     static ExitCode of(Throwable failure) {
-        if (failure instanceof ConfigException) {
-            return INVALID_CONFIG;
-        }
-        if (failure instanceof ServiceUnavailableException) {
-            return UNAVAILABLE;
-        }
-        if (failure instanceof LifecycleConflictException) {
-            return CONFLICT;
-        }
-        if (failure instanceof TestbedTimeoutException) {
-            return TIMEOUT;
-        }
         if (failure instanceof CommandLine.ParameterException) {
             return USAGE;
         }
-        return FAILED;
+        return switch (ErrorCode.of(failure)) {
+            case INVALID_CONFIG -> INVALID_CONFIG;
+            case UNAVAILABLE -> UNAVAILABLE;
+            case BUSY, ALREADY_RUNNING, NOT_RUNNING -> CONFLICT;
+            case TIMEOUT -> TIMEOUT;
+            case MALFORMED, UNKNOWN_COMMAND, WRONG_NAMESPACE, INTERNAL -> FAILED;
+        };
     }
 
     /** @return the table printed at the end of {@code --help} */
