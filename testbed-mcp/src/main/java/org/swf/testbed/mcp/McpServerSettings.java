@@ -55,15 +55,6 @@ public record McpServerSettings(BrokerEndpoint broker, String defaultUser, boole
     }
 
     /**
-     * @param brokerUrl the broker URL, connected to anonymously
-     * @param version the server version
-     * @return settings for the OS login name of this process, with the default timeouts
-     */
-    public static McpServerSettings of(String brokerUrl, String version) {
-        return of(BrokerEndpoint.anonymous(brokerUrl), version);
-    }
-
-    /**
      * @param timeouts other timeouts
      * @return these settings with {@code timeouts}
      */

@@ -27,8 +27,9 @@ import org.swf.testbed.protocol.JsonCodec;
  * the CLI sends to stderr. Every tool returns within its timeout, also when the broker is down.
  *
  * <pre>{@code
- * try (TestbedMcpServer server = new TestbedMcpServer(new JmsMessageBusFactory(System.getenv()),
- *         McpServerSettings.of("amqp://127.0.0.1:5672", "1.0"))) {
+ * BrokerEndpoint broker = new BrokerEndpoint("amqp://127.0.0.1:5672", user, password, null);
+ * try (TestbedMcpServer server = new TestbedMcpServer(new JmsMessageBusFactory(),
+ *         McpServerSettings.of(broker, "1.0"))) {
  *     server.serve(System.in, System.out); // returns when stdin closes
  * }
  * }</pre>
