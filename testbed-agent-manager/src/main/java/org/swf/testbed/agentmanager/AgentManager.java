@@ -3,7 +3,6 @@ package org.swf.testbed.agentmanager;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,6 @@ import org.swf.testbed.orchestrator.RunOptions;
 import org.swf.testbed.orchestrator.RunRecord;
 import org.swf.testbed.orchestrator.RunResult;
 import org.swf.testbed.orchestrator.StopResult;
-import org.swf.testbed.orchestrator.TestbedStatus;
 import org.swf.testbed.port.InboundMessage;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.Destination;
@@ -39,6 +37,23 @@ import org.swf.testbed.protocol.MalformedMessageException;
 import org.swf.testbed.protocol.MessageType;
 import org.swf.testbed.protocol.Reply;
 import org.swf.testbed.protocol.Timestamps;
+import org.swf.testbed.protocol.Command;
+import org.swf.testbed.protocol.CommandEnvelope;
+import org.swf.testbed.protocol.HeartbeatRequest;
+import org.swf.testbed.protocol.LogLines;
+import org.swf.testbed.protocol.LogsRequest;
+import org.swf.testbed.protocol.ManagerCommand;
+import org.swf.testbed.protocol.ManagerInfo;
+import org.swf.testbed.protocol.ManagerStatus;
+import org.swf.testbed.protocol.Ping;
+import org.swf.testbed.protocol.StartTestbed;
+import org.swf.testbed.protocol.StopTestbed;
+import org.swf.testbed.protocol.TestbedStarted;
+import org.swf.testbed.protocol.TestbedStatusRequest;
+import org.swf.testbed.protocol.TestbedStopped;
+import org.swf.testbed.protocol.UnknownCommandException;
+import org.swf.testbed.status.AgentLiveness;
+import org.swf.testbed.status.TestbedStatus;
 
 /**
  * The per-user agent manager: serves {@code testbed.USER.control} so that MCP tools can start,
@@ -59,6 +74,9 @@ public final class AgentManager implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AgentManager.class.getName());
     private static final Pattern PROGRAM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final int MAX_LOG_LINES = 1000;
+    private static final int DEFAULT_LOG_LINES = 50;
+    private static final String UNDERSTOOD = " The agent manager understands start_testbed, stop_testbed, status, ping"
+            + " and logs";
 
     private final String user;
     private final Orchestrator orchestrator;
@@ -108,8 +126,8 @@ public final class AgentManager implements AutoCloseable {
         bus.subscribe(controlQueue(), this::deliver);
         // Learn at once which agents of the running testbed are alive, not a heartbeat period later.
         orchestrator.readRunRecord().map(RunRecord::namespace).ifPresent(namespace -> bus.send(Destinations.HEARTBEATS,
-                codec.encode(Map.of("msg_type", MessageType.HEARTBEAT_REQUEST.wireName(), "namespace", namespace,
-                        "sender", instanceName(), "timestamp", now()))));
+                codec.encodeCommand(new HeartbeatRequest(namespace, instanceName(),
+                        new CommandEnvelope(now(), null, null, null)))));
         long period = heartbeatInterval.toMillis();
         heartbeats.scheduleAtFixedRate(this::heartbeat, 0, period, TimeUnit.MILLISECONDS);
         LOG.log(Level.INFO, "Agent manager for {0} listening on /queue/{1}", user, controlQueue().name());
@@ -129,60 +147,69 @@ public final class AgentManager implements AutoCloseable {
         try {
             fields = codec.decodeObject(raw.body());
         } catch (MalformedMessageException e) {
-            reply(raw, Map.of(), Reply.failed(null, raw.correlationId(), instanceName(), now(), ErrorCode.MALFORMED,
-                    e.getMessage() + ". Send a JSON object such as {\"command\": \"ping\"}"));
+            reply(raw, Map.of(), Reply.failed(null, raw.correlationId(), instanceName(), ErrorCode.MALFORMED,
+                    e.getMessage() + ". Send a JSON object such as {\"command\": \"ping\"}", List.of()));
             return;
         }
-        Object name = fields.containsKey("command") ? fields.get("command") : fields.get("msg_type");
-        String command = name == null ? null : String.valueOf(name);
-        MessageType type = MessageType.fromWireName(command).orElse(null);
-        if (type == null || !List.of(MessageType.PING, MessageType.STATUS, MessageType.START_TESTBED,
-                MessageType.STOP_TESTBED, MessageType.LOGS).contains(type)) {
-            fail(raw, fields, command, command == null ? ErrorCode.MALFORMED : ErrorCode.UNKNOWN_COMMAND,
-                    (command == null ? "The message has no command." : "Unknown command '" + command + "'.")
-                            + " The agent manager understands start_testbed, stop_testbed, status, ping and logs");
+        Object name = fields.containsKey(JsonCodec.COMMAND_FIELD) ? fields.get(JsonCodec.COMMAND_FIELD)
+                : fields.get(JsonCodec.MSG_TYPE_FIELD);
+        String commandName = name == null ? null : String.valueOf(name);
+        Command<?> decoded;
+        try {
+            decoded = codec.decodeCommand(fields);
+        } catch (UnknownCommandException e) {
+            decoded = null;
+        } catch (MalformedMessageException e) {
+            fail(raw, fields, commandName, ErrorCode.MALFORMED,
+                    commandName == null ? "The message has no command." + UNDERSTOOD : e.getMessage());
             return;
         }
-        switch (type) {
-            case PING -> succeed(raw, fields, command, ping());
-            case STATUS -> query(raw, fields, command, () -> status());
-            case LOGS -> query(raw, fields, command, () -> logs(fields));
-            case START_TESTBED -> operate(raw, fields, command, () -> startTestbed(fields));
-            case STOP_TESTBED -> operate(raw, fields, command, this::stopTestbed);
-            default -> throw new IllegalStateException(type.name());
+        if (!(decoded instanceof ManagerCommand<?> command)) {
+            fail(raw, fields, commandName, ErrorCode.UNKNOWN_COMMAND, "Unknown command '" + commandName + "'." + UNDERSTOOD);
+            return;
+        }
+        Request request = new Request(raw, fields, commandName);
+        if (command instanceof Ping) {
+            succeed(request, ping());
+        } else if (command instanceof TestbedStatusRequest) {
+            query(request, this::status);
+        } else if (command instanceof LogsRequest logs) {
+            query(request, () -> logs(logs));
+        } else if (command instanceof StartTestbed start) {
+            operate(request, () -> startTestbed(start));
+        } else if (command instanceof StopTestbed) {
+            operate(request, this::stopTestbed);
         }
     }
 
-    private void operate(InboundMessage raw, Map<String, Object> fields, String command,
-            Supplier<Map<String, Object>> work) {
-        if (!operation.compareAndSet(null, command)) {
-            fail(raw, fields, command, ErrorCode.BUSY, operation.get() + " is in progress. Wait for its reply, then"
-                    + " send " + command + " again");
+    private void operate(Request request, Supplier<Object> work) {
+        if (!operation.compareAndSet(null, request.command())) {
+            fail(request, ErrorCode.BUSY, operation.get() + " is in progress. Wait for its reply, then send "
+                    + request.command() + " again");
             return;
         }
-        runAndReply(operations, raw, fields, command, work, () -> {
+        runAndReply(operations, request, work, () -> {
             operation.set(null);
             heartbeatNow();
         });
     }
 
-    private void query(InboundMessage raw, Map<String, Object> fields, String command,
-            Supplier<Map<String, Object>> work) {
-        runAndReply(queries, raw, fields, command, work, () -> { });
+    private void query(Request request, Supplier<Object> work) {
+        runAndReply(queries, request, work, () -> { });
     }
 
     /** Runs {@code work} on {@code executor} and replies with its outcome; {@code after} runs in any case. */
-    private void runAndReply(ExecutorService executor, InboundMessage raw, Map<String, Object> fields, String command,
-            Supplier<Map<String, Object>> work, Runnable after) {
+    private void runAndReply(ExecutorService executor, Request request, Supplier<Object> work, Runnable after) {
         try {
             executor.execute(() -> {
                 try {
-                    succeed(raw, fields, command, work.get());
+                    succeed(request, work.get());
                 } catch (TestbedException e) {
-                    failWith(raw, fields, command, e);
+                    reply(request.raw(), request.fields(), Reply.failed(request.command(), request.correlationId(),
+                            instanceName(), ErrorCode.of(e), e.getMessage(), e.logTail()));
                 } catch (RuntimeException e) {
-                    LOG.log(Level.ERROR, command + " failed", e);
-                    fail(raw, fields, command, ErrorCode.INTERNAL, command + " failed: " + e
+                    LOG.log(Level.ERROR, request.command() + " failed", e);
+                    fail(request, ErrorCode.INTERNAL, request.command() + " failed: " + e
                             + ". See the agent manager's log");
                 } finally {
                     after.run();
@@ -190,82 +217,53 @@ public final class AgentManager implements AutoCloseable {
             });
         } catch (RejectedExecutionException e) {
             after.run();
-            fail(raw, fields, command, ErrorCode.UNAVAILABLE, "The agent manager is shutting down. Start it again:"
+            fail(request, ErrorCode.UNAVAILABLE, "The agent manager is shutting down. Start it again:"
                     + " nohup testbed agent-manager &");
         }
     }
 
-    private Map<String, Object> startTestbed(Map<String, Object> fields) {
-        Object configName = fields.get("config_name");
-        RunResult result = orchestrator.run(new RunOptions(configName == null ? null : String.valueOf(configName),
-                false, null, Map.of(), "agent-manager"));
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("config", result.config().toString());
-        answer.put("namespace", result.namespace());
-        answer.put("programs", result.programs());
+    private TestbedStarted startTestbed(StartTestbed command) {
+        RunResult result = orchestrator.run(new RunOptions(command.configName(), false, null, Map.of(),
+                "agent-manager"));
         Map<String, Long> steps = new LinkedHashMap<>();
         result.steps().forEach(step -> steps.put(step.step(), step.duration().toMillis()));
-        answer.put("step_millis", steps);
-        return answer;
+        return new TestbedStarted(result.config().toString(), result.namespace(), result.programs(), steps);
     }
 
-    private Map<String, Object> stopTestbed() {
+    private TestbedStopped stopTestbed() {
         StopResult result = orchestrator.stopAgents();
-        return Map.of("stopped", result.stopped(), "message",
+        return new TestbedStopped(result.stopped(),
                 result.stopped().isEmpty() ? "No agents running" : "Stopped: " + String.join(", ", result.stopped()));
     }
 
-    private Map<String, Object> status() {
+    private ManagerStatus status() {
         TestbedStatus status = orchestrator.status();
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("status", codec.decodeObject(codec.encode(status)));
         String namespace = status.namespace();
-        List<Map<String, Object>> agents = new ArrayList<>();
         Instant now = Instant.now();
-        agentHeartbeats.values().stream()
+        List<AgentLiveness> agents = agentHeartbeats.values().stream()
                 .filter(seen -> namespace != null && namespace.equals(seen.heartbeat().namespace()))
                 .sorted((a, b) -> a.heartbeat().instanceName().compareTo(b.heartbeat().instanceName()))
-                .forEach(seen -> {
-                    Map<String, Object> agent = new LinkedHashMap<>();
-                    agent.put("instance_name", seen.heartbeat().instanceName());
-                    agent.put("agent_type", seen.heartbeat().agentType());
-                    agent.put("program", seen.heartbeat().program());
-                    agent.put("operational_state", seen.heartbeat().operationalState().name());
-                    agent.put("status", seen.heartbeat().status());
-                    agent.put("seconds_since_heartbeat", Duration.between(seen.receivedAt(), now).toSeconds());
-                    agents.add(agent);
-                });
-        answer.put("agents", agents);
-        answer.put("manager", ping());
-        return answer;
+                .map(seen -> new AgentLiveness(seen.heartbeat().instanceName(), seen.heartbeat().agentType(),
+                        seen.heartbeat().program(), null, seen.heartbeat().operationalState().name(),
+                        seen.heartbeat().status(), null, Duration.between(seen.receivedAt(), now).toSeconds()))
+                .toList();
+        return new ManagerStatus(status, agents, ping());
     }
 
-    private Map<String, Object> logs(Map<String, Object> fields) {
-        String program = fields.get("program") == null ? null : String.valueOf(fields.get("program"));
+    private LogLines logs(LogsRequest command) {
+        String program = command.program();
         if (program == null || !PROGRAM.matcher(program).matches()) {
             throw new MalformedMessageException("logs needs a program name such as 'data-agent' or 'workflow-runner',"
                     + " got " + (program == null ? "none" : "'" + program + "'"));
         }
-        int lines = fields.get("lines") instanceof Number number ? number.intValue() : 50;
-        lines = Math.max(1, Math.min(lines, MAX_LOG_LINES));
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("program", program);
-        answer.put("log_file", orchestrator.logFile(program).toString());
-        answer.put("lines", orchestrator.logTail(program, lines));
-        return answer;
+        int lines = command.lines() == null ? DEFAULT_LOG_LINES : Math.max(1, Math.min(command.lines(), MAX_LOG_LINES));
+        return new LogLines(program, orchestrator.logFile(program).toString(), orchestrator.logTail(program, lines));
     }
 
-    private Map<String, Object> ping() {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("status", "alive");
-        answer.put("username", user);
-        answer.put("pid", ProcessHandle.current().pid());
-        answer.put("hostname", hostname);
-        orchestrator.readRunRecord().map(RunRecord::namespace).ifPresent(namespace -> answer.put("namespace", namespace));
-        answer.put("mq_connected", bus.isConnected());
-        answer.put("operation", operation.get());
-        answer.put("uptime_seconds", Duration.between(startedAt, Instant.now()).toSeconds());
-        return answer;
+    private ManagerInfo ping() {
+        return new ManagerInfo("alive", user, ProcessHandle.current().pid(), hostname,
+                orchestrator.readRunRecord().map(RunRecord::namespace).orElse(null), bus.isConnected(), operation.get(),
+                Duration.between(startedAt, Instant.now()).toSeconds());
     }
 
     private void rememberHeartbeat(InboundMessage message) {
@@ -316,24 +314,20 @@ public final class AgentManager implements AutoCloseable {
         }
     }
 
-    private void succeed(InboundMessage raw, Map<String, Object> fields, String command, Map<String, Object> result) {
-        reply(raw, fields, Reply.ok(command, raw.correlationId(fields), instanceName(), now(), result));
+    private void succeed(Request request, Object result) {
+        reply(request.raw(), request.fields(), Reply.ok(request.command(), request.correlationId(), instanceName(),
+                result));
     }
 
-    private void failWith(InboundMessage raw, Map<String, Object> fields, String command, TestbedException e) {
-        Reply reply = Reply.failed(command, raw.correlationId(fields), instanceName(), now(), ErrorCode.of(e),
-                e.getMessage());
-        if (!e.logTail().isEmpty()) {
-            reply.result().put("log_tail", e.logTail());
-        }
-        reply(raw, fields, reply);
+    private void fail(Request request, ErrorCode code, String error) {
+        fail(request.raw(), request.fields(), request.command(), code, error);
     }
 
     private void fail(InboundMessage raw, Map<String, Object> fields, String command, ErrorCode code, String error) {
-        reply(raw, fields, Reply.failed(command, raw.correlationId(fields), instanceName(), now(), code, error));
+        reply(raw, fields, Reply.failed(command, raw.correlationId(fields), instanceName(), code, error, List.of()));
     }
 
-    private void reply(InboundMessage raw, Map<String, Object> fields, Reply reply) {
+    private void reply(InboundMessage raw, Map<String, Object> fields, Reply<?> reply) {
         Destination address = raw.replyAddress(fields);
         if (address == null) {
             LOG.log(Level.INFO, "{0}: {1} (no reply address)", reply.inReplyTo(),
@@ -341,7 +335,7 @@ public final class AgentManager implements AutoCloseable {
             return;
         }
         try {
-            bus.send(address, codec.encode(reply), null, reply.correlationId());
+            bus.send(address, codec.encodeReply(reply), null, reply.correlationId());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Reply to {0} not sent: {1}", address.name(), e.getMessage());
         }
@@ -392,5 +386,13 @@ public final class AgentManager implements AutoCloseable {
     }
 
     private record SeenHeartbeat(Heartbeat heartbeat, Instant receivedAt) {
+    }
+
+    /** A command as received: what a reply to it needs. */
+    private record Request(InboundMessage raw, Map<String, Object> fields, String command) {
+
+        String correlationId() {
+            return raw.correlationId(fields);
+        }
     }
 }

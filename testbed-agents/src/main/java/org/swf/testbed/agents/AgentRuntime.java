@@ -3,6 +3,7 @@ package org.swf.testbed.agents;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -14,10 +15,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.swf.testbed.TestbedException;
 import org.swf.testbed.port.InboundMessage;
 import org.swf.testbed.port.MessageBus;
+import org.swf.testbed.protocol.CommandEnvelope;
 import org.swf.testbed.protocol.Destination;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.ErrorCode;
 import org.swf.testbed.protocol.Heartbeat;
+import org.swf.testbed.protocol.HeartbeatRequest;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.protocol.MalformedMessageException;
 import org.swf.testbed.protocol.MessageType;
@@ -124,22 +127,21 @@ public final class AgentRuntime implements AutoCloseable {
      * @param request the command answered
      * @param reply the answer
      */
-    public void reply(AgentMessage request, Reply reply) {
+    public void reply(AgentMessage request, Reply<?> reply) {
         Destination address = replyAddress(request);
         if (address == null) {
             LOG.log(Level.DEBUG, "No reply address on {0}; answer not sent", request.msgType());
             return;
         }
-        bus.send(address, codec.encode(reply), null, request.correlationId());
+        bus.send(address, codec.encodeReply(reply), null, request.correlationId());
     }
 
     /**
      * @param request the command answered
-     * @param result its result fields
+     * @param result its result, a record of the command's result type
      */
-    public void replyOk(AgentMessage request, Map<String, Object> result) {
-        reply(request, Reply.ok(request.msgType(), request.correlationId(), identity.instanceName(), timestamp(),
-                result));
+    public void replyOk(AgentMessage request, Object result) {
+        reply(request, Reply.ok(request.msgType(), request.correlationId(), identity.instanceName(), result));
     }
 
     /**
@@ -148,8 +150,8 @@ public final class AgentRuntime implements AutoCloseable {
      * @param error a sentence a person can act on
      */
     public void replyError(AgentMessage request, ErrorCode code, String error) {
-        reply(request, Reply.failed(request.msgType(), request.correlationId(), identity.instanceName(), timestamp(),
-                code, error));
+        reply(request, Reply.failed(request.msgType(), request.correlationId(), identity.instanceName(), code, error,
+                List.of()));
     }
 
     /** @return now, in the original's timestamp format */
@@ -207,8 +209,8 @@ public final class AgentRuntime implements AutoCloseable {
      * subscribed need not wait a whole heartbeat interval to know who is there.
      */
     public void requestHeartbeats() {
-        send(Destinations.HEARTBEATS, Map.of("msg_type", MessageType.HEARTBEAT_REQUEST.wireName(),
-                "namespace", identity.namespace(), "sender", identity.instanceName(), "timestamp", timestamp()));
+        bus.send(Destinations.HEARTBEATS, codec.encodeCommand(new HeartbeatRequest(identity.namespace(),
+                identity.instanceName(), new CommandEnvelope(timestamp(), null, null, null))));
     }
 
     /** Sends a heartbeat now; failures are logged, never thrown, since liveness reports must not kill work. */

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.swf.testbed.orchestrator.Orchestrator;
 import org.swf.testbed.orchestrator.ProgramFactory;
-import org.swf.testbed.orchestrator.ProgramReport;
+import org.swf.testbed.status.ProgramReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

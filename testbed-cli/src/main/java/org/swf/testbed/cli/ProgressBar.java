@@ -1,8 +1,8 @@
 package org.swf.testbed.cli;
 
 import java.io.PrintWriter;
-import java.util.Map;
 import java.util.Objects;
+import org.swf.testbed.status.ExecutionSnapshot;
 
 /**
  * Shows a workflow execution's progress on stderr: a bar redrawn in place on a terminal, one line
@@ -22,14 +22,13 @@ final class ProgressBar {
     }
 
     /** @param execution the runner's view of the execution */
-    void show(Map<String, Object> execution) {
-        long done = number(execution.get("stf_generated"));
-        long expected = number(execution.get("stf_expected"));
+    void show(ExecutionSnapshot execution) {
+        long done = execution.stfGenerated();
+        long expected = execution.stfExpected() == null ? 0 : execution.stfExpected();
         String bar = expected > 0 ? "[" + "#".repeat((int) Math.min(WIDTH, done * WIDTH / expected))
                 + ".".repeat((int) Math.max(0, WIDTH - done * WIDTH / expected)) + "] " + done + "/" + expected + " STFs"
                 : done + " STFs";
-        String line = bar + "  " + execution.get("state") + "/" + execution.get("substate") + "  "
-                + execution.get("execution_id");
+        String line = bar + "  " + execution.state() + "/" + execution.substate() + "  " + execution.executionId();
         if (Objects.equals(line, last)) {
             return;
         }
@@ -48,9 +47,5 @@ final class ProgressBar {
             err.println();
         }
         err.flush();
-    }
-
-    private static long number(Object value) {
-        return value instanceof Number number ? number.longValue() : 0;
     }
 }

@@ -1,11 +1,11 @@
 package org.swf.testbed.cli;
 
 import java.io.PrintWriter;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.swf.testbed.orchestrator.ProgramReport;
-import org.swf.testbed.orchestrator.TestbedStatus;
 import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.status.ExecutionSnapshot;
+import org.swf.testbed.status.ProgramReport;
+import org.swf.testbed.status.TestbedStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -65,13 +65,13 @@ final class StatusCommand implements Callable<Integer> {
                 }
             }
         }
-        Map<String, Object> execution = status.execution();
+        ExecutionSnapshot execution = status.execution();
         if (execution != null) {
-            Object expected = execution.get("stf_expected");
-            out.println("Execution: " + execution.get("execution_id") + " (run " + execution.get("run_id") + ") "
-                    + execution.get("status") + ", " + execution.get("state") + "/" + execution.get("substate")
-                    + ", STFs " + execution.get("stf_generated") + (expected == null ? "" : " of " + expected));
-            out.println("Messages: " + execution.get("messages"));
+            Long expected = execution.stfExpected();
+            out.println("Execution: " + execution.executionId() + " (run " + execution.runId() + ") "
+                    + execution.status() + ", " + execution.state() + "/" + execution.substate()
+                    + ", STFs " + execution.stfGenerated() + (expected == null ? "" : " of " + expected));
+            out.println("Messages: " + execution.messages());
         } else if (status.runnerState() != null) {
             out.println("Execution: none yet");
         }

@@ -23,7 +23,7 @@ import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.util.ListeningSockets;
 import org.swf.testbed.protocol.JsonCodec;
-import org.swf.testbed.protocol.Reply;
+import org.swf.testbed.protocol.WireReply;
 
 /** The agent-manager daemon as a real process, with a real supervisord and broker. */
 class AgentManagerIT {
@@ -66,12 +66,11 @@ class AgentManagerIT {
         return bus;
     }
 
-    private Reply command(MessageBus bus, Duration timeout, Map<String, Object> command) {
-        return codec.decode(bus.request(Destinations.agentManagerControl(USER), codec.encode(command), timeout).body(),
-                Reply.class);
+    private WireReply command(MessageBus bus, Duration timeout, Map<String, Object> command) {
+        return WireReply.of(bus.request(Destinations.agentManagerControl(USER), codec.encode(command), timeout).body());
     }
 
-    private Reply command(MessageBus bus, String name) {
+    private WireReply command(MessageBus bus, String name) {
         return command(bus, Duration.ofSeconds(60), Map.of("command", name, "source", "it"));
     }
 
@@ -94,35 +93,35 @@ class AgentManagerIT {
         List<Map<String, Object>> heartbeats = new CopyOnWriteArrayList<>();
         bus.subscribe(Destinations.HEARTBEATS, message -> heartbeats.add(codec.decodeObject(message.body())));
 
-        Reply ping = command(bus, "ping");
+        WireReply ping = command(bus, "ping");
         assertThat(ping.result()).containsEntry("status", "alive").containsEntry("username", USER)
                 .containsEntry("mq_connected", true);
 
-        Reply garbage = codec.decode(bus.request(Destinations.agentManagerControl(USER), "{oops",
-                Duration.ofSeconds(5)).body(), Reply.class);
+        WireReply garbage = WireReply.of(bus.request(Destinations.agentManagerControl(USER), "{oops",
+                Duration.ofSeconds(5)).body());
         assertThat(garbage.success()).isFalse();
         assertThat(garbage.errorCode().name()).isEqualTo("MALFORMED");
-        Reply unknown = command(bus, "launch_rockets");
+        WireReply unknown = command(bus, "launch_rockets");
         assertThat(unknown.errorCode().name()).isEqualTo("UNKNOWN_COMMAND");
         assertThat(unknown.error()).contains("start_testbed");
         assertThat(command(bus, "ping").success()).isTrue();
 
         // Two starts at once: one runs, the other is refused while it does.
-        CompletableFuture<Reply> first = CompletableFuture.supplyAsync(() -> command(bus, "start_testbed"));
+        CompletableFuture<WireReply> first = CompletableFuture.supplyAsync(() -> command(bus, "start_testbed"));
         await().atMost(Duration.ofSeconds(10)).until(() -> command(bus, "ping").result().get("operation") != null);
-        Reply overlapping = command(bus, "start_testbed");
+        WireReply overlapping = command(bus, "start_testbed");
         assertThat(overlapping.errorCode().name()).isEqualTo("BUSY");
-        Reply started = first.get();
+        WireReply started = first.get();
         assertThat(started.success()).as(started.error()).isTrue();
         assertThat(started.result()).containsEntry("namespace", "it-manager");
         // The manager's own broker serves the testbed, so no broker program is started.
         assertThat((List<Object>) started.result().get("programs")).containsExactly("workflow-runner", "data-agent");
 
-        Reply again = command(bus, "start_testbed");
+        WireReply again = command(bus, "start_testbed");
         assertThat(again.errorCode().name()).isEqualTo("ALREADY_RUNNING");
         assertThat(again.error()).contains("stop-agents");
 
-        Reply status = command(bus, "status");
+        WireReply status = command(bus, "status");
         @SuppressWarnings("unchecked")
         Map<String, Object> observed = (Map<String, Object>) status.result().get("status");
         assertThat(observed).containsEntry("state", "RUNNING").containsEntry("namespace", "it-manager");
@@ -130,13 +129,13 @@ class AgentManagerIT {
                 .stream().anyMatch(a -> "data-agent".equals(((Map<?, ?>) a).get("program"))));
 
         Map<String, Object> logs = new LinkedHashMap<>(Map.of("command", "logs", "program", "data-agent", "lines", 5));
-        Reply log = command(bus, Duration.ofSeconds(10), logs);
+        WireReply log = command(bus, Duration.ofSeconds(10), logs);
         assertThat((List<?>) log.result().get("lines")).anySatisfy(line -> assertThat(String.valueOf(line))
                 .contains("READY in namespace it-manager"));
-        Reply badLog = command(bus, Duration.ofSeconds(10), Map.of("command", "logs", "program", "../../etc/passwd"));
+        WireReply badLog = command(bus, Duration.ofSeconds(10), Map.of("command", "logs", "program", "../../etc/passwd"));
         assertThat(badLog.errorCode().name()).isEqualTo("MALFORMED");
 
-        Reply stopped = command(bus, "stop_testbed");
+        WireReply stopped = command(bus, "stop_testbed");
         assertThat((List<Object>) stopped.result().get("stopped")).containsExactlyInAnyOrder("workflow-runner", "data-agent");
         assertThat(command(bus, "stop_testbed").result()).containsEntry("message", "No agents running");
 
@@ -189,7 +188,7 @@ class AgentManagerIT {
         });
         try (MessageBus bus = testbed.connect("it-after")) {
             // Sent before the manager has reconnected: it waits in the queue until the manager is back.
-            Reply ping = command(bus, Duration.ofSeconds(60), Map.of("command", "ping"));
+            WireReply ping = command(bus, Duration.ofSeconds(60), Map.of("command", "ping"));
             assertThat(ping.result()).containsEntry("status", "alive").containsEntry("mq_connected", true);
         } catch (TestbedException e) {
             throw new AssertionError("The manager did not answer after the broker restart: " + e.getMessage()

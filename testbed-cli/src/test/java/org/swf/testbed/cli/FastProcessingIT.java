@@ -17,7 +17,7 @@ import org.swf.testbed.messaging.JmsMessageBusFactory;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
-import org.swf.testbed.protocol.Reply;
+import org.swf.testbed.protocol.WireReply;
 
 /**
  * {@code testbed run fast_processing} with the shipped config, a real supervisord and the embedded
@@ -74,8 +74,8 @@ class FastProcessingIT {
             command.put("config", "fast_processing_default");
             command.put("realtime", false);
             command.put("source", "it");
-            Reply reply = codec.decode(bus.request(Destinations.workflowControl(namespace), codec.encode(command),
-                    Duration.ofSeconds(30)).body(), Reply.class);
+            WireReply reply = WireReply.of(bus.request(Destinations.workflowControl(namespace), codec.encode(command),
+                    Duration.ofSeconds(30)).body());
             assertThat(reply.success()).as(reply.error()).isTrue();
             String executionId = String.valueOf(reply.result().get("execution_id"));
 

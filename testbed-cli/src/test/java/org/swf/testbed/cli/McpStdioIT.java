@@ -31,7 +31,7 @@ import org.swf.testbed.port.BrokerEndpoint;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
-import org.swf.testbed.protocol.Reply;
+import org.swf.testbed.protocol.WireReply;
 
 /**
  * {@code testbed mcp} as a real process driven by the MCP SDK client over stdio, against a real
@@ -173,8 +173,8 @@ class McpStdioIT {
         cleanup.add(manager);
         // Answers ping as the agent manager does; the real one runs in McpFullPathIT.
         manager.subscribe(Destinations.agentManagerControl(USER), message -> manager.send(message.replyTo(),
-                codec.encode(Reply.ok("ping", message.correlationId(), "agent-manager-" + USER, "now",
-                        Map.of("status", "alive", "username", USER, "pid", 1, "mq_connected", true))),
+                WireReply.ok("ping", Map.of("status", "alive", "username", USER, "pid", 1, "mq_connected", true))
+                        .json(),
                 null, message.correlationId()));
         McpClientProcess mcp = mcp(broker.amqpUrl());
 

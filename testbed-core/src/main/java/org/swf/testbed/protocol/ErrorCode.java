@@ -28,6 +28,9 @@ public enum ErrorCode {
      * @return the code a reply reports it with
      */
     public static ErrorCode of(Throwable failure) {
+        if (failure instanceof CommandRefusedException refused) {
+            return refused.code();
+        }
         if (failure instanceof org.swf.testbed.ConfigException) {
             return INVALID_CONFIG;
         }

@@ -1,86 +1,57 @@
 package org.swf.testbed.protocol;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
- * The answer to any command that carried a reply address.
+ * The answer to a command that carried a reply address. On the wire it is one JSON object: the
+ * fields below, with the result's fields alongside them (e.g. {@code execution_id}); only
+ * {@link JsonCodec} turns it into and out of that form.
  *
- * @param msgType always {@code reply}
- * @param inReplyTo the command answered, e.g. {@code run_workflow}
+ * @param inReplyTo the command answered, e.g. {@code run_workflow}; null when it could not be read
  * @param success whether the command did what it asked
  * @param error a sentence a person can act on when it failed, else null
  * @param errorCode a stable reason when it failed, else null
  * @param correlationId the command's correlation id, if it had one
  * @param sender the answering agent's instance name
  * @param timestamp local ISO time of answering
- * @param result the command's result fields (e.g. {@code execution_id}), flattened into the
- *     JSON object
+ * @param result the command's result when it succeeded, else null
+ * @param logTail the last lines of the log of a program that failed to start, else empty
+ * @param <R> the command's result type
  */
-@JsonPropertyOrder({"msg_type", "in_reply_to", "success", "error", "error_code", "correlation_id", "sender",
-    "timestamp"})
-public record Reply(
-        String msgType,
-        String inReplyTo,
-        boolean success,
-        String error,
-        ErrorCode errorCode,
-        String correlationId,
-        String sender,
-        String timestamp,
-        @JsonAnyGetter Map<String, Object> result) {
+public record Reply<R>(String inReplyTo, boolean success, String error, ErrorCode errorCode, String correlationId,
+        String sender, String timestamp, R result, List<String> logTail) {
 
-    /** Requires the type; failed replies need an error and a code. */
+    /** Failed replies need an error and a code. */
     public Reply {
-        if (!MessageType.REPLY.wireName().equals(msgType)) {
-            throw new IllegalArgumentException("Not a reply message: " + msgType);
-        }
         if (!success && (error == null || errorCode == null)) {
             throw new IllegalArgumentException("A failed reply needs an error sentence and an error code");
         }
-        result = result == null ? new LinkedHashMap<>() : new LinkedHashMap<>(result);
-    }
-
-    /**
-     * Collects unknown JSON fields into {@link #result} when decoding.
-     *
-     * @param key field name
-     * @param value field value
-     */
-    @JsonAnySetter
-    void putResult(String key, Object value) {
-        result.put(key, value);
+        logTail = logTail == null ? List.of() : List.copyOf(logTail);
     }
 
     /**
      * @param inReplyTo the command answered
      * @param correlationId its correlation id, or null
      * @param sender the answering agent
-     * @param timestamp local ISO time
-     * @param result result fields
-     * @return a successful reply
+     * @param result the command's result
+     * @param <R> the result type
+     * @return a successful reply, sent now
      */
-    public static Reply ok(String inReplyTo, String correlationId, String sender, String timestamp,
-            Map<String, Object> result) {
-        return new Reply(MessageType.REPLY.wireName(), inReplyTo, true, null, null, correlationId, sender,
-                timestamp, result);
+    public static <R> Reply<R> ok(String inReplyTo, String correlationId, String sender, R result) {
+        return new Reply<>(inReplyTo, true, null, null, correlationId, sender, Timestamps.now(), result, List.of());
     }
 
     /**
      * @param inReplyTo the command answered, or null when it could not be read
      * @param correlationId its correlation id, or null
      * @param sender the answering agent
-     * @param timestamp local ISO time
      * @param code the stable reason
      * @param error a sentence a person can act on
-     * @return a failed reply
+     * @param logTail the last lines of a failed program's log, or empty
+     * @return a failed reply, sent now
      */
-    public static Reply failed(String inReplyTo, String correlationId, String sender, String timestamp,
-            ErrorCode code, String error) {
-        return new Reply(MessageType.REPLY.wireName(), inReplyTo, false, error, code, correlationId, sender,
-                timestamp, Map.of());
+    public static Reply<Void> failed(String inReplyTo, String correlationId, String sender, ErrorCode code,
+            String error, List<String> logTail) {
+        return new Reply<>(inReplyTo, false, error, code, correlationId, sender, Timestamps.now(), null, logTail);
     }
 }

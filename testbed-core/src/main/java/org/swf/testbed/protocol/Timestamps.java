@@ -18,4 +18,9 @@ public final class Timestamps {
     public static String localIso(Instant instant) {
         return LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneId.systemDefault()).toString();
     }
+
+    /** @return the local ISO time now */
+    public static String now() {
+        return localIso(Instant.now());
+    }
 }

@@ -3,6 +3,7 @@ package org.swf.testbed.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -30,21 +31,23 @@ class JsonCodecTest {
 
     @Test
     void replyFlattensResultFieldsAndReadsThemBack() {
-        Reply reply = Reply.ok("run_workflow", "c-1", "runner", "t", Map.of("execution_id", "x-0001"));
-        String json = codec.encode(reply);
+        Reply<WorkflowStarted> reply = Reply.ok("run_workflow", "c-1", "runner",
+                new WorkflowStarted("x-0001", null, null, null, null, null));
+        String json = codec.encodeReply(reply);
         assertThat(codec.decodeObject(json)).containsEntry("execution_id", "x-0001").containsEntry("success", true)
                 .containsEntry("correlation_id", "c-1");
-        Reply decoded = codec.decode(json, Reply.class);
-        assertThat(decoded.result()).containsEntry("execution_id", "x-0001");
-        Reply failed = codec.decode(codec.encode(Reply.failed("x", null, "r", "t", ErrorCode.BUSY, "busy")), Reply.class);
+        Reply<WorkflowStarted> decoded = codec.decodeReply(json, WorkflowStarted.class);
+        assertThat(codec.toFields(decoded.result())).containsEntry("execution_id", "x-0001");
+        Reply<Void> failed = codec.decodeReply(codec.encodeReply(Reply.failed("x", null, "r", ErrorCode.BUSY, "busy",
+                List.of())), Void.class);
         assertThat(failed.success()).isFalse();
         assertThat(failed.errorCode()).isEqualTo(ErrorCode.BUSY);
     }
 
     @Test
     void toleratesUnknownFieldsAndRejectsGarbage() {
-        RunWorkflow command = codec.decode("{\"msg_type\":\"run_workflow\",\"namespace\":\"n\",\"workflow_name\":\"w\","
-                + "\"extra\":1}", RunWorkflow.class);
+        RunWorkflow command = (RunWorkflow) codec.decodeCommand(codec.decodeObject("{\"msg_type\":\"run_workflow\","
+                + "\"namespace\":\"n\",\"workflow_name\":\"w\",\"extra\":1}"));
         assertThat(command.realtime()).isTrue();
         assertThat(command.params()).isEmpty();
         assertThatThrownBy(() -> codec.decodeObject("{not json")).isInstanceOf(MalformedMessageException.class);

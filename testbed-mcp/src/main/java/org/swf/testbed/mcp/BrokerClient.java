@@ -5,15 +5,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.swf.testbed.ServiceUnavailableException;
 import org.swf.testbed.TestbedException;
 import org.swf.testbed.TestbedTimeoutException;
-import org.swf.testbed.port.InboundMessage;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.port.BrokerEndpoint;
 import org.swf.testbed.port.MessageBusFactory;
+import org.swf.testbed.protocol.CommandRefusedException;
 import org.swf.testbed.protocol.Destination;
 import org.swf.testbed.protocol.ErrorCode;
+import org.swf.testbed.protocol.MalformedMessageException;
 
 /**
  * The MCP server's one broker connection, opened at the first tool call and opened again when it
@@ -55,21 +57,23 @@ final class BrokerClient implements AutoCloseable {
     }
 
     /**
-     * Sends a command and waits for its reply.
+     * Runs one exchange with a consumer over the broker connection, connecting first when needed.
      *
-     * @param destination the consumer's queue
-     * @param body the JSON command
-     * @param timeout how long to wait for the reply
-     * @return the reply
+     * @param destination the consumer's queue, for messages
+     * @param exchange what to send and read, e.g. a typed client's call
+     * @param <T> what the exchange returns
+     * @return what it returned
      * @throws TestbedTimeoutException when no reply came in time (the caller knows who should
      *     have answered, so it words the fix)
+     * @throws CommandRefusedException when the consumer answered with a failure
+     * @throws MalformedMessageException when its answer could not be read
      * @throws ToolFailure when the broker cannot be reached or the request fails on it
      */
-    InboundMessage request(Destination destination, String body, Duration timeout) {
+    <T> T exchange(Destination destination, Function<MessageBus, T> exchange) {
         MessageBus current = connected();
         try {
-            return current.request(destination, body, timeout);
-        } catch (TestbedTimeoutException e) {
+            return exchange.apply(current);
+        } catch (TestbedTimeoutException | CommandRefusedException | MalformedMessageException e) {
             throw e;
         } catch (ServiceUnavailableException e) {
             discard(current);

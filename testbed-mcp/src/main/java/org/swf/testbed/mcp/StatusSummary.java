@@ -1,9 +1,11 @@
 package org.swf.testbed.mcp;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.swf.testbed.status.ExecutionSnapshot;
+import org.swf.testbed.status.ProgramReport;
+import org.swf.testbed.status.TestbedStatus;
 
 /**
  * What a caller most needs from the agent manager's {@code status}: whether a workflow can be
@@ -23,17 +25,15 @@ record StatusSummary(boolean ready, String summary) {
 
     /**
      * @param user whose testbed
-     * @param status the {@code status} object of the agent manager's reply
+     * @param status the testbed's status as the agent manager observed it
      * @return the summary of it
      */
-    static StatusSummary of(String user, Map<String, Object> status) {
-        String state = text(status.get("state"), "UNKNOWN");
-        String namespace = text(status.get("namespace"), null);
-        List<Map<?, ?>> programs = status.get("programs") instanceof List<?> list
-                ? list.stream().filter(Map.class::isInstance).<Map<?, ?>>map(Map.class::cast).toList() : List.of();
-        List<String> failing = programs.stream().filter(p -> Boolean.TRUE.equals(p.get("failing")))
-                .map(p -> text(p.get("name"), "?")).toList();
-        String runner = text(status.get("runner_state"), null);
+    static StatusSummary of(String user, TestbedStatus status) {
+        String state = status.state() == null ? "UNKNOWN" : status.state();
+        String namespace = status.namespace();
+        List<String> failing = status.programs().stream().filter(ProgramReport::failing).map(ProgramReport::name)
+                .toList();
+        String runner = status.runnerState();
         boolean ready = "RUNNING".equals(state) && failing.isEmpty() && runner != null
                 && SERVING_RUNNER_STATES.contains(runner);
         String in = namespace == null ? "" : " in namespace " + namespace;
@@ -49,33 +49,21 @@ record StatusSummary(boolean ready, String summary) {
             summary = "RUNNING" + in + ", but the workflow runner " + (runner == null ? "did not answer"
                     : "reports " + runner) + ". See tail_agent_log program=workflow-runner.";
         } else {
-            summary = "Ready" + in + ": " + programs.size() + " programs running, none failing; runner " + runner
-                    + ". " + execution(status.get("execution"), namespace);
+            summary = "Ready" + in + ": " + status.programs().size() + " programs running, none failing; runner "
+                    + runner + ". " + execution(status.execution(), namespace);
         }
         return new StatusSummary(ready, summary);
     }
 
-    private static String execution(Object value, String namespace) {
-        if (!(value instanceof Map<?, ?> execution) || execution.get("execution_id") == null) {
+    private static String execution(ExecutionSnapshot execution, String namespace) {
+        if (execution == null || execution.executionId() == null) {
             return "No workflow has run yet: call start_workflow with namespace=" + namespace + ".";
         }
-        String id = text(execution.get("execution_id"), "?");
-        String status = text(execution.get("status"), "unknown");
-        String stfs = "STFs " + text(execution.get("stf_generated"), "0")
-                + (execution.get("stf_expected") == null ? "" : " of " + text(execution.get("stf_expected"), "?"));
-        String phase = execution.get("state") == null ? "" : ", " + text(execution.get("state"), "")
-                + (execution.get("substate") == null ? "" : "/" + text(execution.get("substate"), ""));
-        return "Execution " + id + " " + status + phase + ", " + stfs + ".";
-    }
-
-    private static String text(Object value, String absent) {
-        if (value == null) {
-            return absent;
-        }
-        // JSON numbers may arrive as doubles; "3" reads better than "3.0".
-        if (value instanceof Double number && number == Math.rint(number)) {
-            return Long.toString(number.longValue());
-        }
-        return String.valueOf(value);
+        String stfs = "STFs " + execution.stfGenerated()
+                + (execution.stfExpected() == null ? "" : " of " + execution.stfExpected());
+        String phase = execution.state() == null ? "" : ", " + execution.state()
+                + (execution.substate() == null ? "" : "/" + execution.substate());
+        return "Execution " + execution.executionId() + " " + (execution.status() == null ? "unknown"
+                : execution.status()) + phase + ", " + stfs + ".";
     }
 }

@@ -5,7 +5,6 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,16 +15,26 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.swf.testbed.TestbedTimeoutException;
+import org.swf.testbed.control.AgentManagerClient;
+import org.swf.testbed.control.RunnerClient;
+import org.swf.testbed.port.MessageBus;
+import org.swf.testbed.protocol.CommandRefusedException;
 import org.swf.testbed.protocol.Destination;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.ErrorCode;
 import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.protocol.LogLines;
 import org.swf.testbed.protocol.MalformedMessageException;
+import org.swf.testbed.protocol.ManagerInfo;
+import org.swf.testbed.protocol.ManagerStatus;
 import org.swf.testbed.protocol.MessageType;
-import org.swf.testbed.protocol.Reply;
-import org.swf.testbed.protocol.RunWorkflow;
-import org.swf.testbed.protocol.StopWorkflow;
-import org.swf.testbed.protocol.Timestamps;
+import org.swf.testbed.protocol.StatusRequest;
+import org.swf.testbed.protocol.TestbedStarted;
+import org.swf.testbed.protocol.TestbedStopped;
+import org.swf.testbed.protocol.WorkflowStarted;
+import org.swf.testbed.protocol.WorkflowStopping;
+import org.swf.testbed.status.ProgramReport;
+import org.swf.testbed.status.TestbedStatus;
 
 /**
  * What the tools do: each turns its arguments into a command for the user's agent manager or a
@@ -108,7 +117,8 @@ final class TestbedTools {
             Function<ToolArguments, Map<String, Object>> handler) {
         long start = System.nanoTime();
         try {
-            Map<String, Object> result = handler.apply(new ToolArguments(arguments));
+            // As a client reads it: through JSON, so a number is a number whatever Java type built it.
+            Map<String, Object> result = codec.toFields(handler.apply(new ToolArguments(arguments)));
             LOG.log(Level.INFO, "{0}: ok in {1} ms", name, Long.toString(millisSince(start)));
             // The text is the same JSON, for clients that read only text content.
             return CallToolResult.builder().addTextContent(codec.encode(result)).structuredContent(result)
@@ -132,36 +142,36 @@ final class TestbedTools {
     Map<String, Object> checkAgentManager(ToolArguments arguments) {
         String user = user(arguments);
         long start = System.nanoTime();
-        Reply ping = ping(user);
+        ManagerInfo ping = ping(user);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("alive", true);
-        result.putAll(ping.result());
+        result.putAll(codec.toFields(ping));
         result.put("round_trip_ms", millisSince(start));
         return result;
     }
 
     Map<String, Object> startUserTestbed(ToolArguments arguments) {
         String user = user(arguments);
-        Optional<String> config = arguments.string("config_name", ToolArguments.CONFIG, "testbed.toml");
-        Map<String, Object> fields = config.<Map<String, Object>>map(name -> Map.of("config_name", name))
-                .orElse(Map.of());
-        Reply reply = managerCommand(user, MessageType.START_TESTBED, fields, timeouts.operation());
+        String config = arguments.string("config_name", ToolArguments.CONFIG, "testbed.toml").orElse(null);
+        TestbedStarted started = manager(user, MessageType.START_TESTBED, timeouts.operation(),
+                client -> client.startTestbed(config, timeouts.operation()));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("started", true);
         result.put("username", user);
-        result.putAll(reply.result());
-        result.put("next_step", "Call start_workflow with namespace=" + reply.result().get("namespace")
+        result.putAll(codec.toFields(started));
+        result.put("next_step", "Call start_workflow with namespace=" + started.namespace()
                 + " to run a workflow; get_testbed_status shows the agents.");
         return result;
     }
 
     Map<String, Object> stopUserTestbed(ToolArguments arguments) {
         String user = user(arguments);
-        Reply reply = managerCommand(user, MessageType.STOP_TESTBED, Map.of(), timeouts.operation());
+        TestbedStopped stopped = manager(user, MessageType.STOP_TESTBED, timeouts.operation(),
+                client -> client.stopTestbed(timeouts.operation()));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("username", user);
         result.put("stopped", List.of());
-        result.putAll(reply.result());
+        result.putAll(codec.toFields(stopped));
         return result;
     }
 
@@ -177,19 +187,17 @@ final class TestbedTools {
         stfCount.ifPresent(count -> params.put("stf_count", count));
 
         probeRunner(namespace);
-        RunWorkflow command = new RunWorkflow(MessageType.RUN_WORKFLOW.wireName(), namespace, workflow, config,
-                realtime, duration, params, now(), SOURCE, null, null);
-        Reply reply = runnerCommand(namespace, MessageType.RUN_WORKFLOW, codec.encode(command));
-        Object executionId = reply.result().get("execution_id");
-        if (executionId == null) {
+        WorkflowStarted started = runner(namespace, MessageType.RUN_WORKFLOW,
+                client -> client.runWorkflow(workflow, config, realtime, duration, params));
+        if (started.executionId() == null) {
             throw new ToolFailure(ErrorCode.INTERNAL, "The workflow runner of namespace " + namespace + " accepted"
                     + " run_workflow but sent no execution_id. Call get_testbed_status to see what runs");
         }
-        executions.put(String.valueOf(executionId), namespace);
-        Map<String, Object> result = new LinkedHashMap<>(reply.result());
+        executions.put(started.executionId(), namespace);
+        Map<String, Object> result = codec.toFields(started);
         result.putIfAbsent("namespace", namespace);
         result.put("next_step", "get_testbed_status shows its progress; stop_workflow with execution_id="
-                + executionId + " stops it.");
+                + started.executionId() + " stops it.");
         return result;
     }
 
@@ -199,60 +207,55 @@ final class TestbedTools {
                 .or(() -> Optional.ofNullable(executions.get(executionId)))
                 .orElseGet(() -> namespaceOfRunningTestbed(executionId));
         probeRunner(namespace);
-        StopWorkflow command = new StopWorkflow(MessageType.STOP_WORKFLOW.wireName(), namespace, executionId, now(),
-                SOURCE, null, null);
-        Reply reply = runnerCommand(namespace, MessageType.STOP_WORKFLOW, codec.encode(command));
+        WorkflowStopping stopping = runner(namespace, MessageType.STOP_WORKFLOW,
+                client -> client.stopWorkflow(executionId));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("execution_id", executionId);
         result.put("namespace", namespace);
         result.put("stopping", true);
-        result.putAll(reply.result());
+        result.putAll(codec.toFields(stopping));
         return result;
     }
 
     Map<String, Object> getTestbedStatus(ToolArguments arguments) {
         String user = user(arguments);
-        Reply reply = managerCommand(user, MessageType.STATUS, Map.of(), timeouts.query());
-        Map<String, Object> status = status(user, reply);
-        StatusSummary summary = StatusSummary.of(user, status);
+        ManagerStatus reply = status(user);
+        StatusSummary summary = StatusSummary.of(user, reply.status());
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("username", user);
         result.put("ready", summary.ready());
         result.put("summary", summary.summary());
-        result.put("status", status);
-        result.put("agents", reply.result().getOrDefault("agents", List.of()));
-        if (reply.result().get("manager") != null) {
-            result.put("manager", reply.result().get("manager"));
+        result.put("status", codec.toFields(reply.status()));
+        result.put("agents", reply.agents().stream().map(codec::toFields).toList());
+        if (reply.manager() != null) {
+            result.put("manager", codec.toFields(reply.manager()));
         }
         return result;
     }
 
     Map<String, Object> listAgents(ToolArguments arguments) {
         String user = user(arguments);
-        Map<String, Object> status = status(user, managerCommand(user, MessageType.STATUS, Map.of(), timeouts.query()));
+        TestbedStatus status = status(user).status();
         List<Map<String, Object>> agents = new ArrayList<>();
-        List<String> failing = new ArrayList<>();
-        if (status.get("programs") instanceof List<?> programs) {
-            for (Object entry : programs) {
-                if (entry instanceof Map<?, ?> program) {
-                    Map<String, Object> agent = new LinkedHashMap<>();
-                    for (String key : List.of("name", "state", "pid", "uptime_seconds", "operational_state",
-                            "seconds_since_heartbeat", "failing", "detail")) {
-                        agent.put(key, program.get(key));
-                    }
-                    agents.add(agent);
-                    if (Boolean.TRUE.equals(program.get("failing"))) {
-                        failing.add(String.valueOf(program.get("name")));
-                    }
-                }
-            }
+        for (ProgramReport program : status.programs()) {
+            Map<String, Object> agent = new LinkedHashMap<>();
+            agent.put("name", program.name());
+            agent.put("state", program.state());
+            agent.put("pid", program.pid());
+            agent.put("uptime_seconds", program.uptimeSeconds());
+            agent.put("operational_state", program.operationalState());
+            agent.put("seconds_since_heartbeat", program.secondsSinceHeartbeat());
+            agent.put("failing", program.failing());
+            agent.put("detail", program.detail());
+            agents.add(agent);
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("username", user);
-        result.put("namespace", status.get("namespace"));
-        result.put("state", status.get("state"));
+        result.put("namespace", status.namespace());
+        result.put("state", status.state());
         result.put("agents", agents);
-        result.put("failing", failing);
+        result.put("failing", status.programs().stream().filter(ProgramReport::failing).map(ProgramReport::name)
+                .toList());
         return result;
     }
 
@@ -260,13 +263,13 @@ final class TestbedTools {
         String program = arguments.required("program", ToolArguments.PROGRAM, "data-agent");
         String user = user(arguments);
         long lines = arguments.integer("lines", 1, ToolCatalog.MAX_LOG_LINES).orElse((long) ToolCatalog.DEFAULT_LOG_LINES);
-        Reply reply = managerCommand(user, MessageType.LOGS, Map.of("program", program, "lines", lines),
-                timeouts.query());
+        LogLines log = manager(user, MessageType.LOGS, timeouts.query(),
+                client -> client.logs(program, (int) lines, timeouts.query()));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("username", user);
         result.put("program", program);
         result.put("lines", List.of());
-        result.putAll(reply.result());
+        result.putAll(codec.toFields(log));
         return result;
     }
 
@@ -288,42 +291,53 @@ final class TestbedTools {
         return defaultUser;
     }
 
-    private Reply ping(String user) {
+    private ManagerInfo ping(String user) {
         try {
-            return decode(managerDescription(user), broker.request(control(user),
-                    managerMessage(MessageType.PING, Map.of()), timeouts.probe()).body());
+            return broker.exchange(control(user), bus -> managerClient(bus, user).ping(timeouts.probe()));
         } catch (TestbedTimeoutException e) {
             throw new ToolFailure(ErrorCode.UNAVAILABLE, "The agent manager of " + user + " is not responding (no"
                     + " reply on /queue/" + control(user).name() + " within " + seconds(timeouts.probe()) + "). Start"
                     + " it on " + user + "'s machine: nohup testbed agent-manager &  (it must use the broker at "
                     + broker.redacted() + "), then call check_agent_manager", Map.of("username", user),
                     List.of(), e);
+        } catch (CommandRefusedException e) {
+            throw refused(e, managerDescription(user), "");
+        } catch (MalformedMessageException e) {
+            throw unreadable(managerDescription(user), e);
         }
     }
 
-    private Reply managerCommand(String user, MessageType command, Map<String, Object> fields, Duration timeout) {
+    private ManagerStatus status(String user) {
+        return manager(user, MessageType.STATUS, timeouts.query(), client -> client.status(timeouts.query()));
+    }
+
+    /** Pings the user's agent manager, then makes {@code call} to it. */
+    private <T> T manager(String user, MessageType command, Duration timeout, Function<AgentManagerClient, T> call) {
         ping(user);
-        Reply reply;
         try {
-            reply = decode(managerDescription(user), broker.request(control(user), managerMessage(command, fields),
-                    timeout).body());
+            return broker.exchange(control(user), bus -> call.apply(managerClient(bus, user)));
         } catch (TestbedTimeoutException e) {
             throw new ToolFailure(ErrorCode.TIMEOUT, "The agent manager of " + user + " answered ping but not "
                     + command.wireName() + " within " + seconds(timeout) + "; it may still be working on it. Call"
                     + " get_testbed_status to see the outcome before trying again", Map.of("username", user),
                     List.of(), e);
+        } catch (CommandRefusedException e) {
+            throw refused(e, managerDescription(user), managerHint(command, e.code()));
+        } catch (MalformedMessageException e) {
+            throw unreadable(managerDescription(user), e);
         }
-        return requireSuccess(reply, "The agent manager of " + user, command, managerHint(command, reply.errorCode()));
     }
 
+    /** Asks the namespace's runner whether it is there at all; what it answers does not matter. */
     private void probeRunner(String namespace) {
-        Map<String, Object> question = new LinkedHashMap<>();
-        question.put("msg_type", MessageType.STATUS_REQUEST.wireName());
-        question.put("namespace", namespace);
-        question.put("timestamp", now());
-        question.put("source", SOURCE);
         try {
-            broker.request(Destinations.workflowControl(namespace), codec.encode(question), timeouts.probe());
+            broker.exchange(Destinations.workflowControl(namespace), bus -> {
+                RunnerClient client = runnerClient(bus, namespace, timeouts.probe());
+                return client.send(new StatusRequest(namespace, client.envelope()), timeouts.probe());
+            });
+        } catch (MalformedMessageException e) {
+            LOG.log(Level.DEBUG, "The runner of {0} answered status_request unreadably: {1}", namespace,
+                    e.getMessage());
         } catch (TestbedTimeoutException e) {
             throw new ToolFailure(ErrorCode.UNAVAILABLE, "No workflow runner answers in namespace " + namespace
                     + " (no reply on /queue/" + Destinations.workflowControl(namespace).name() + " within "
@@ -333,68 +347,57 @@ final class TestbedTools {
         }
     }
 
-    private Reply runnerCommand(String namespace, MessageType command, String body) {
-        Reply reply;
+    private <T> T runner(String namespace, MessageType command, Function<RunnerClient, T> call) {
+        String who = "The workflow runner of namespace " + namespace;
         try {
-            reply = decode("The workflow runner of namespace " + namespace,
-                    broker.request(Destinations.workflowControl(namespace), body, timeouts.workflow()).body());
+            return broker.exchange(Destinations.workflowControl(namespace),
+                    bus -> call.apply(runnerClient(bus, namespace, timeouts.workflow())));
         } catch (TestbedTimeoutException e) {
-            throw new ToolFailure(ErrorCode.TIMEOUT, "The workflow runner of namespace " + namespace + " answered"
-                    + " status_request but not " + command.wireName() + " within " + seconds(timeouts.workflow())
-                    + ". Call get_testbed_status to see whether it acted before trying again",
-                    Map.of("namespace", namespace), List.of(), e);
+            throw new ToolFailure(ErrorCode.TIMEOUT, who + " answered status_request but not " + command.wireName()
+                    + " within " + seconds(timeouts.workflow()) + ". Call get_testbed_status to see whether it acted"
+                    + " before trying again", Map.of("namespace", namespace), List.of(), e);
+        } catch (CommandRefusedException e) {
+            throw refused(e, who, runnerHint(command, e.code()));
+        } catch (MalformedMessageException e) {
+            throw unreadable(who, e);
         }
-        return requireSuccess(reply, "The workflow runner of namespace " + namespace, command,
-                runnerHint(command, reply.errorCode()));
     }
 
     private String namespaceOfRunningTestbed(String executionId) {
         String user = user(new ToolArguments(Map.of()));
-        Object namespace;
+        String namespace;
         try {
-            namespace = ping(user).result().get("namespace");
+            namespace = ping(user).namespace();
         } catch (ToolFailure e) {
             throw new ToolFailure(ErrorCode.MALFORMED, "Pass namespace: execution " + executionId + " was not started"
                     + " by this MCP server, and the namespace of " + user + "'s testbed is unknown because: "
                     + e.getMessage(), Map.of(), List.of(), e);
         }
-        if (!(namespace instanceof String text) || !ToolArguments.WORD.matcher(text).matches()) {
+        if (namespace == null || !ToolArguments.WORD.matcher(namespace).matches()) {
             throw new ToolFailure(ErrorCode.MALFORMED, "Pass namespace: execution " + executionId + " was not started"
                     + " by this MCP server, and " + user + "'s agent manager knows of no running testbed."
                     + " get_testbed_status of the right user shows the namespace");
         }
-        return text;
+        return namespace;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> status(String user, Reply reply) {
-        if (reply.result().get("status") instanceof Map<?, ?> status) {
-            return (Map<String, Object>) status;
-        }
-        throw new ToolFailure(ErrorCode.INTERNAL, "The agent manager of " + user + " answered status without a status"
-                + " object; it may be older than this MCP server. Update the testbed on " + user + "'s machine");
+    private AgentManagerClient managerClient(MessageBus bus, String user) {
+        return new AgentManagerClient(bus, codec, user, SOURCE);
     }
 
-    private Reply decode(String who, String body) {
-        try {
-            return codec.decode(body, Reply.class);
-        } catch (MalformedMessageException e) {
-            throw new ToolFailure(ErrorCode.INTERNAL, who + " sent a reply this MCP server cannot read ("
-                    + e.getMessage() + "). Check that both run the same testbed version", Map.of(), List.of(), e);
-        }
+    private RunnerClient runnerClient(MessageBus bus, String namespace, Duration timeout) {
+        return new RunnerClient(bus, codec, namespace, SOURCE, timeout);
     }
 
-    private static Reply requireSuccess(Reply reply, String who, MessageType command, String hint) {
-        if (reply.success()) {
-            return reply;
-        }
-        List<String> logTail = reply.result().get("log_tail") instanceof List<?> lines
-                ? lines.stream().map(String::valueOf).toList() : List.of();
-        Map<String, Object> details = new LinkedHashMap<>(reply.result());
-        details.remove("log_tail");
-        String error = reply.error().endsWith(".") ? reply.error() : reply.error() + ".";
-        throw new ToolFailure(reply.errorCode(), who + " answered " + command.wireName() + " with "
-                + reply.errorCode() + ": " + error + (hint.isEmpty() ? "" : " " + hint), details, logTail, null);
+    private static ToolFailure unreadable(String who, MalformedMessageException e) {
+        return new ToolFailure(ErrorCode.INTERNAL, who + " sent a reply this MCP server cannot read ("
+                + e.getMessage() + "). Check that both run the same testbed version", Map.of(), List.of(), e);
+    }
+
+    private static ToolFailure refused(CommandRefusedException e, String who, String hint) {
+        String error = e.error().endsWith(".") ? e.error() : e.error() + ".";
+        return new ToolFailure(e.code(), who + " answered " + e.command() + " with " + e.code() + ": " + error
+                + (hint.isEmpty() ? "" : " " + hint), Map.of(), e.logTail(), null);
     }
 
     private static String managerHint(MessageType command, ErrorCode code) {
@@ -438,25 +441,12 @@ final class TestbedTools {
         };
     }
 
-    private String managerMessage(MessageType command, Map<String, Object> fields) {
-        Map<String, Object> message = new LinkedHashMap<>();
-        message.put("command", command.wireName());
-        message.put("timestamp", now());
-        message.put("source", SOURCE);
-        message.putAll(fields);
-        return codec.encode(message);
-    }
-
     private static String managerDescription(String user) {
         return "The agent manager of " + user;
     }
 
     private static Destination control(String user) {
         return Destinations.agentManagerControl(user);
-    }
-
-    private static String now() {
-        return Timestamps.localIso(Instant.now());
     }
 
     private static long millisSince(long startNanos) {

@@ -8,7 +8,7 @@ import org.swf.testbed.port.InMemoryMessageBus;
 import org.swf.testbed.protocol.Destination;
 import org.swf.testbed.protocol.ErrorCode;
 import org.swf.testbed.protocol.JsonCodec;
-import org.swf.testbed.protocol.Reply;
+import org.swf.testbed.protocol.WireReply;
 
 /**
  * Consumes a control queue as the agent manager or a workflow runner would, answering each
@@ -20,14 +20,14 @@ final class FakeConsumer implements AutoCloseable {
     private final InMemoryMessageBus bus;
     private final List<Map<String, Object>> received = new CopyOnWriteArrayList<>();
 
-    FakeConsumer(InMemoryMessageBus.Broker broker, Destination queue, Function<Map<String, Object>, Reply> answer) {
+    FakeConsumer(InMemoryMessageBus.Broker broker, Destination queue, Function<Map<String, Object>, WireReply> answer) {
         this.bus = broker.newBus();
         bus.subscribe(queue, message -> {
             Map<String, Object> command = codec.decodeObject(message.body());
             received.add(command);
-            Reply reply = answer.apply(command);
+            WireReply reply = answer.apply(command);
             if (reply != null && message.replyTo() != null) {
-                bus.send(message.replyTo(), codec.encode(reply), null, message.correlationId());
+                bus.send(message.replyTo(), reply.json(), null, message.correlationId());
             }
         });
     }
@@ -43,12 +43,12 @@ final class FakeConsumer implements AutoCloseable {
                 .toList();
     }
 
-    static Reply ok(Map<String, Object> command, Map<String, Object> result) {
-        return Reply.ok(name(command), null, "fake", "2026-01-01T00:00:00", result);
+    static WireReply ok(Map<String, Object> command, Map<String, Object> result) {
+        return WireReply.ok(name(command), result);
     }
 
-    static Reply failed(Map<String, Object> command, ErrorCode code, String error) {
-        return Reply.failed(name(command), null, "fake", "2026-01-01T00:00:00", code, error);
+    static WireReply failed(Map<String, Object> command, ErrorCode code, String error) {
+        return WireReply.failed(name(command), code, error);
     }
 
     private static String name(Map<String, Object> command) {

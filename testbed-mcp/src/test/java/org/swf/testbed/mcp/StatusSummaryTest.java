@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.status.TestbedStatus;
 
 class StatusSummaryTest {
 
@@ -18,9 +20,14 @@ class StatusSummaryTest {
         return status;
     }
 
+    /** The status as the agent manager's reply carries it, read as the MCP server reads it. */
+    private static TestbedStatus typed(Map<String, Object> status) {
+        return new JsonCodec().convert(status, TestbedStatus.class);
+    }
+
     @Test
     void stoppedSaysToStart() {
-        StatusSummary summary = StatusSummary.of("alice", status("STOPPED", null, List.of()));
+        StatusSummary summary = StatusSummary.of("alice", typed(status("STOPPED", null, List.of())));
 
         assertThat(summary.ready()).isFalse();
         assertThat(summary.summary()).startsWith("STOPPED").contains("start_user_testbed");
@@ -28,8 +35,8 @@ class StatusSummaryTest {
 
     @Test
     void runningWithASilentRunnerIsNotReady() {
-        StatusSummary summary = StatusSummary.of("alice", status("RUNNING", null,
-                List.of(Map.of("name", "workflow-runner", "failing", false))));
+        StatusSummary summary = StatusSummary.of("alice", typed(status("RUNNING", null,
+                List.of(Map.of("name", "workflow-runner", "failing", false)))));
 
         assertThat(summary.ready()).isFalse();
         assertThat(summary.summary()).contains("runner did not answer");
@@ -37,8 +44,8 @@ class StatusSummaryTest {
 
     @Test
     void readyWithoutExecutionSuggestsStartWorkflow() {
-        StatusSummary summary = StatusSummary.of("alice", status("RUNNING", "READY",
-                List.of(Map.of("name", "workflow-runner", "failing", false))));
+        StatusSummary summary = StatusSummary.of("alice", typed(status("RUNNING", "READY",
+                List.of(Map.of("name", "workflow-runner", "failing", false)))));
 
         assertThat(summary.ready()).isTrue();
         assertThat(summary.summary()).contains("1 programs running").contains("start_workflow with namespace=ns");
@@ -46,7 +53,7 @@ class StatusSummaryTest {
 
     @Test
     void startingIsNotReady() {
-        StatusSummary summary = StatusSummary.of("alice", status("STARTING", "READY", List.of()));
+        StatusSummary summary = StatusSummary.of("alice", typed(status("STARTING", "READY", List.of())));
 
         assertThat(summary.ready()).isFalse();
         assertThat(summary.summary()).startsWith("STARTING in namespace ns");
@@ -58,6 +65,6 @@ class StatusSummaryTest {
         status.put("execution", Map.of("execution_id", "e-1", "status", "running", "stf_generated", 3.0,
                 "stf_expected", 10.0));
 
-        assertThat(StatusSummary.of("alice", status).summary()).contains("STFs 3 of 10");
+        assertThat(StatusSummary.of("alice", typed(status)).summary()).contains("STFs 3 of 10");
     }
 }

@@ -20,7 +20,7 @@ import org.swf.testbed.port.MessageBusFactory;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.ErrorCode;
 import org.swf.testbed.protocol.JsonCodec;
-import org.swf.testbed.protocol.Reply;
+import org.swf.testbed.protocol.WireReply;
 
 /** Every tool against the in-memory bus, with fakes answering as the agent manager and the runner would. */
 class TestbedToolsTest {
@@ -65,20 +65,20 @@ class TestbedToolsTest {
         return (Map<String, Object>) result.structuredContent();
     }
 
-    private FakeConsumer manager(String user, Function<Map<String, Object>, Reply> answer) {
+    private FakeConsumer manager(String user, Function<Map<String, Object>, WireReply> answer) {
         FakeConsumer fake = new FakeConsumer(broker, Destinations.agentManagerControl(user), answer);
         cleanup.add(fake);
         return fake;
     }
 
-    private FakeConsumer runner(String namespace, Function<Map<String, Object>, Reply> answer) {
+    private FakeConsumer runner(String namespace, Function<Map<String, Object>, WireReply> answer) {
         FakeConsumer fake = new FakeConsumer(broker, Destinations.workflowControl(namespace), answer);
         cleanup.add(fake);
         return fake;
     }
 
     /** A manager that answers ping, and the other commands with {@code others}. */
-    private FakeConsumer managerAnswering(Function<Map<String, Object>, Reply> others) {
+    private FakeConsumer managerAnswering(Function<Map<String, Object>, WireReply> others) {
         return manager(USER, command -> "ping".equals(command.get("command"))
                 ? FakeConsumer.ok(command, ping(NAMESPACE)) : others.apply(command));
     }
@@ -234,8 +234,8 @@ class TestbedToolsTest {
     @Test
     void aFailedStartCarriesTheProgramsLogTail() {
         managerAnswering(command -> {
-            Reply failed = FakeConsumer.failed(command, ErrorCode.TIMEOUT, "data-agent did not report READY in 60 s");
-            failed.result().put("log_tail", List.of("line 1", "Traceback"));
+            WireReply failed = FakeConsumer.failed(command, ErrorCode.TIMEOUT, "data-agent did not report READY in 60 s");
+            failed.fields().put("log_tail", List.of("line 1", "Traceback"));
             return failed;
         });
 

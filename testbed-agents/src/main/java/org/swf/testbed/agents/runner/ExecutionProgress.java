@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.swf.testbed.port.ExecutionStatus;
 import org.swf.testbed.protocol.MessageType;
+import org.swf.testbed.status.ExecutionSnapshot;
 
 /**
  * What one workflow execution has done so far, shared between the simulation thread (writer)
@@ -87,29 +88,10 @@ final class ExecutionProgress {
         return messages;
     }
 
-    /** @return the execution as reply fields */
-    synchronized Map<String, Object> toFields() {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("execution_id", executionId);
-        fields.put("run_id", runId);
-        fields.put("workflow_name", workflowName);
-        fields.put("namespace", namespace);
-        fields.put("status", status.word());
-        fields.put("realtime", realtime);
-        fields.put("state", state);
-        fields.put("substate", substate);
-        fields.put("stf_generated", counts.getOrDefault(MessageType.STF_GEN, 0));
-        if (expectedStfs > 0) {
-            fields.put("stf_expected", expectedStfs);
-        }
-        fields.put("messages", messageCounts());
-        fields.put("started_at", startedAt.toString());
-        if (endedAt != null) {
-            fields.put("ended_at", endedAt.toString());
-        }
-        if (failure != null) {
-            fields.put("failure", failure);
-        }
-        return fields;
+    /** @return the execution as status requests report it */
+    synchronized ExecutionSnapshot snapshot() {
+        return new ExecutionSnapshot(executionId, runId, workflowName, namespace, status.word(), realtime, state,
+                substate, counts.getOrDefault(MessageType.STF_GEN, 0), expectedStfs > 0 ? expectedStfs : null,
+                messageCounts(), startedAt.toString(), endedAt == null ? null : endedAt.toString(), failure);
     }
 }

@@ -3,8 +3,6 @@ package org.swf.testbed.agents.runner;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +21,7 @@ import org.swf.testbed.port.Clock;
 import org.swf.testbed.port.ExecutionRecord;
 import org.swf.testbed.port.ExecutionStatus;
 import org.swf.testbed.port.ExecutionStore;
+import org.swf.testbed.protocol.Command;
 import org.swf.testbed.protocol.Destination;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.ErrorCode;
@@ -32,7 +31,13 @@ import org.swf.testbed.protocol.MalformedMessageException;
 import org.swf.testbed.protocol.MessageType;
 import org.swf.testbed.protocol.OperationalState;
 import org.swf.testbed.protocol.RunWorkflow;
+import org.swf.testbed.protocol.RunnerStatus;
+import org.swf.testbed.protocol.StatusRequest;
 import org.swf.testbed.protocol.StopWorkflow;
+import org.swf.testbed.protocol.UnknownCommandException;
+import org.swf.testbed.protocol.WorkflowStarted;
+import org.swf.testbed.protocol.WorkflowStopping;
+import org.swf.testbed.status.AgentLiveness;
 import org.swf.testbed.time.SystemClock;
 import org.swf.testbed.time.VirtualClock;
 
@@ -107,15 +112,30 @@ public final class WorkflowRunner implements Agent {
                             + " stop_workflow and status_request");
             return;
         }
-        switch (type) {
-            case HEARTBEAT -> remember(message);
-            case HEARTBEAT_REQUEST -> {
-                // Answered by the runtime.
-            }
-            case RUN_WORKFLOW -> runWorkflow(message, runtime);
-            case STOP_WORKFLOW -> stopWorkflow(message, runtime);
-            case STATUS_REQUEST -> runtime.replyOk(message, status(runtime));
-            default -> runtime.replyError(message, ErrorCode.UNKNOWN_COMMAND, "The runner does not handle "
+        if (type == MessageType.HEARTBEAT) {
+            remember(message);
+            return;
+        }
+        if (type == MessageType.HEARTBEAT_REQUEST) {
+            return; // answered by the runtime
+        }
+        Command<?> command;
+        try {
+            command = codec.decodeCommand(message.fields());
+        } catch (UnknownCommandException e) {
+            command = null;
+        } catch (MalformedMessageException e) {
+            runtime.replyError(message, ErrorCode.MALFORMED, e.getMessage());
+            return;
+        }
+        if (command instanceof RunWorkflow run) {
+            runWorkflow(run, message, runtime);
+        } else if (command instanceof StopWorkflow stop) {
+            stopWorkflow(stop, message, runtime);
+        } else if (command instanceof StatusRequest) {
+            runtime.replyOk(message, status(runtime));
+        } else {
+            runtime.replyError(message, ErrorCode.UNKNOWN_COMMAND, "The runner does not handle "
                     + message.msgType() + ". Send run_workflow, stop_workflow or status_request");
         }
     }
@@ -129,14 +149,7 @@ public final class WorkflowRunner implements Agent {
         }
     }
 
-    private synchronized void runWorkflow(AgentMessage message, AgentRuntime runtime) {
-        RunWorkflow command;
-        try {
-            command = codec.convert(message.fields(), RunWorkflow.class);
-        } catch (MalformedMessageException e) {
-            runtime.replyError(message, ErrorCode.MALFORMED, e.getMessage());
-            return;
-        }
+    private synchronized void runWorkflow(RunWorkflow command, AgentMessage message, AgentRuntime runtime) {
         if (executions.isShutdown()) {
             runtime.replyError(message, ErrorCode.UNAVAILABLE, "The workflow runner is shutting down. Start the"
                     + " testbed again with 'testbed run'");
@@ -183,14 +196,8 @@ public final class WorkflowRunner implements Agent {
         stopCurrent = stop;
         runtime.setState(OperationalState.PROCESSING);
 
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("execution_id", executionId);
-        result.put("run_id", runId);
-        result.put("workflow_name", workflow);
-        result.put("config", configName);
-        result.put("namespace", testbed.namespace());
-        result.put("realtime", realtime);
-        runtime.replyOk(message, result);
+        runtime.replyOk(message, new WorkflowStarted(executionId, runId, workflow, configName, testbed.namespace(),
+                realtime));
         LOG.log(Level.INFO, "Starting {0} (run {1}, {2})", executionId, runId, realtime ? "real time" : "fast mode");
 
         if (command.duration() > 0) {
@@ -224,14 +231,7 @@ public final class WorkflowRunner implements Agent {
         }
     }
 
-    private void stopWorkflow(AgentMessage message, AgentRuntime runtime) {
-        StopWorkflow command;
-        try {
-            command = codec.convert(message.fields(), StopWorkflow.class);
-        } catch (MalformedMessageException e) {
-            runtime.replyError(message, ErrorCode.MALFORMED, e.getMessage());
-            return;
-        }
+    private void stopWorkflow(StopWorkflow command, AgentMessage message, AgentRuntime runtime) {
         ExecutionProgress running = current;
         if (running == null || !running.running()) {
             runtime.replyError(message, ErrorCode.NOT_RUNNING, "No workflow is running in namespace "
@@ -244,34 +244,23 @@ public final class WorkflowRunner implements Agent {
             return;
         }
         stopCurrent.countDown();
-        runtime.replyOk(message, Map.of("execution_id", running.executionId(), "stopping", true));
+        runtime.replyOk(message, new WorkflowStopping(running.executionId(), true));
     }
 
-    private Map<String, Object> status(AgentRuntime runtime) {
-        Map<String, Object> status = new LinkedHashMap<>();
-        status.put("namespace", testbed.namespace());
-        status.put("operational_state", runtime.state().name());
+    private RunnerStatus status(AgentRuntime runtime) {
         ExecutionProgress execution = current;
-        status.put("execution", execution == null ? null : execution.toFields());
-        List<Map<String, Object>> agents = new ArrayList<>();
         Instant now = Instant.now();
-        heartbeats.values().stream()
+        List<AgentLiveness> agents = heartbeats.values().stream()
                 .sorted((a, b) -> a.heartbeat().instanceName().compareTo(b.heartbeat().instanceName()))
-                .forEach(seen -> {
-                    Map<String, Object> agent = new LinkedHashMap<>();
+                .map(seen -> {
                     Heartbeat heartbeat = seen.heartbeat();
-                    agent.put("instance_name", heartbeat.instanceName());
-                    agent.put("agent_type", heartbeat.agentType());
-                    agent.put("program", heartbeat.program());
-                    agent.put("pid", heartbeat.pid());
-                    agent.put("operational_state", heartbeat.operationalState().name());
-                    agent.put("status", heartbeat.status());
-                    agent.put("mq_connected", heartbeat.mqConnected());
-                    agent.put("seconds_since_heartbeat", Duration.between(seen.receivedAt(), now).toSeconds());
-                    agents.add(agent);
-                });
-        status.put("agents", agents);
-        return status;
+                    return new AgentLiveness(heartbeat.instanceName(), heartbeat.agentType(), heartbeat.program(),
+                            heartbeat.pid(), heartbeat.operationalState().name(), heartbeat.status(),
+                            heartbeat.mqConnected(), Duration.between(seen.receivedAt(), now).toSeconds());
+                })
+                .toList();
+        return new RunnerStatus(testbed.namespace(), runtime.state().name(),
+                execution == null ? null : execution.snapshot(), agents);
     }
 
     @Override

@@ -34,15 +34,15 @@ import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.orchestrator.Orchestrator;
 import org.swf.testbed.orchestrator.OrchestratorSettings;
 import org.swf.testbed.orchestrator.ProgramFactory;
-import org.swf.testbed.orchestrator.ProgramReport;
 import org.swf.testbed.orchestrator.RunOptions;
 import org.swf.testbed.orchestrator.RunResult;
-import org.swf.testbed.orchestrator.TestbedStatus;
 import org.swf.testbed.port.FakeProcessSupervisor;
 import org.swf.testbed.port.InMemoryMessageBus;
 import org.swf.testbed.port.MessageBusFactory;
 import org.swf.testbed.port.ProgramRole;
 import org.swf.testbed.port.ProgramSpec;
+import org.swf.testbed.status.ProgramReport;
+import org.swf.testbed.status.TestbedStatus;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.port.InMemoryExecutionStore;
 
@@ -130,7 +130,7 @@ class EmbeddedOrchestratorTest {
         TestbedStatus status = orchestrator.status();
         assertThat(status.state()).isEqualTo("RUNNING");
         assertThat(status.namespace()).isEqualTo("embedded");
-        assertThat(status.execution()).containsEntry("execution_id", result.executionId())
+        assertThat(new JsonCodec().toFields(status.execution())).containsEntry("execution_id", result.executionId())
                 .containsEntry("stf_generated", 3);
         ProgramReport data = status.programs().stream().filter(p -> p.name().equals("data-agent")).findFirst()
                 .orElseThrow();
@@ -183,7 +183,7 @@ class EmbeddedOrchestratorTest {
     }
 
     private static Object execution(TestbedStatus status) {
-        return status.execution() == null ? null : status.execution().get("status");
+        return status.execution() == null ? null : status.execution().status();
     }
 
     /** Programs of this test: names only; the supervisor below runs the agents in-process. */

@@ -29,7 +29,7 @@ import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.protocol.ProcessingSummary;
-import org.swf.testbed.protocol.Reply;
+import org.swf.testbed.protocol.WireReply;
 
 /**
  * The whole fast processing pipeline in one JVM, configured by the shipped
@@ -94,8 +94,8 @@ final class Pipeline implements AutoCloseable {
         Map<String, Object> command = Map.of("msg_type", "run_workflow", "namespace", NAMESPACE,
                 "workflow_name", "stf_datataking", "config", "fast_processing_default", "realtime", false,
                 "params", Map.of("stf_count", stfs));
-        Reply reply = codec.decode(client.request(Destinations.workflowControl(NAMESPACE), codec.encode(command),
-                Duration.ofSeconds(10)).body(), Reply.class);
+        WireReply reply = WireReply.of(client.request(Destinations.workflowControl(NAMESPACE), codec.encode(command),
+                Duration.ofSeconds(10)).body());
         assertThat(reply.success()).as(reply.error()).isTrue();
         return String.valueOf(reply.result().get("execution_id"));
     }

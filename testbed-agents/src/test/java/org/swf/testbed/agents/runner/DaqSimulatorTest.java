@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.swf.testbed.config.WorkflowParameters;
 import org.swf.testbed.port.Clock;
+import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.protocol.RunEvent;
 import org.swf.testbed.protocol.StfGen;
 import org.swf.testbed.time.VirtualClock;
@@ -56,7 +57,7 @@ class DaqSimulatorTest {
         RunEvent end = (RunEvent) sent.get(7);
         assertThat(end.totalStfFiles()).isEqualTo(5);
         assertThat(end.state()).isNull();
-        assertThat(progress.toFields()).containsEntry("stf_generated", 5).containsEntry("state", "no_beam");
+        assertThat(new JsonCodec().toFields(progress.snapshot())).containsEntry("stf_generated", 5).containsEntry("state", "no_beam");
     }
 
     @Test

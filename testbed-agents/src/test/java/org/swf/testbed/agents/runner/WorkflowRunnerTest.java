@@ -24,7 +24,7 @@ import org.swf.testbed.config.TestbedConfigReader;
 import org.swf.testbed.port.InMemoryMessageBus;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
-import org.swf.testbed.protocol.Reply;
+import org.swf.testbed.protocol.WireReply;
 import org.swf.testbed.port.InMemoryExecutionStore;
 
 /** The runner and data agent against the in-memory bus: commands, replies, broadcasts, heartbeats. */
@@ -90,9 +90,8 @@ class WorkflowRunnerTest {
         client.close();
     }
 
-    private Reply request(Map<String, Object> command) {
-        return codec.decode(client.request(Destinations.workflowControl("ns1"), codec.encode(command), WAIT).body(),
-                Reply.class);
+    private WireReply request(Map<String, Object> command) {
+        return WireReply.of(client.request(Destinations.workflowControl("ns1"), codec.encode(command), WAIT).body());
     }
 
     private List<String> types() {
@@ -101,7 +100,7 @@ class WorkflowRunnerTest {
 
     @Test
     void fastRunIsAnsweredWithItsExecutionIdAndRunsToEndRun() {
-        Reply reply = request(Map.of("msg_type", "run_workflow", "namespace", "ns1", "workflow_name", "stf_datataking",
+        WireReply reply = request(Map.of("msg_type", "run_workflow", "namespace", "ns1", "workflow_name", "stf_datataking",
                 "config", "wf_default", "realtime", false));
 
         assertThat(reply.success()).isTrue();
@@ -123,25 +122,25 @@ class WorkflowRunnerTest {
                 "data-agent-test").containsEntry("namespace", "ns1");
 
         await().atMost(WAIT).until(() -> "completed".equals(execution().get("status")));
-        Reply second = request(Map.of("msg_type", "run_workflow", "namespace", "ns1", "realtime", false));
+        WireReply second = request(Map.of("msg_type", "run_workflow", "namespace", "ns1", "realtime", false));
         assertThat(second.result()).containsEntry("execution_id", "stf_datataking-" + user + "-0002")
                 .containsEntry("run_id", "100011");
     }
 
     @Test
     void aSecondRunIsRefusedAndStopEndsTheRunningOne() {
-        Reply first = request(Map.of("msg_type", "run_workflow", "namespace", "ns1", "realtime", true));
+        WireReply first = request(Map.of("msg_type", "run_workflow", "namespace", "ns1", "realtime", true));
         assertThat(first.success()).isTrue();
-        Reply busy = request(Map.of("msg_type", "run_workflow", "namespace", "ns1", "realtime", true));
+        WireReply busy = request(Map.of("msg_type", "run_workflow", "namespace", "ns1", "realtime", true));
         assertThat(busy.success()).isFalse();
         assertThat(busy.errorCode().name()).isEqualTo("BUSY");
         assertThat(busy.error()).contains(String.valueOf(first.result().get("execution_id")));
 
-        Reply stop = request(Map.of("msg_type", "stop_workflow", "namespace", "ns1",
+        WireReply stop = request(Map.of("msg_type", "stop_workflow", "namespace", "ns1",
                 "execution_id", first.result().get("execution_id")));
         assertThat(stop.success()).isTrue();
         await().atMost(WAIT).until(() -> "terminated".equals(execution().get("status")));
-        Reply nothing = request(Map.of("msg_type", "stop_workflow", "namespace", "ns1"));
+        WireReply nothing = request(Map.of("msg_type", "stop_workflow", "namespace", "ns1"));
         assertThat(nothing.errorCode().name()).isEqualTo("NOT_RUNNING");
     }
 
@@ -175,8 +174,7 @@ class WorkflowRunnerTest {
 
     @Test
     void badCommandsGetErrorRepliesAndTheRunnerKeepsServing() {
-        Reply garbage = codec.decode(client.request(Destinations.workflowControl("ns1"), "{not json", WAIT).body(),
-                Reply.class);
+        WireReply garbage = WireReply.of(client.request(Destinations.workflowControl("ns1"), "{not json", WAIT).body());
         assertThat(garbage.errorCode().name()).isEqualTo("MALFORMED");
         assertThat(request(Map.of("msg_type", "launch_rockets", "namespace", "ns1")).errorCode().name())
                 .isEqualTo("UNKNOWN_COMMAND");
@@ -205,7 +203,7 @@ class WorkflowRunnerTest {
         return -1;
     }
 
-    private Reply status() {
+    private WireReply status() {
         return request(Map.of("msg_type", "status_request", "namespace", "ns1"));
     }
 

@@ -1,7 +1,6 @@
-package org.swf.testbed.orchestrator;
+package org.swf.testbed.status;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Everything {@code testbed status} shows, observed now.
@@ -20,11 +19,11 @@ import java.util.Map;
  */
 public record TestbedStatus(String state, boolean supervisordRunning, String config, String namespace,
         String brokerUrl, Integer brokerStompPort, Boolean brokerReachable, List<ProgramReport> programs, String runnerState,
-        Map<String, Object> execution, List<String> problems) {
+        ExecutionSnapshot execution, List<String> problems) {
 
-    /** Copies the lists. */
+    /** Copies the lists; absent ones are empty. */
     public TestbedStatus {
-        programs = List.copyOf(programs);
-        problems = List.copyOf(problems);
+        programs = programs == null ? List.of() : List.copyOf(programs);
+        problems = problems == null ? List.of() : List.copyOf(problems);
     }
 }

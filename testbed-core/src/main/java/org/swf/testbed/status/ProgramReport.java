@@ -1,4 +1,4 @@
-package org.swf.testbed.orchestrator;
+package org.swf.testbed.status;
 
 import java.util.List;
 

@@ -1,0 +1,96 @@
+package org.swf.testbed.control;
+
+import java.time.Duration;
+import org.swf.testbed.port.MessageBus;
+import org.swf.testbed.protocol.CommandEnvelope;
+import org.swf.testbed.protocol.CommandRefusedException;
+import org.swf.testbed.protocol.Destination;
+import org.swf.testbed.protocol.Destinations;
+import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.protocol.LogLines;
+import org.swf.testbed.protocol.LogsRequest;
+import org.swf.testbed.protocol.ManagerInfo;
+import org.swf.testbed.protocol.ManagerStatus;
+import org.swf.testbed.protocol.Ping;
+import org.swf.testbed.protocol.StartTestbed;
+import org.swf.testbed.protocol.StopTestbed;
+import org.swf.testbed.protocol.TestbedStarted;
+import org.swf.testbed.protocol.TestbedStatusRequest;
+import org.swf.testbed.protocol.TestbedStopped;
+
+/**
+ * Commands one user's agent manager over {@code testbed.USER.control}.
+ *
+ * <p>Each method waits as long as its caller says (a ping should be quick, a start may take
+ * a minute) and throws {@link CommandRefusedException} when the manager answers with a failure,
+ * {@link org.swf.testbed.TestbedTimeoutException} when it does not answer in time.
+ */
+public final class AgentManagerClient {
+
+    private final CommandChannel channel;
+    private final String source;
+
+    /**
+     * @param bus a connected bus
+     * @param codec the JSON codec
+     * @param user whose agent manager to command
+     * @param source who sends the commands, e.g. {@code mcp}
+     */
+    public AgentManagerClient(MessageBus bus, JsonCodec codec, String user, String source) {
+        this.channel = new CommandChannel(bus, codec, Destinations.agentManagerControl(user),
+                "The agent manager of " + user);
+        this.source = source;
+    }
+
+    /**
+     * @param wait how long to wait
+     * @return the manager, alive
+     */
+    public ManagerInfo ping(Duration wait) {
+        return channel.call(new Ping(envelope()), wait);
+    }
+
+    /**
+     * @param wait how long to wait
+     * @return the testbed as observed now, and the manager
+     */
+    public ManagerStatus status(Duration wait) {
+        return channel.call(new TestbedStatusRequest(envelope()), wait);
+    }
+
+    /**
+     * @param configName the config to start, or null for the default
+     * @param wait how long to wait
+     * @return what was started
+     */
+    public TestbedStarted startTestbed(String configName, Duration wait) {
+        return channel.call(new StartTestbed(configName, envelope()), wait);
+    }
+
+    /**
+     * @param wait how long to wait
+     * @return what was stopped
+     */
+    public TestbedStopped stopTestbed(Duration wait) {
+        return channel.call(new StopTestbed(envelope()), wait);
+    }
+
+    /**
+     * @param program the program
+     * @param lines how many lines at most
+     * @param wait how long to wait
+     * @return the last lines of its log
+     */
+    public LogLines logs(String program, int lines, Duration wait) {
+        return channel.call(new LogsRequest(program, lines, envelope()), wait);
+    }
+
+    /** @return the queue the manager serves */
+    public Destination queue() {
+        return channel.queue();
+    }
+
+    private CommandEnvelope envelope() {
+        return CommandEnvelope.sentNowBy(source);
+    }
+}

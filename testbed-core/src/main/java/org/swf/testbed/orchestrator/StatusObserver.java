@@ -1,0 +1,141 @@
+package org.swf.testbed.orchestrator;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.swf.testbed.ServiceUnavailableException;
+import org.swf.testbed.TestbedException;
+import org.swf.testbed.access.BrokerPorts;
+import org.swf.testbed.control.RunnerClient;
+import org.swf.testbed.lifecycle.LifecycleState;
+import org.swf.testbed.port.ExecutionStore;
+import org.swf.testbed.port.MessageBus;
+import org.swf.testbed.port.ProcessSupervisor;
+import org.swf.testbed.port.ProgramState;
+import org.swf.testbed.port.ProgramStatus;
+import org.swf.testbed.port.SupervisorSnapshot;
+import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.protocol.Reply;
+import org.swf.testbed.protocol.RunnerStatus;
+import org.swf.testbed.protocol.StatusRequest;
+import org.swf.testbed.status.AgentLiveness;
+import org.swf.testbed.status.ExecutionSnapshot;
+import org.swf.testbed.status.ProgramReport;
+import org.swf.testbed.status.TestbedStatus;
+
+/**
+ * Observes the testbed as it is now: supervisord's state of every program joined with what
+ * the workflow runner reports of itself, its execution and the agents' heartbeats. Nothing is
+ * remembered from an earlier call.
+ */
+final class StatusObserver {
+
+    private static final int FAILING_LOG_LINES = 10;
+
+    private final OrchestratorSettings settings;
+    private final ProcessSupervisor supervisor;
+    private final ExecutionStore executions;
+    private final HomeState state;
+    private final BrokerConnections connections;
+    private final JsonCodec codec;
+
+    StatusObserver(OrchestratorSettings settings, ProcessSupervisor supervisor, ExecutionStore executions,
+            HomeState state, BrokerConnections connections, JsonCodec codec) {
+        this.settings = settings;
+        this.supervisor = supervisor;
+        this.executions = executions;
+        this.state = state;
+        this.connections = connections;
+        this.codec = codec;
+    }
+
+    TestbedStatus status() {
+        supervisor.requireInstalled();
+        executions.failAbandoned(RunnerLiveness.ofThisHost());
+        Optional<RunRecord> record = state.readRunRecord();
+        SupervisorSnapshot snapshot = supervisor.observe();
+        List<String> problems = new ArrayList<>();
+        if (!snapshot.daemonRunning()) {
+            problems.add("supervisord is not running for " + settings.home());
+        }
+        Boolean brokerReachable = null;
+        RunnerStatus runner = null;
+        if (record.isPresent() && !snapshot.active().isEmpty()) {
+            try (MessageBus bus = connections.connect(connections.endpointOf(record.get()))) {
+                brokerReachable = true;
+                runner = askRunner(bus, record.get().namespace());
+            } catch (ServiceUnavailableException e) {
+                brokerReachable = false;
+                problems.add(e.getMessage());
+            } catch (TestbedException e) {
+                problems.add("The workflow runner did not answer: " + e.getMessage());
+            }
+        }
+        Map<String, AgentLiveness> heartbeatsByProgram = new LinkedHashMap<>();
+        if (runner != null) {
+            runner.agents().stream().filter(agent -> agent.program() != null)
+                    .forEach(agent -> heartbeatsByProgram.put(agent.program(), agent));
+        }
+        List<String> heartbeatPrograms = record.map(RunRecord::heartbeatPrograms).orElse(List.of());
+        List<ProgramReport> reports = new ArrayList<>();
+        for (ProgramStatus program : ordered(snapshot.programs(), record)) {
+            AgentLiveness heartbeat = heartbeatsByProgram.get(program.name());
+            String operational = heartbeat == null ? null : heartbeat.operationalState();
+            boolean isRunner = program.name().equals(ProgramFactory.WORKFLOW_RUNNER);
+            if (isRunner && runner != null && runner.operationalState() != null) {
+                operational = runner.operationalState();
+            }
+            Long age = heartbeat == null ? null : heartbeat.secondsSinceHeartbeat();
+            boolean silent = runner != null && program.state() == ProgramState.RUNNING
+                    && heartbeatPrograms.contains(program.name()) && !isRunner && heartbeat == null;
+            if (silent) {
+                problems.add(program.name() + " runs but has sent no heartbeat");
+            }
+            boolean failing = program.state().isFailing() || program.state() == ProgramState.ORPHANED
+                    || program.state() == ProgramState.EXITED || silent || "EXITED".equals(operational);
+            List<String> tail = failing ? supervisor.logTail(program.name(), FAILING_LOG_LINES) : List.of();
+            reports.add(new ProgramReport(program.name(), program.state().name(), program.pid(),
+                    program.uptime().toSeconds(), program.detail(), failing, operational, age, tail));
+        }
+        ExecutionSnapshot execution = runner == null ? null : runner.execution();
+        return new TestbedStatus(LifecycleState.observe(snapshot.programs()).name(), snapshot.daemonRunning(),
+                record.map(RunRecord::config).orElse(null), record.map(RunRecord::namespace).orElse(null),
+                record.map(RunRecord::brokerUrl).orElse(null),
+                record.map(RunRecord::brokerPorts).map(BrokerPorts::stompPort).orElse(null), brokerReachable, reports,
+                runner == null ? null : runner.operationalState(), execution, problems);
+    }
+
+    /**
+     * @return {@code running} when supervisord answers, {@code idle} when none runs and nothing
+     *     is left behind, {@code error} when programs run without their supervisord
+     */
+    String supervisordHealth() {
+        supervisor.requireInstalled();
+        SupervisorSnapshot snapshot = supervisor.observe();
+        if (snapshot.daemonRunning()) {
+            return "running";
+        }
+        return snapshot.programs().stream().anyMatch(p -> p.state() == ProgramState.ORPHANED) ? "error" : "idle";
+    }
+
+    /** @return the runner's answer, or null when it answered with a failure */
+    private RunnerStatus askRunner(MessageBus bus, String namespace) {
+        RunnerClient client = new RunnerClient(bus, codec, namespace, "status", settings.replyTimeout());
+        Reply<RunnerStatus> reply = client.send(new StatusRequest(namespace, client.envelope()), settings.replyTimeout());
+        return reply.success() ? reply.result() : null;
+    }
+
+    private static List<ProgramStatus> ordered(List<ProgramStatus> programs, Optional<RunRecord> record) {
+        List<String> order = record.map(RunRecord::programs).orElse(List.of());
+        List<ProgramStatus> sorted = new ArrayList<>(programs);
+        sorted.sort((a, b) -> Integer.compare(rank(order, a.name()), rank(order, b.name())));
+        return sorted;
+    }
+
+    private static int rank(List<String> order, String name) {
+        int index = order.indexOf(name);
+        return index < 0 ? Integer.MAX_VALUE : index;
+    }
+}

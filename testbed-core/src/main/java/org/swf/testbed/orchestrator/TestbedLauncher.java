@@ -1,0 +1,259 @@
+package org.swf.testbed.orchestrator;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.swf.testbed.LifecycleConflictException;
+import org.swf.testbed.ServiceUnavailableException;
+import org.swf.testbed.TestbedException;
+import org.swf.testbed.TestbedTimeoutException;
+import org.swf.testbed.access.BrokerAccess;
+import org.swf.testbed.access.BrokerPorts;
+import org.swf.testbed.access.HomeBroker;
+import org.swf.testbed.config.AgentSpec;
+import org.swf.testbed.config.BrokerSettings;
+import org.swf.testbed.config.ConfigLocator;
+import org.swf.testbed.config.TestbedConfig;
+import org.swf.testbed.config.TestbedConfigReader;
+import org.swf.testbed.lifecycle.IllegalLifecycleTransitionException;
+import org.swf.testbed.lifecycle.LifecycleEvent;
+import org.swf.testbed.lifecycle.LifecycleState;
+import org.swf.testbed.port.BrokerEndpoint;
+import org.swf.testbed.port.MessageBus;
+import org.swf.testbed.port.ProcessSupervisor;
+import org.swf.testbed.port.ProgramSpec;
+import org.swf.testbed.port.ProgramStatus;
+import org.swf.testbed.port.SupervisorSnapshot;
+import org.swf.testbed.protocol.Destinations;
+import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.protocol.WorkflowStarted;
+import org.swf.testbed.util.Await;
+import org.swf.testbed.util.ListeningSockets;
+import org.swf.testbed.util.OsUser;
+import org.swf.testbed.util.Redaction;
+
+/**
+ * Starts and stops the testbed's programs under the home's lock, and records what it started.
+ *
+ * <p>A start follows the spec's sequence: load and plan the config (nothing is touched when it is
+ * invalid); refuse when any agent runs; find or start the home's broker; restart supervisord with
+ * the programs and their environment; start the runner and every agent at once; wait for their
+ * READY heartbeats; trigger the workflow when asked.
+ */
+final class TestbedLauncher {
+
+    private static final int LOG_TAIL_LINES = 20;
+
+    private final OrchestratorSettings settings;
+    private final ProcessSupervisor supervisor;
+    private final ProgramFactory programs;
+    private final TestbedConfigReader reader;
+    private final BrokerAccess access;
+    private final HomeBroker homeBroker;
+    private final HomeState state;
+    private final BrokerConnections connections;
+    private final WorkflowControl workflows;
+    private final JsonCodec codec;
+
+    TestbedLauncher(OrchestratorSettings settings, ProcessSupervisor supervisor, ProgramFactory programs,
+            TestbedConfigReader reader, BrokerAccess access, HomeState state, BrokerConnections connections,
+            WorkflowControl workflows, JsonCodec codec) {
+        this.settings = settings;
+        this.supervisor = supervisor;
+        this.programs = programs;
+        this.reader = reader;
+        this.access = access;
+        this.homeBroker = access.homeBroker();
+        this.state = state;
+        this.connections = connections;
+        this.workflows = workflows;
+        this.codec = codec;
+    }
+
+    RunResult run(RunOptions options) {
+        StepTimer timer = new StepTimer();
+        TestbedConfig config = timer.time("load config", () -> reader.read(options.configName()));
+        // Planned before anything is touched, so an agent that cannot run stops the start here.
+        LaunchPlan plan = timer.time("plan programs", () -> plan(config));
+        return state.withLock(() -> start(plan, options, timer), false);
+    }
+
+    StopResult stopAgents() {
+        supervisor.requireInstalled();
+        return state.withLock(() -> {
+            SupervisorSnapshot snapshot = supervisor.observe();
+            if (snapshot.active().isEmpty()) {
+                return new StopResult(List.of());
+            }
+            LifecycleState.observe(snapshot.programs()).next(LifecycleEvent.STOP_AGENTS);
+            return new StopResult(supervisor.stopAll());
+        }, true);
+    }
+
+    private RunResult start(LaunchPlan plan, RunOptions options, StepTimer timer) {
+        TestbedConfig config = plan.config();
+        timer.time("check supervisord", supervisor::requireInstalled);
+        SupervisorSnapshot before = timer.time("check running agents", supervisor::observe);
+        try {
+            LifecycleState.observe(before.programs()).next(LifecycleEvent.START_AGENTS);
+        } catch (IllegalLifecycleTransitionException e) {
+            List<String> active = before.active().stream().map(p -> p.name() + " (" + p.state() + ")").toList();
+            throw new LifecycleConflictException("Cannot start - agents already running: " + String.join(", ", active)
+                    + ". Run 'testbed stop-agents' first");
+        }
+        List<String> notices = new ArrayList<>();
+        MessageBus runningBus;
+        BrokerPorts newBroker = null;
+        if (!config.broker().embedded()) {
+            runningBus = timer.time("connect to broker", () -> connections.connect(access.endpoint(config.broker())));
+        } else {
+            // This home's broker may run already (`testbed broker`, or the agent manager's): it is
+            // used as it is. Anything else listening where it should be is left alone.
+            runningBus = timer.time("look for this home's broker", () -> runningHomeBroker(config, notices));
+            if (runningBus == null) {
+                newBroker = homeBroker.choosePorts(config.broker(), notices::add);
+            }
+        }
+        BrokerPorts ports = config.broker().embedded()
+                ? newBroker != null ? newBroker : homeBroker.currentPorts(config.broker()) : null;
+        List<ProgramSpec> specs = new ArrayList<>();
+        if (newBroker != null) {
+            specs.add(programs.broker(config, newBroker));
+        }
+        specs.addAll(plan.programs());
+        state.writeRunRecord(new RunRecord(config.source().toString(), config.namespace(), shownBrokerUrl(config, ports),
+                ports, specs.stream().map(ProgramSpec::name).toList(), plan.heartbeatPrograms(),
+                Instant.now().toString()));
+        timer.time("restart supervisord", () -> supervisor.restart(specs, programEnvironment(config, ports)));
+        BrokerPorts toStart = newBroker;
+        try (MessageBus bus = runningBus != null ? runningBus : timer.time("start broker", () -> startBroker(toStart))) {
+            HeartbeatWatch watch = new HeartbeatWatch(config.namespace(), codec);
+            try (MessageBus.Subscription heartbeats = bus.subscribe(Destinations.HEARTBEATS, watch::accept)) {
+                // The runner's start is issued first; the agents' follows at once and the supervisor
+                // starts them all in parallel, so nobody waits out another program's startsecs.
+                timer.time("start runner and agents", () -> supervisor.start(plan.programNames()));
+                List<String> awaited = plan.heartbeatPrograms();
+                timer.time("wait for READY heartbeats", () -> watch.awaitReady(awaited, settings.readinessTimeout(),
+                        () -> failIfCrashed(awaited)));
+            }
+            WorkflowStarted started = options.triggerWorkflow()
+                    ? timer.time("trigger workflow", () -> workflows.trigger(bus, config, options)) : null;
+            return new RunResult(config.source(), config.namespace(), specs.stream().map(ProgramSpec::name).toList(),
+                    started == null ? null : started.executionId(), started == null ? null : started.runId(),
+                    timer.steps(), notices);
+        }
+    }
+
+    /** The runner and the agents, in start order; the broker joins them when one is to start. */
+    private LaunchPlan plan(TestbedConfig config) {
+        List<ProgramSpec> specs = new ArrayList<>();
+        List<String> heartbeatPrograms = new ArrayList<>();
+        specs.add(programs.workflowRunner(config));
+        heartbeatPrograms.add(ProgramFactory.WORKFLOW_RUNNER);
+        for (AgentSpec agent : config.enabledAgents()) {
+            specs.add(programs.agent(config, agent));
+            if (programs.sendsHeartbeats(agent)) {
+                heartbeatPrograms.add(ProgramFactory.agentProgram(agent.key()));
+            }
+        }
+        return new LaunchPlan(config, specs, heartbeatPrograms);
+    }
+
+    private Map<String, String> programEnvironment(TestbedConfig config, BrokerPorts ports) {
+        Map<String, String> environment = new LinkedHashMap<>(access.programEnvironment(config.broker(), ports));
+        environment.put(ConfigLocator.CONFIG_VARIABLE, config.source().toString());
+        environment.put("SWF_HOME", settings.environment().getOrDefault("SWF_HOME", settings.home().getParent() == null
+                ? settings.home().toString() : settings.home().getParent().toString()));
+        environment.put("TESTBED_HOME", settings.home().toString());
+        return environment;
+    }
+
+    private MessageBus startBroker(BrokerPorts ports) {
+        supervisor.start(List.of(ProgramFactory.BROKER));
+        BrokerEndpoint endpoint = access.embedded(ports);
+        try {
+            return Await.until("the embedded broker to accept connections at " + endpoint.redactedUrl(),
+                    settings.readinessTimeout(), () -> {
+                try {
+                    return Optional.of(connections.connect(endpoint));
+                } catch (ServiceUnavailableException e) {
+                    failIfCrashed(List.of(ProgramFactory.BROKER));
+                    return Optional.empty();
+                }
+            });
+        } catch (TestbedTimeoutException e) {
+            throw new TestbedTimeoutException(e.getMessage() + ". See its log: "
+                    + supervisor.logFile(ProgramFactory.BROKER), null,
+                    supervisor.logTail(ProgramFactory.BROKER, LOG_TAIL_LINES));
+        }
+    }
+
+    private void failIfCrashed(List<String> awaited) {
+        for (ProgramStatus program : supervisor.observe().programs()) {
+            if (awaited.contains(program.name()) && (!program.state().isActive() || program.state().isFailing())) {
+                throw new TestbedException("Program '" + program.name() + "' is " + program.state()
+                        + (program.detail().isEmpty() ? "" : " (" + program.detail() + ")")
+                        + " instead of running. See its log: " + supervisor.logFile(program.name())
+                        + ". Run 'testbed stop-agents' before trying again", null,
+                        supervisor.logTail(program.name(), LOG_TAIL_LINES));
+            }
+        }
+    }
+
+    /**
+     * @return a connection to this home's broker when it runs already, or null when it does not.
+     *     A listener where the home's broker should be is taken for it only when it belongs to this
+     *     user and proves that it knows the home's login (SCRAM: our password never leaves us).
+     */
+    private MessageBus runningHomeBroker(TestbedConfig config, List<String> notices) {
+        Optional<BrokerPorts> known = homeBroker.knownPorts(config.broker());
+        if (known.isEmpty()) {
+            return null;
+        }
+        BrokerPorts ports = known.get();
+        int port = ports.amqpPort();
+        if (ListeningSockets.free(BrokerSettings.EMBEDDED_HOST, port)) {
+            return null;
+        }
+        OptionalInt owner = ListeningSockets.ownerOf(port);
+        String notOurs;
+        if (owner.isPresent() && owner.getAsInt() != OsUser.effectiveUid()) {
+            notOurs = "it belongs to user " + OsUser.describe(owner.getAsInt());
+        } else {
+            try {
+                return connections.connect(access.embedded(ports));
+            } catch (ServiceUnavailableException e) {
+                notOurs = "it does not know this home's broker login (" + e.getMessage() + ")";
+            }
+        }
+        // The ports this home recorded are worth a word when someone took them meanwhile (configured
+        // ones held by another are refused when the broker is to start there).
+        if (!config.broker().portsConfigured()) {
+            notices.add("Port " + port + ", where this home's broker listened before, is now in use by another listener ("
+                    + notOurs + "); it is left alone");
+        }
+        return null;
+    }
+
+    private static String shownBrokerUrl(TestbedConfig config, BrokerPorts ports) {
+        return ports != null ? BrokerSettings.embeddedUrl(ports.amqpPort()) : Redaction.url(config.broker().url());
+    }
+
+    /**
+     * What a start runs, resolved once from the config.
+     *
+     * @param config the loaded config
+     * @param programs the runner and the agents, in start order
+     * @param heartbeatPrograms the programs whose READY heartbeat is awaited
+     */
+    private record LaunchPlan(TestbedConfig config, List<ProgramSpec> programs, List<String> heartbeatPrograms) {
+
+        List<String> programNames() {
+            return programs.stream().map(ProgramSpec::name).toList();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package org.swf.testbed.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.swf.testbed.status.AgentLiveness;
+import org.swf.testbed.status.ExecutionSnapshot;
+
+class CommandCodecTest {
+
+    private final JsonCodec codec = new JsonCodec();
+    private final CommandEnvelope envelope = new CommandEnvelope("2026-12-02T10:00:00", "cli", "/queue/replies.x", "c-9");
+
+    @Test
+    void runnerCommandsAreNamedByMsgTypeWithTheEnvelopeAlongside() {
+        Map<String, Object> wire = codec.decodeObject(codec.encodeCommand(new RunWorkflow("ns", "stf_datataking",
+                "fast_processing_default", false, 0.0, Map.of("stf_count", 3), envelope)));
+        assertThat(wire).containsEntry("msg_type", "run_workflow").containsEntry("namespace", "ns")
+                .containsEntry("workflow_name", "stf_datataking").containsEntry("realtime", false)
+                .containsEntry("timestamp", "2026-12-02T10:00:00").containsEntry("source", "cli")
+                .containsEntry("reply_to", "/queue/replies.x").containsEntry("correlation_id", "c-9")
+                .doesNotContainKeys("command", "envelope", "type", "result_type");
+        assertThat(List.copyOf(wire.keySet()).get(0)).isEqualTo("msg_type");
+    }
+
+    @Test
+    void agentManagerCommandsAreNamedByCommandAsTheOriginalsClientsSendThem() {
+        Map<String, Object> wire = codec.decodeObject(codec.encodeCommand(new LogsRequest("data-agent", 20,
+                CommandEnvelope.sentNowBy("mcp"))));
+        assertThat(wire).containsEntry("command", "logs").containsEntry("program", "data-agent")
+                .containsEntry("lines", 20).containsEntry("source", "mcp").doesNotContainKeys("msg_type", "reply_to");
+    }
+
+    @Test
+    void everyCommandComesBackAsTheRecordItWas() {
+        List<Command<?>> commands = List.of(
+                new RunWorkflow("ns", "stf_datataking", null, true, 12.5, Map.of("stf_count", 3), envelope),
+                new StopWorkflow("ns", "stf_datataking-alice-0001", envelope),
+                new StatusRequest("ns", envelope),
+                new HeartbeatRequest("ns", "workflow-runner-alice-1", new CommandEnvelope("t", null, null, null)),
+                new StartTestbed("testbed.toml", envelope),
+                new StopTestbed(envelope),
+                new TestbedStatusRequest(envelope),
+                new Ping(envelope),
+                new LogsRequest("data-agent", 5, envelope));
+        for (Command<?> command : commands) {
+            Command<?> decoded = codec.decodeCommand(codec.decodeObject(codec.encodeCommand(command)));
+            assertThat(decoded).as(command.type().wireName()).isEqualTo(command);
+        }
+    }
+
+    @Test
+    void eitherNameFieldIsAcceptedAndUnknownOrMissingNamesAreRefused() {
+        assertThat(codec.decodeCommand(Map.of("msg_type", "ping"))).isInstanceOf(Ping.class);
+        assertThat(codec.decodeCommand(Map.of("command", "status_request", "namespace", "n")))
+                .isEqualTo(new StatusRequest("n", new CommandEnvelope(null, null, null, null)));
+        assertThatThrownBy(() -> codec.decodeCommand(Map.of("command", "launch_rockets")))
+                .isInstanceOf(UnknownCommandException.class).hasMessageContaining("launch_rockets");
+        assertThatThrownBy(() -> codec.decodeCommand(Map.of("msg_type", "stf_gen")))
+                .isInstanceOf(UnknownCommandException.class);
+        assertThatThrownBy(() -> codec.decodeCommand(Map.of("namespace", "n")))
+                .isInstanceOf(MalformedMessageException.class).isNotInstanceOf(UnknownCommandException.class);
+        assertThatThrownBy(() -> codec.decodeCommand(Map.of("command", "logs", "lines", List.of(1))))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("LogsRequest");
+    }
+
+    @Test
+    void replyResultsTravelFlatAndComeBackTyped() {
+        ExecutionSnapshot execution = new ExecutionSnapshot("x-0001", "100010", "stf_datataking", "ns", "running",
+                false, "physics", "running", 4, 5L, Map.of("stf_gen", 4), "2026-12-02T10:00:00Z", null, null);
+        RunnerStatus status = new RunnerStatus("ns", "PROCESSING", execution,
+                List.of(new AgentLiveness("data-agent-alice-1", "DATA", "data-agent", 42L, "READY", "OK", true, 3)));
+        String json = codec.encodeReply(Reply.ok("status_request", "c-1", "runner", status));
+        Map<String, Object> wire = codec.decodeObject(json);
+        assertThat(wire).containsEntry("msg_type", "reply").containsEntry("in_reply_to", "status_request")
+                .containsEntry("operational_state", "PROCESSING").containsKey("execution").containsKey("agents")
+                .doesNotContainKeys("result", "error", "error_code", "log_tail");
+        Reply<RunnerStatus> decoded = codec.decodeReply(json, RunnerStatus.class);
+        assertThat(decoded.success()).isTrue();
+        assertThat(decoded.correlationId()).isEqualTo("c-1");
+        assertThat(decoded.result()).isEqualTo(status);
+    }
+
+    @Test
+    void failedRepliesCarryTheirLogTailAndNoResult() {
+        String json = codec.encodeReply(Reply.failed("start_testbed", null, "agent-manager-alice",
+                ErrorCode.TIMEOUT, "data-agent did not get ready", List.of("line 1", "line 2")));
+        assertThat(codec.decodeObject(json)).containsEntry("success", false).containsEntry("error_code", "TIMEOUT")
+                .containsEntry("log_tail", List.of("line 1", "line 2"));
+        Reply<TestbedStarted> decoded = codec.decodeReply(json, TestbedStarted.class);
+        assertThat(decoded.result()).isNull();
+        assertThat(decoded.errorCode()).isEqualTo(ErrorCode.TIMEOUT);
+        assertThat(decoded.logTail()).containsExactly("line 1", "line 2");
+    }
+
+    @Test
+    void whatIsNotAReplyIsMalformed() {
+        assertThatThrownBy(() -> codec.decodeReply("{\"msg_type\":\"heartbeat\"}", ManagerInfo.class))
+                .isInstanceOf(MalformedMessageException.class);
+        assertThatThrownBy(() -> codec.decodeReply("{\"msg_type\":\"reply\",\"success\":false}", ManagerInfo.class))
+                .isInstanceOf(MalformedMessageException.class);
+        assertThatThrownBy(() -> codec.decodeReply("{\"msg_type\":\"reply\",\"success\":false,\"error\":\"x\","
+                + "\"error_code\":\"NO_SUCH_CODE\"}", ManagerInfo.class)).isInstanceOf(MalformedMessageException.class);
+    }
+}
