@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -366,6 +368,261 @@ public abstract class MessageBusContract {
         assertThatThrownBy(() -> bus.send(Destination.queue(unique("after-close")), "{}"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
+    }
+
+    @Test
+    void closedBusRefusesToSubscribeAndToRequest() {
+        MessageBus bus = newBus();
+        bus.close();
+
+        assertThatThrownBy(() -> bus.subscribe(Destination.queue(unique("after-close")), in -> { }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> bus.request(Destination.queue(unique("after-close")), "{}", DELIVERY))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void topicKeepsOrderForEachSubscriber() throws InterruptedException {
+        MessageBus one = bus();
+        MessageBus two = bus();
+        MessageBus sender = bus();
+        Destination topic = Destination.topic(unique("topic-order"));
+        BlockingQueue<InboundMessage> atOne = new LinkedBlockingQueue<>();
+        BlockingQueue<InboundMessage> atTwo = new LinkedBlockingQueue<>();
+        one.subscribe(topic, atOne::add);
+        two.subscribe(topic, atTwo::add);
+
+        for (int i = 0; i < 20; i++) {
+            sender.send(topic, "{\"sequence\":" + i + "}");
+        }
+
+        // A run's broadcasts (start_run, stf_gen..., end_run) mean something only in order.
+        for (int i = 0; i < 20; i++) {
+            assertThat(poll(atOne).body()).isEqualTo("{\"sequence\":" + i + "}");
+            assertThat(poll(atTwo).body()).isEqualTo("{\"sequence\":" + i + "}");
+        }
+    }
+
+    @Test
+    void topicMessageSentBeforeAnyoneSubscribesIsNotKept() throws InterruptedException {
+        MessageBus sender = bus();
+        Destination topic = Destination.topic(unique("unheard"));
+        sender.send(topic, "{\"n\":1}");
+
+        BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
+        bus().subscribe(topic, received::add);
+        sender.send(topic, "{\"n\":2}");
+
+        assertThat(poll(received).body()).isEqualTo("{\"n\":2}");
+        assertThat(received.poll(QUIET.toMillis(), TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void busReceivesOnItsOwnThreadWhatItSendsToATopicItSubscribes() throws InterruptedException {
+        MessageBus bus = bus();
+        Destination topic = Destination.topic(unique("own"));
+        BlockingQueue<Thread> listenerThreads = new LinkedBlockingQueue<>();
+        bus.subscribe(topic, in -> listenerThreads.add(Thread.currentThread()));
+
+        bus.send(topic, "{\"msg_type\":\"heartbeat_request\"}");
+
+        // An agent hears its own broadcasts, and never in the sender's call: a sender holding a
+        // lock its listener also takes would otherwise deadlock or re-enter.
+        Thread listenerThread = listenerThreads.poll(DELIVERY.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(listenerThread).as("a delivery within %s", DELIVERY).isNotNull();
+        assertThat(listenerThread).isNotSameAs(Thread.currentThread());
+    }
+
+    @Test
+    void queueSubscriptionDeliversOneMessageAtATime() throws InterruptedException {
+        assertOneAtATime(Destination.queue(unique("serial")));
+    }
+
+    @Test
+    void topicSubscriptionDeliversOneMessageAtATime() throws InterruptedException {
+        assertOneAtATime(Destination.topic(unique("serial")));
+    }
+
+    private void assertOneAtATime(Destination destination) throws InterruptedException {
+        MessageBus receiver = bus();
+        MessageBus sender = bus();
+        CountDownLatch release = new CountDownLatch(1);
+        BlockingQueue<InboundMessage> begun = new LinkedBlockingQueue<>();
+        receiver.subscribe(destination, in -> {
+            begun.add(in);
+            awaitQuietly(release);
+        });
+
+        sender.send(destination, "{\"n\":1}");
+        sender.send(destination, "{\"n\":2}");
+
+        assertThat(poll(begun).body()).isEqualTo("{\"n\":1}");
+        // While the listener works on the first message, the second must not begin.
+        assertThat(begun.poll(QUIET.toMillis(), TimeUnit.MILLISECONDS)).isNull();
+        release.countDown();
+        assertThat(poll(begun).body()).isEqualTo("{\"n\":2}");
+    }
+
+    @Test
+    void listenerErrorDoesNotStopDelivery() throws InterruptedException {
+        MessageBus receiver = bus();
+        MessageBus sender = bus();
+        Destination topic = Destination.topic(unique("failed-assertion"));
+        BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
+        AtomicBoolean failed = new AtomicBoolean();
+        receiver.subscribe(topic, in -> {
+            received.add(in);
+            if (failed.compareAndSet(false, true)) {
+                throw new AssertionError("a failed assertion in a listener (expected by the test)");
+            }
+        });
+
+        sender.send(topic, "{\"n\":1}");
+        sender.send(topic, "{\"n\":2}");
+
+        assertThat(poll(received).body()).isEqualTo("{\"n\":1}");
+        assertThat(poll(received).body()).isEqualTo("{\"n\":2}");
+    }
+
+    @Test
+    void requestIgnoresAnswersForAnotherRequest() {
+        MessageBus requester = bus();
+        MessageBus responder = bus();
+        Destination control = Destination.queue(unique("control"));
+        responder.subscribe(control, in -> {
+            responder.send(in.replyTo(), "{\"stale\":true}", null, "another-request");
+            responder.send(in.replyTo(), "{\"success\":true}", null, in.correlationId());
+        });
+
+        InboundMessage reply = requester.request(control, "{\"command\":\"ping\"}", DELIVERY);
+
+        assertThat(reply.body()).isEqualTo("{\"success\":true}");
+    }
+
+    @Test
+    void requestReplyAddressIsATemporaryQueueTheResponderCanAnswer() throws InterruptedException {
+        MessageBus requester = bus();
+        MessageBus responder = bus();
+        Destination control = Destination.queue(unique("control"));
+        BlockingQueue<InboundMessage> requests = new LinkedBlockingQueue<>();
+        responder.subscribe(control, in -> {
+            requests.add(in);
+            responder.send(in.replyTo(), "{\"success\":true}", null, in.correlationId());
+        });
+
+        InboundMessage reply = requester.request(control, "{\"command\":\"ping\"}", DELIVERY);
+
+        InboundMessage request = poll(requests);
+        assertThat(request.replyTo().kind()).isEqualTo(Destination.Kind.QUEUE);
+        assertThat(reply.destination()).isEqualTo(request.replyTo());
+        assertThat(reply.body()).isEqualTo("{\"success\":true}");
+    }
+
+    @Test
+    void closingTheBusEndsARequestWaitingForItsReply() throws Exception {
+        MessageBus requester = bus();
+        Destination silent = Destination.queue(unique("silent"));
+        BlockingQueue<InboundMessage> arrived = new LinkedBlockingQueue<>();
+        bus().subscribe(silent, arrived::add);
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread waiting = new Thread(() -> {
+            try {
+                requester.request(silent, "{\"command\":\"ping\"}", Duration.ofMinutes(5));
+                outcome.complete(null);
+            } catch (Throwable e) {
+                outcome.complete(e);
+            }
+        }, "contract-requester");
+        waiting.start();
+        poll(arrived);
+
+        requester.close();
+
+        // Ends at once rather than at the request's own (much longer) timeout.
+        assertThat(outcome.get(DELIVERY.toMillis(), TimeUnit.MILLISECONDS))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void subscriptionCanBeClosedFromItsOwnListener() throws InterruptedException {
+        MessageBus receiver = bus();
+        MessageBus sender = bus();
+        Destination queue = Destination.queue(unique("one-shot"));
+        BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
+        MessageBus.Subscription[] self = new MessageBus.Subscription[1];
+        self[0] = receiver.subscribe(queue, in -> {
+            received.add(in);
+            self[0].close();
+        });
+
+        sender.send(queue, "{\"n\":1}");
+        assertThat(poll(received).body()).isEqualTo("{\"n\":1}");
+        sender.send(queue, "{\"n\":2}");
+
+        // The second message stays queued for the next subscriber.
+        BlockingQueue<InboundMessage> next = new LinkedBlockingQueue<>();
+        bus().subscribe(queue, next::add);
+        assertThat(poll(next).body()).isEqualTo("{\"n\":2}");
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void queueMessagesAClosedSubscriptionHadNotDeliveredGoToTheNextInOrder() throws InterruptedException {
+        MessageBus receiver = bus();
+        MessageBus sender = bus();
+        Destination queue = Destination.queue(unique("hand-back"));
+        CountDownLatch release = new CountDownLatch(1);
+        BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
+        MessageBus.Subscription[] self = new MessageBus.Subscription[1];
+        self[0] = receiver.subscribe(queue, in -> {
+            received.add(in);
+            awaitQuietly(release);
+            self[0].close();
+        });
+        sender.send(queue, "{\"n\":1}");
+        assertThat(poll(received).body()).isEqualTo("{\"n\":1}");
+
+        // These reach the subscription (or its prefetch) while its listener is busy.
+        for (int i = 2; i <= 5; i++) {
+            sender.send(queue, "{\"n\":" + i + "}");
+        }
+        release.countDown();
+
+        BlockingQueue<InboundMessage> next = new LinkedBlockingQueue<>();
+        bus().subscribe(queue, next::add);
+        for (int i = 2; i <= 5; i++) {
+            assertThat(poll(next).body()).isEqualTo("{\"n\":" + i + "}");
+        }
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void busCanBeClosedFromItsOwnListener() throws InterruptedException {
+        MessageBus receiver = newBus();
+        MessageBus sender = bus();
+        Destination queue = Destination.queue(unique("stop-command"));
+        BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
+        receiver.subscribe(queue, in -> {
+            receiver.close();
+            received.add(in);
+        });
+
+        sender.send(queue, "{\"command\":\"stop\"}");
+
+        assertThat(poll(received).body()).isEqualTo("{\"command\":\"stop\"}");
+        assertThat(receiver.isConnected()).isFalse();
+    }
+
+    /** Lets a listener hold its message until the test releases it, but never past {@link #DELIVERY}. */
+    private static void awaitQuietly(CountDownLatch release) {
+        try {
+            release.await(DELIVERY.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

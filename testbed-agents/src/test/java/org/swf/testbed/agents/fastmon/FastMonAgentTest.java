@@ -10,7 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.swf.testbed.agents.AgentRuntime;
-import org.swf.testbed.agents.AgentTestBus;
+import org.swf.testbed.agents.TestAgents;
+import org.swf.testbed.port.InMemoryMessageBus;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.OperationalState;
 
@@ -19,12 +20,20 @@ class FastMonAgentTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final AgentTestBus bus = new AgentTestBus();
-    private final AgentRuntime fastmon = bus.start("fastmon-agent-test", "fastmon-agent", new FastMonAgent());
+    private final InMemoryMessageBus.Broker broker = new InMemoryMessageBus.Broker();
+    private final InMemoryMessageBus client = broker.newBus();
+    private final TestAgents agents = new TestAgents(broker);
+    private final AgentRuntime fastmon = agents.start("fastmon-agent-test", "fastmon-agent", new FastMonAgent());
 
     @AfterEach
     void stop() {
-        bus.close();
+        agents.close();
+        client.close();
+    }
+
+    /** @return the decoded messages of that type sent to epictopic so far, oldest first */
+    private List<Map<String, Object>> epictopic(String msgType) {
+        return broker.sentFields(Destinations.EPICTOPIC, msgType);
     }
 
     private static Map<String, Object> stfReady(String filename, String namespace) {
@@ -43,11 +52,11 @@ class FastMonAgentTest {
 
     @Test
     void everyStfReadyBecomesSevenTfFilesWithTheOriginalsFields() {
-        bus.send(Destinations.EPICTOPIC, stfReady("swf.100010.000001.stf", "ns1"));
-        bus.send(Destinations.EPICTOPIC, stfReady("swf.100010.000002.stf", "ns1"));
+        client.sendJson(Destinations.EPICTOPIC, stfReady("swf.100010.000001.stf", "ns1"));
+        client.sendJson(Destinations.EPICTOPIC, stfReady("swf.100010.000002.stf", "ns1"));
 
-        await().atMost(WAIT).until(() -> bus.epictopic("tf_file_registered").size() == 14);
-        List<Map<String, Object>> first = bus.epictopic("tf_file_registered").stream()
+        await().atMost(WAIT).until(() -> epictopic("tf_file_registered").size() == 14);
+        List<Map<String, Object>> first = epictopic("tf_file_registered").stream()
                 .filter(m -> "swf.100010.000001.stf".equals(m.get("stf_filename"))).toList();
         assertThat(first).hasSize(7);
         assertThat(first).extracting(m -> m.get("tf_filename")).containsExactly("swf.100010.000001_tf_001.tf",
@@ -84,9 +93,9 @@ class FastMonAgentTest {
         assertThat(FastMonAgent.sample("swf.100010.000001.stf", 1000)).isEqualTo(once);
         assertThat(FastMonAgent.sample("swf.100010.000002.stf", 1000)).isNotEqualTo(once);
 
-        bus.send(Destinations.EPICTOPIC, stfReady("swf.100010.000001.stf", "ns1"));
-        await().atMost(WAIT).until(() -> bus.epictopic("tf_file_registered").size() == 7);
-        assertThat(bus.epictopic("tf_file_registered")).extracting(m -> m.get("tf_first"))
+        client.sendJson(Destinations.EPICTOPIC, stfReady("swf.100010.000001.stf", "ns1"));
+        await().atMost(WAIT).until(() -> epictopic("tf_file_registered").size() == 7);
+        assertThat(epictopic("tf_file_registered")).extracting(m -> m.get("tf_first"))
                 .containsExactlyElementsOf(once.stream().map(FastMonAgent.TfRange::first).toList());
     }
 
@@ -95,10 +104,10 @@ class FastMonAgentTest {
         Map<String, Object> stf = stfReady("swf.100010.000003.stf", "ns1");
         stf.put("tf_count", 70);
         stf.put("size_bytes", 7_000);
-        bus.send(Destinations.EPICTOPIC, stf);
+        client.sendJson(Destinations.EPICTOPIC, stf);
 
-        await().atMost(WAIT).until(() -> bus.epictopic("tf_file_registered").size() == 7);
-        List<Map<String, Object>> files = bus.epictopic("tf_file_registered");
+        await().atMost(WAIT).until(() -> epictopic("tf_file_registered").size() == 7);
+        List<Map<String, Object>> files = epictopic("tf_file_registered");
         for (int i = 0; i < 7; i++) {
             Map<String, Object> tf = files.get(i);
             assertThat((Integer) tf.get("tf_first")).isGreaterThanOrEqualTo(1 + 10 * i);
@@ -112,21 +121,22 @@ class FastMonAgentTest {
 
     @Test
     void otherNamespacesAndOtherTypesAreIgnored() {
-        bus.send(Destinations.EPICTOPIC, stfReady("swf.100010.000001.stf", "elsewhere"));
-        bus.send(Destinations.EPICTOPIC, Map.of("msg_type", "stf_gen", "namespace", "ns1", "filename", "a.stf"));
-        bus.send(Destinations.EPICTOPIC, Map.of("msg_type", "something_new", "namespace", "ns1"));
-        bus.send(Destinations.EPICTOPIC, stfReady("swf.100010.000002.stf", "ns1"));
+        client.sendJson(Destinations.EPICTOPIC, stfReady("swf.100010.000001.stf", "elsewhere"));
+        client.sendJson(Destinations.EPICTOPIC, Map.of("msg_type", "stf_gen", "namespace", "ns1", "filename", "a.stf"));
+        client.sendJson(Destinations.EPICTOPIC, Map.of("msg_type", "something_new", "namespace", "ns1"));
+        client.sendJson(Destinations.EPICTOPIC, stfReady("swf.100010.000002.stf", "ns1"));
 
-        await().atMost(WAIT).until(() -> bus.epictopic("tf_file_registered").size() == 7);
-        assertThat(bus.epictopic("tf_file_registered")).allSatisfy(m -> assertThat(m)
+        await().atMost(WAIT).until(() -> epictopic("tf_file_registered").size() == 7);
+        assertThat(epictopic("tf_file_registered")).allSatisfy(m -> assertThat(m)
                 .containsEntry("stf_filename", "swf.100010.000002.stf"));
     }
 
     @Test
     void processingBetweenStartRunAndEndRun() {
-        bus.send(Destinations.EPICTOPIC, Map.of("msg_type", "start_run", "namespace", "ns1", "run_id", "100010"));
+        client.sendJson(Destinations.EPICTOPIC, Map.of("msg_type", "start_run", "namespace", "ns1", "run_id",
+                "100010"));
         await().atMost(WAIT).until(() -> fastmon.state() == OperationalState.PROCESSING);
-        bus.send(Destinations.EPICTOPIC, Map.of("msg_type", "end_run", "namespace", "ns1", "run_id", "100010"));
+        client.sendJson(Destinations.EPICTOPIC, Map.of("msg_type", "end_run", "namespace", "ns1", "run_id", "100010"));
         await().atMost(WAIT).until(() -> fastmon.state() == OperationalState.READY);
     }
 }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.swf.testbed.ConfigException;
 import org.swf.testbed.agents.AgentRuntime;
-import org.swf.testbed.agents.AgentTestBus;
+import org.swf.testbed.agents.TestAgents;
+import org.swf.testbed.port.InMemoryMessageBus;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.protocol.OperationalState;
@@ -23,11 +24,19 @@ class FastProcessingAgentTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String EXECUTION = "stf_datataking-u-0001";
 
-    private final AgentTestBus bus = new AgentTestBus();
+    private final InMemoryMessageBus.Broker broker = new InMemoryMessageBus.Broker();
+    private final InMemoryMessageBus client = broker.newBus();
+    private final TestAgents agents = new TestAgents(broker);
 
     @AfterEach
     void stop() {
-        bus.close();
+        agents.close();
+        client.close();
+    }
+
+    /** @return the decoded messages of that type sent to epictopic so far, oldest first */
+    private List<Map<String, Object>> epictopic(String msgType) {
+        return broker.sentFields(Destinations.EPICTOPIC, msgType);
     }
 
     private static Map<String, Object> tfFile(String name, int first, int last) {
@@ -46,7 +55,7 @@ class FastProcessingAgentTest {
     }
 
     private List<Map<String, Object>> slices() {
-        return bus.sent(Destinations.sliceQueue(AgentTestBus.NAMESPACE));
+        return broker.sentFields(Destinations.sliceQueue(TestAgents.NAMESPACE));
     }
 
     @SuppressWarnings("unchecked")
@@ -56,17 +65,17 @@ class FastProcessingAgentTest {
 
     private void answer(Map<String, Object> slice, String state) {
         Map<String, Object> content = content(slice);
-        bus.send(Destinations.sliceResults(AgentTestBus.NAMESPACE), Map.of("msg_type", "slice_result", "namespace",
+        client.sendJson(Destinations.sliceResults(TestAgents.NAMESPACE), Map.of("msg_type", "slice_result", "namespace",
                 "ns1", "run_id", "100010", "execution_id", EXECUTION, "req_id", content.get("req_id"), "slice_id",
                 content.get("slice_id"), "tf_filename", content.get("tf_filename"), "state", state));
     }
 
     @Test
     void tfFilesAreCutIntoSlicesOfNumTfPerSliceThatCoverTheirRange() {
-        bus.start("fp-test", "fast_processing-agent", new FastProcessingAgent(2, new JsonCodec()));
-        bus.send(Destinations.EPICTOPIC, tfFile("swf.100010.000001_tf_001.tf", 10, 30));   // 21 TFs -> 11 slices
-        bus.send(Destinations.EPICTOPIC, tfFile("swf.100010.000001_tf_002.tf", 150, 169)); // 20 TFs -> 10 slices
-        bus.send(Destinations.EPICTOPIC, tfFile("swf.100010.000001_tf_003.tf", 300, 300)); // 1 TF -> 1 slice
+        agents.start("fp-test", "fast_processing-agent", new FastProcessingAgent(2, new JsonCodec()));
+        client.sendJson(Destinations.EPICTOPIC, tfFile("swf.100010.000001_tf_001.tf", 10, 30));   // 21 TFs -> 11 slices
+        client.sendJson(Destinations.EPICTOPIC, tfFile("swf.100010.000001_tf_002.tf", 150, 169)); // 20 TFs -> 10 slices
+        client.sendJson(Destinations.EPICTOPIC, tfFile("swf.100010.000001_tf_003.tf", 300, 300)); // 1 TF -> 1 slice
 
         await().atMost(WAIT).until(() -> slices().size() == 22);
         List<Map<String, Object>> first = slices().subList(0, 11);
@@ -96,33 +105,33 @@ class FastProcessingAgentTest {
     @Test
     void everyAnswerIsCountedAndTheSummaryFollowsTheLastOne() {
         FastProcessingAgent agent = new FastProcessingAgent(3, new JsonCodec());
-        AgentRuntime runtime = bus.start("fp-test", "fast_processing-agent", agent);
-        bus.send(Destinations.EPICTOPIC, Map.of("msg_type", "start_run", "namespace", "ns1", "run_id", "100010",
+        AgentRuntime runtime = agents.start("fp-test", "fast_processing-agent", agent);
+        client.sendJson(Destinations.EPICTOPIC, Map.of("msg_type", "start_run", "namespace", "ns1", "run_id", "100010",
                 "execution_id", EXECUTION));
         await().atMost(WAIT).until(() -> runtime.state() == OperationalState.PROCESSING);
-        bus.send(Destinations.EPICTOPIC, tfFile("a_tf_001.tf", 1, 10)); // ceil(10/3) = 4
-        bus.send(Destinations.EPICTOPIC, tfFile("a_tf_002.tf", 11, 15)); // ceil(5/3) = 2
+        client.sendJson(Destinations.EPICTOPIC, tfFile("a_tf_001.tf", 1, 10)); // ceil(10/3) = 4
+        client.sendJson(Destinations.EPICTOPIC, tfFile("a_tf_002.tf", 11, 15)); // ceil(5/3) = 2
         await().atMost(WAIT).until(() -> slices().size() == 6);
 
         slices().subList(0, 5).forEach(slice -> answer(slice, "done"));
         await().atMost(WAIT).until(() -> agent.summary(EXECUTION).orElseThrow().slicesCompleted() == 5);
-        bus.send(Destinations.EPICTOPIC, Map.of("msg_type", "end_run", "namespace", "ns1", "run_id", "100010",
+        client.sendJson(Destinations.EPICTOPIC, Map.of("msg_type", "end_run", "namespace", "ns1", "run_id", "100010",
                 "execution_id", EXECUTION, "total_stf_files", 1));
-        await().atMost(WAIT).until(() -> bus.epictopic("processing_summary").size() == 1);
+        await().atMost(WAIT).until(() -> epictopic("processing_summary").size() == 1);
         assertThat(runtime.state()).isEqualTo(OperationalState.READY);
-        assertThat(bus.epictopic("processing_summary").get(0)).containsEntry("execution_id", EXECUTION)
+        assertThat(epictopic("processing_summary").get(0)).containsEntry("execution_id", EXECUTION)
                 .containsEntry("run_id", "100010").containsEntry("tf_files_received", 2)
                 .containsEntry("slices_created", 6).containsEntry("slices_completed", 5)
                 .containsEntry("slices_failed", 0).containsEntry("run_ended", true).containsEntry("namespace", "ns1")
                 .containsEntry("sender", "fp-test");
 
         // On a virtual clock a TF file can come after end_run; its slices are still made and counted.
-        bus.send(Destinations.EPICTOPIC, tfFile("a_tf_003.tf", 16, 17)); // 1 slice
+        client.sendJson(Destinations.EPICTOPIC, tfFile("a_tf_003.tf", 16, 17)); // 1 slice
         await().atMost(WAIT).until(() -> slices().size() == 7);
         answer(slices().get(5), "failed");
         answer(slices().get(6), "done");
-        await().atMost(WAIT).until(() -> bus.epictopic("processing_summary").size() == 2);
-        assertThat(bus.epictopic("processing_summary").get(1)).containsEntry("tf_files_received", 3)
+        await().atMost(WAIT).until(() -> epictopic("processing_summary").size() == 2);
+        assertThat(epictopic("processing_summary").get(1)).containsEntry("tf_files_received", 3)
                 .containsEntry("slices_created", 7).containsEntry("slices_completed", 6)
                 .containsEntry("slices_failed", 1);
     }
@@ -130,10 +139,10 @@ class FastProcessingAgentTest {
     @Test
     void answersOfTheOriginalsWorkersCountByTheirNestedState() {
         FastProcessingAgent agent = new FastProcessingAgent(2, new JsonCodec());
-        bus.start("fp-test", "fast_processing-agent", agent);
-        bus.send(Destinations.sliceResults(AgentTestBus.NAMESPACE), Map.of("msg_type", "slice_result", "run_id",
+        agents.start("fp-test", "fast_processing-agent", agent);
+        client.sendJson(Destinations.sliceResults(TestAgents.NAMESPACE), Map.of("msg_type", "slice_result", "run_id",
                 "100010", "execution_id", EXECUTION, "content", Map.of("state", "done", "result", Map.of())));
-        bus.send(Destinations.sliceResults(AgentTestBus.NAMESPACE), Map.of("msg_type", "slice_result", "run_id",
+        client.sendJson(Destinations.sliceResults(TestAgents.NAMESPACE), Map.of("msg_type", "slice_result", "run_id",
                 "100010", "execution_id", EXECUTION, "namespace", "other", "state", "done"));
         await().atMost(WAIT).until(() -> agent.summary(EXECUTION).map(s -> s.slicesCompleted() == 1).orElse(false));
         assertThat(agent.summary(EXECUTION).orElseThrow().slicesFailed()).isZero();

@@ -10,7 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.swf.testbed.agents.AgentRuntime;
-import org.swf.testbed.agents.AgentTestBus;
+import org.swf.testbed.agents.TestAgents;
+import org.swf.testbed.port.InMemoryMessageBus;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.OperationalState;
 
@@ -19,13 +20,21 @@ class ProcessingAgentTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final AgentTestBus bus = new AgentTestBus();
-    private final AgentRuntime processing = bus.start("stf_processing-agent-test", "processing-agent",
+    private final InMemoryMessageBus.Broker broker = new InMemoryMessageBus.Broker();
+    private final InMemoryMessageBus client = broker.newBus();
+    private final TestAgents agents = new TestAgents(broker);
+    private final AgentRuntime processing = agents.start("stf_processing-agent-test", "processing-agent",
             new ProcessingAgent());
 
     @AfterEach
     void stop() {
-        bus.close();
+        agents.close();
+        client.close();
+    }
+
+    /** @return the decoded messages of that type sent to epictopic so far, oldest first */
+    private List<Map<String, Object>> epictopic(String msgType) {
+        return broker.sentFields(Destinations.EPICTOPIC, msgType);
     }
 
     @Test
@@ -40,10 +49,10 @@ class ProcessingAgentTest {
         stf.put("size_bytes", 4096);
         stf.put("simulation_tick", 27.4);
         stf.put("execution_id", "stf_datataking-u-0003");
-        bus.send(Destinations.EPICTOPIC, stf);
+        client.sendJson(Destinations.EPICTOPIC, stf);
 
-        await().atMost(WAIT).until(() -> bus.epictopic("processing_complete").size() == 1);
-        Map<String, Object> done = bus.epictopic("processing_complete").get(0);
+        await().atMost(WAIT).until(() -> epictopic("processing_complete").size() == 1);
+        Map<String, Object> done = epictopic("processing_complete").get(0);
         assertThat(done.keySet()).containsExactly("msg_type", "namespace", "filename", "run_id", "execution_id",
                 "input_file_url", "input_checksum", "input_size_bytes", "output_files", "processing_time_ms",
                 "simulation_tick", "processed_by", "sender");
@@ -66,12 +75,13 @@ class ProcessingAgentTest {
 
     @Test
     void processingBetweenStartRunAndEndRunAndOtherNamespacesIgnored() {
-        bus.send(Destinations.EPICTOPIC, Map.of("msg_type", "start_run", "namespace", "other"));
-        bus.send(Destinations.EPICTOPIC, Map.of("msg_type", "stf_ready", "namespace", "other", "filename", "o.stf"));
-        bus.send(Destinations.EPICTOPIC, Map.of("msg_type", "start_run", "namespace", "ns1"));
+        client.sendJson(Destinations.EPICTOPIC, Map.of("msg_type", "start_run", "namespace", "other"));
+        client.sendJson(Destinations.EPICTOPIC, Map.of("msg_type", "stf_ready", "namespace", "other", "filename",
+                "o.stf"));
+        client.sendJson(Destinations.EPICTOPIC, Map.of("msg_type", "start_run", "namespace", "ns1"));
         await().atMost(WAIT).until(() -> processing.state() == OperationalState.PROCESSING);
-        bus.send(Destinations.EPICTOPIC, Map.of("msg_type", "end_run", "namespace", "ns1"));
+        client.sendJson(Destinations.EPICTOPIC, Map.of("msg_type", "end_run", "namespace", "ns1"));
         await().atMost(WAIT).until(() -> processing.state() == OperationalState.READY);
-        assertThat(bus.epictopic("processing_complete")).isEmpty();
+        assertThat(epictopic("processing_complete")).isEmpty();
     }
 }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.swf.testbed.ConfigException;
 import org.swf.testbed.agents.AgentRuntime;
-import org.swf.testbed.agents.AgentTestBus;
+import org.swf.testbed.agents.TestAgents;
+import org.swf.testbed.port.InMemoryMessageBus;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.protocol.OperationalState;
@@ -22,11 +23,14 @@ class WorkerAgentTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final AgentTestBus bus = new AgentTestBus();
+    private final InMemoryMessageBus.Broker broker = new InMemoryMessageBus.Broker();
+    private final InMemoryMessageBus client = broker.newBus();
+    private final TestAgents agents = new TestAgents(broker);
 
     @AfterEach
     void stop() {
-        bus.close();
+        agents.close();
+        client.close();
     }
 
     private static Map<String, Object> slice(int id) {
@@ -41,14 +45,14 @@ class WorkerAgentTest {
     }
 
     private List<Map<String, Object>> results() {
-        return bus.sent(Destinations.sliceResults(AgentTestBus.NAMESPACE));
+        return broker.sentFields(Destinations.sliceResults(TestAgents.NAMESPACE));
     }
 
     @Test
     void everySliceGetsOneResultWithItsIds() {
-        AgentRuntime worker = bus.start("worker-agent-test", "worker-agent", new WorkerAgent(Duration.ZERO,
+        AgentRuntime worker = agents.start("worker-agent-test", "worker-agent", new WorkerAgent(Duration.ZERO,
                 new JsonCodec()));
-        IntStream.range(0, 5).forEach(i -> bus.send(Destinations.sliceQueue("ns1"), slice(i)));
+        IntStream.range(0, 5).forEach(i -> client.sendJson(Destinations.sliceQueue("ns1"), slice(i)));
 
         await().atMost(WAIT).until(() -> results().size() == 5);
         assertThat(results().get(0).keySet()).containsExactly("msg_type", "namespace", "run_id", "execution_id",
@@ -63,16 +67,16 @@ class WorkerAgentTest {
         assertThat(results().get(0)).containsEntry("slice_id", 0).containsEntry("tf_filename", "x_tf_001_slice_000.tf");
         // Back to READY once the queue is quiet, without a heartbeat per slice.
         await().atMost(WAIT).until(() -> worker.state() == OperationalState.READY);
-        bus.send(Destinations.EPICTOPIC, Map.of("msg_type", "slice", "namespace", "ns1"));
-        bus.send(Destinations.sliceQueue("ns1"), Map.of("msg_type", "stf_ready", "namespace", "ns1"));
+        client.sendJson(Destinations.EPICTOPIC, Map.of("msg_type", "slice", "namespace", "ns1"));
+        client.sendJson(Destinations.sliceQueue("ns1"), Map.of("msg_type", "stf_ready", "namespace", "ns1"));
         assertThat(results()).hasSize(5);
     }
 
     @Test
     void twoWorkersShareTheQueueAndEachSliceIsAnsweredOnce() {
-        bus.start("worker-1", "worker-agent", new WorkerAgent(Duration.ofMillis(5), new JsonCodec()));
-        bus.start("worker-2", "worker2-agent", new WorkerAgent(Duration.ofMillis(5), new JsonCodec()));
-        IntStream.range(0, 40).forEach(i -> bus.send(Destinations.sliceQueue("ns1"), slice(i)));
+        agents.start("worker-1", "worker-agent", new WorkerAgent(Duration.ofMillis(5), new JsonCodec()));
+        agents.start("worker-2", "worker2-agent", new WorkerAgent(Duration.ofMillis(5), new JsonCodec()));
+        IntStream.range(0, 40).forEach(i -> client.sendJson(Destinations.sliceQueue("ns1"), slice(i)));
 
         await().atMost(WAIT).until(() -> results().size() == 40);
         assertThat(results()).extracting(r -> r.get("req_id")).doesNotHaveDuplicates();
@@ -88,8 +92,8 @@ class WorkerAgentTest {
         assertThatThrownBy(() -> WorkerAgent.fromEnvironment(Map.of("SLICE_PROCESSING_MILLIS", "-1")))
                 .isInstanceOf(ConfigException.class);
         WorkerAgent slow = WorkerAgent.fromEnvironment(Map.of("SLICE_PROCESSING_MILLIS", "60000"));
-        AgentRuntime worker = bus.start("worker-slow", "worker-agent", slow);
-        bus.send(Destinations.sliceQueue("ns1"), slice(1));
+        AgentRuntime worker = agents.start("worker-slow", "worker-agent", slow);
+        client.sendJson(Destinations.sliceQueue("ns1"), slice(1));
         await().atMost(WAIT).until(() -> worker.state() == OperationalState.PROCESSING);
 
         long start = System.nanoTime();
