@@ -3,6 +3,7 @@ package org.swf.testbed.agents;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
+import org.swf.testbed.heartbeat.HeartbeatSender;
 
 /**
  * Who an agent is, as its heartbeats and messages say.
@@ -52,5 +53,10 @@ public record AgentIdentity(
         }
         String instance = agentType.toLowerCase(java.util.Locale.ROOT) + "-agent-" + user + "-" + pid;
         return new AgentIdentity(instance, agentType, namespace, program, user, pid, host);
+    }
+
+    /** @return this agent as the sender of its heartbeats */
+    public HeartbeatSender heartbeatSender() {
+        return new HeartbeatSender(instanceName, agentType, pid, hostname, program);
     }
 }
