@@ -27,6 +27,7 @@ import org.swf.testbed.protocol.JsonCodec;
 final class ManagerHeartbeats {
 
     private static final System.Logger LOG = System.getLogger(ManagerHeartbeats.class.getName());
+    private static final Duration LAST_HEARTBEAT_WAIT = Duration.ofSeconds(5);
 
     private final String user;
     private final Orchestrator orchestrator;
@@ -80,9 +81,18 @@ final class ManagerHeartbeats {
         executor.shutdownNow();
     }
 
-    /** Sends the {@code EXITED} heartbeat on the caller's thread and waits for its POST, so it leaves before the process. */
+    /**
+     * Sends the {@code EXITED} heartbeat on the caller's thread and waits for its POST, so it
+     * leaves before the process does.
+     */
     void sendExited() {
         stop();
+        try {
+            // A heartbeat under way finishes first, so that EXITED is the last one the monitor sees.
+            executor.awaitTermination(LAST_HEARTBEAT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         publisher.publish(sender.agentManagerExited(user, namespace(), bus.isConnected()));
         publisher.flush();
     }

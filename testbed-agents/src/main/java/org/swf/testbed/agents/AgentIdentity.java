@@ -1,7 +1,5 @@
 package org.swf.testbed.agents;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Objects;
 import org.swf.testbed.heartbeat.HeartbeatSender;
 
@@ -45,12 +43,7 @@ public record AgentIdentity(
     public static AgentIdentity ofThisProcess(String agentType, String namespace, String program) {
         String user = System.getProperty("user.name", "unknown");
         long pid = ProcessHandle.current().pid();
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "localhost";
-        }
+        String host = HeartbeatSender.localHostname();
         String instance = agentType.toLowerCase(java.util.Locale.ROOT) + "-agent-" + user + "-" + pid;
         return new AgentIdentity(instance, agentType, namespace, program, user, pid, host);
     }

@@ -1,5 +1,7 @@
 package org.swf.testbed.heartbeat;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,6 +46,15 @@ public record HeartbeatSender(String instanceName, String agentType, long pid, S
      */
     public static HeartbeatSender agentManager(String user, long pid, String hostname) {
         return new HeartbeatSender("agent-manager-" + user, AGENT_MANAGER_TYPE, pid, hostname, null);
+    }
+
+    /** @return this host's name as heartbeats report it, {@code localhost} when it cannot be resolved */
+    public static String localHostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     /**
