@@ -12,15 +12,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.swf.testbed.TestbedException;
-import org.swf.testbed.agents.HeartbeatPublisher;
-import org.swf.testbed.agents.MonitorClient;
+import org.swf.testbed.heartbeat.HeartbeatSender;
+import org.swf.testbed.heartbeat.MonitorClient;
 import org.swf.testbed.orchestrator.Orchestrator;
 import org.swf.testbed.orchestrator.RunOptions;
 import org.swf.testbed.orchestrator.RunRecord;
@@ -34,7 +33,6 @@ import org.swf.testbed.protocol.ErrorCode;
 import org.swf.testbed.protocol.Heartbeat;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.protocol.MalformedMessageException;
-import org.swf.testbed.protocol.MessageType;
 import org.swf.testbed.protocol.Reply;
 import org.swf.testbed.protocol.Timestamps;
 import org.swf.testbed.protocol.Command;
@@ -69,7 +67,7 @@ import org.swf.testbed.status.TestbedStatus;
 public final class AgentManager implements AutoCloseable {
 
     /** The agent type the original agent manager reports. */
-    public static final String AGENT_TYPE = "agent_manager";
+    public static final String AGENT_TYPE = HeartbeatSender.AGENT_MANAGER_TYPE;
 
     private static final System.Logger LOG = System.getLogger(AgentManager.class.getName());
     private static final Pattern PROGRAM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
@@ -82,16 +80,13 @@ public final class AgentManager implements AutoCloseable {
     private final Orchestrator orchestrator;
     private final MessageBus bus;
     private final JsonCodec codec;
-    private final Duration heartbeatInterval;
-    private final HeartbeatPublisher heartbeatPublisher;
+    private final ManagerHeartbeats heartbeats;
     private final String hostname;
     private final Instant startedAt = Instant.now();
     private final AtomicReference<String> operation = new AtomicReference<>();
     private final Map<String, SeenHeartbeat> agentHeartbeats = new ConcurrentHashMap<>();
     private final ExecutorService operations = Executors.newSingleThreadExecutor(daemon("agent-manager-operation"));
     private final ExecutorService queries = Executors.newFixedThreadPool(2, daemon("agent-manager-query"));
-    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
-            daemon("agent-manager-heartbeat"));
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch shutdown = new CountDownLatch(1);
 
@@ -110,9 +105,8 @@ public final class AgentManager implements AutoCloseable {
         this.orchestrator = orchestrator;
         this.bus = bus;
         this.codec = codec;
-        this.heartbeatInterval = heartbeatInterval;
-        this.heartbeatPublisher = new HeartbeatPublisher(bus, monitor);
         this.hostname = hostname;
+        this.heartbeats = new ManagerHeartbeats(user, hostname, orchestrator, bus, codec, heartbeatInterval, monitor);
     }
 
     /** @return the queue this manager serves */
@@ -128,18 +122,13 @@ public final class AgentManager implements AutoCloseable {
         orchestrator.readRunRecord().map(RunRecord::namespace).ifPresent(namespace -> bus.send(Destinations.HEARTBEATS,
                 codec.encodeCommand(new HeartbeatRequest(namespace, instanceName(),
                         new CommandEnvelope(now(), null, null, null)))));
-        long period = heartbeatInterval.toMillis();
-        heartbeats.scheduleAtFixedRate(this::heartbeat, 0, period, TimeUnit.MILLISECONDS);
+        heartbeats.start();
         LOG.log(Level.INFO, "Agent manager for {0} listening on /queue/{1}", user, controlQueue().name());
     }
 
     /** Sends a heartbeat now (e.g. on SIGUSR1), off the caller's thread. */
     public void heartbeatNow() {
-        try {
-            heartbeats.execute(this::heartbeat);
-        } catch (RejectedExecutionException e) {
-            LOG.log(Level.DEBUG, "Heartbeat not sent: shutting down");
-        }
+        heartbeats.now();
     }
 
     private void deliver(InboundMessage raw) {
@@ -277,43 +266,6 @@ public final class AgentManager implements AutoCloseable {
         }
     }
 
-    private void heartbeat() {
-        send(closed.get() ? "EXITED" : null);
-    }
-
-    private void send(String exitStatus) {
-        boolean connected = bus.isConnected();
-        String supervisord = exitStatus != null ? "stopped" : supervisordHealth();
-        Optional<String> namespace = orchestrator.readRunRecord().map(RunRecord::namespace);
-        Map<String, Object> heartbeat = new LinkedHashMap<>();
-        heartbeat.put("msg_type", MessageType.HEARTBEAT.wireName());
-        heartbeat.put("instance_name", instanceName());
-        heartbeat.put("agent_type", AGENT_TYPE);
-        heartbeat.put("status", exitStatus != null ? "EXITED" : connected && !"error".equals(supervisord) ? "OK" : "ERROR");
-        heartbeat.put("operational_state", exitStatus != null ? "EXITED" : "READY");
-        namespace.ifPresent(ns -> heartbeat.put("namespace", ns));
-        heartbeat.put("pid", ProcessHandle.current().pid());
-        heartbeat.put("hostname", hostname);
-        heartbeat.put("description", exitStatus != null ? "Agent manager for " + user + ". Shut down."
-                : "Agent manager for " + user + ". namespace: " + namespace.orElse("none") + ". MQ: "
-                + (connected ? "connected" : "disconnected") + ". supervisord: " + supervisord);
-        heartbeat.put("mq_connected", connected);
-        heartbeat.put("supervisord_healthy", !"error".equals(supervisord));
-        heartbeat.put("metadata", Map.of("supervisord_healthy", !"error".equals(supervisord), "supervisord", supervisord));
-        heartbeat.put("timestamp", now());
-        String body = codec.encode(heartbeat);
-        heartbeatPublisher.publish(connected, body);
-    }
-
-    /** @return "running" when supervisord answers, "idle" when none runs, "error" when one is stuck or gone with agents left */
-    private String supervisordHealth() {
-        try {
-            return orchestrator.supervisordHealth();
-        } catch (TestbedException e) {
-            return "error";
-        }
-    }
-
     private void succeed(Request request, Object result) {
         reply(request.raw(), request.fields(), Reply.ok(request.command(), request.correlationId(), instanceName(),
                 result));
@@ -361,7 +313,7 @@ public final class AgentManager implements AutoCloseable {
             return;
         }
         try {
-            heartbeats.shutdownNow();
+            heartbeats.stop();
             queries.shutdownNow();
             operations.shutdown();
             try {
@@ -369,8 +321,7 @@ public final class AgentManager implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            send("EXITED");
-            heartbeatPublisher.flush();
+            heartbeats.sendExited();
         } finally {
             bus.close();
             shutdown.countDown();

@@ -1,8 +1,7 @@
 package org.swf.testbed.agents;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Objects;
+import org.swf.testbed.heartbeat.HeartbeatSender;
 
 /**
  * Who an agent is, as its heartbeats and messages say.
@@ -44,13 +43,13 @@ public record AgentIdentity(
     public static AgentIdentity ofThisProcess(String agentType, String namespace, String program) {
         String user = System.getProperty("user.name", "unknown");
         long pid = ProcessHandle.current().pid();
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "localhost";
-        }
+        String host = HeartbeatSender.localHostname();
         String instance = agentType.toLowerCase(java.util.Locale.ROOT) + "-agent-" + user + "-" + pid;
         return new AgentIdentity(instance, agentType, namespace, program, user, pid, host);
+    }
+
+    /** @return this agent as the sender of its heartbeats */
+    public HeartbeatSender heartbeatSender() {
+        return new HeartbeatSender(instanceName, agentType, pid, hostname, program);
     }
 }

@@ -13,13 +13,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.swf.testbed.TestbedException;
+import org.swf.testbed.heartbeat.HeartbeatPublisher;
+import org.swf.testbed.heartbeat.HeartbeatSender;
+import org.swf.testbed.heartbeat.MonitorClient;
 import org.swf.testbed.port.InboundMessage;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.CommandEnvelope;
 import org.swf.testbed.protocol.Destination;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.ErrorCode;
-import org.swf.testbed.protocol.Heartbeat;
 import org.swf.testbed.protocol.HeartbeatRequest;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.protocol.MalformedMessageException;
@@ -43,6 +45,7 @@ public final class AgentRuntime implements AutoCloseable {
     private final Agent agent;
     private final JsonCodec codec;
     private final Duration heartbeatInterval;
+    private final HeartbeatSender heartbeatSender;
     private final HeartbeatPublisher heartbeatPublisher;
     private final AtomicReference<OperationalState> state = new AtomicReference<>(OperationalState.STARTING);
     private final ScheduledExecutorService heartbeats;
@@ -64,7 +67,8 @@ public final class AgentRuntime implements AutoCloseable {
         this.agent = agent;
         this.codec = codec;
         this.heartbeatInterval = heartbeatInterval;
-        this.heartbeatPublisher = new HeartbeatPublisher(bus, monitor);
+        this.heartbeatSender = identity.heartbeatSender();
+        this.heartbeatPublisher = new HeartbeatPublisher(bus, codec, monitor);
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "heartbeat");
             thread.setDaemon(true);
@@ -215,16 +219,7 @@ public final class AgentRuntime implements AutoCloseable {
 
     /** Sends a heartbeat now; failures are logged, never thrown, since liveness reports must not kill work. */
     public void heartbeat() {
-        OperationalState current = state.get();
-        boolean connected = bus.isConnected();
-        String status = current == OperationalState.EXITED ? "EXITED" : connected ? "OK" : "WARNING";
-        String description = identity.agentType() + " agent. "
-                + (current == OperationalState.EXITED ? "Agent shutdown" : "MQ: " + (connected ? "connected" : "disconnected"));
-        Heartbeat heartbeat = new Heartbeat(MessageType.HEARTBEAT.wireName(), identity.instanceName(),
-                identity.agentType(), status, current, identity.namespace(), identity.pid(), identity.hostname(),
-                description, connected, identity.program(), timestamp());
-        String body = codec.encode(heartbeat);
-        heartbeatPublisher.publish(connected, body);
+        heartbeatPublisher.publish(heartbeatSender.agent(state.get(), identity.namespace(), bus.isConnected()));
     }
 
     /** Blocks until {@link #close()} was called (e.g. by the shutdown hook on SIGTERM). */

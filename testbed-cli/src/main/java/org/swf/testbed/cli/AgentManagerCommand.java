@@ -1,26 +1,23 @@
 package org.swf.testbed.cli;
 
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.swf.testbed.ConfigException;
-import org.swf.testbed.ServiceUnavailableException;
 import org.swf.testbed.access.BrokerAccess;
 import org.swf.testbed.access.BrokerPorts;
 import org.swf.testbed.agentmanager.AgentManager;
-import org.swf.testbed.agents.MonitorClient;
+import org.swf.testbed.agentmanager.AgentManagerDaemon;
 import org.swf.testbed.broker.EmbeddedBroker;
 import org.swf.testbed.config.BrokerSettings;
 import org.swf.testbed.config.ConfigLocator;
 import org.swf.testbed.config.TestbedConfigReader;
+import org.swf.testbed.heartbeat.HeartbeatSender;
+import org.swf.testbed.heartbeat.MonitorClient;
 import org.swf.testbed.messaging.JmsMessageBusFactory;
-import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.port.BrokerEndpoint;
@@ -45,7 +42,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class AgentManagerCommand implements Callable<Integer> {
 
     private static final System.Logger LOG = System.getLogger(AgentManagerCommand.class.getName());
-    private static final Duration LONGEST_RETRY = Duration.ofSeconds(30);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     @ParentCommand
     private TestbedCli cli;
@@ -69,25 +66,14 @@ final class AgentManagerCommand implements Callable<Integer> {
         JmsMessageBusFactory buses = new JmsMessageBusFactory();
         EmbeddedBroker ownBroker = broker.embedded() ? startBrokerIfNone(broker, access) : null;
         BrokerEndpoint endpoint = access.endpoint(broker);
-        CountDownLatch stopping = new CountDownLatch(1);
-        MessageBus bus = connectForever(buses, endpoint, user, stopping);
-        if (bus == null) {
-            return ExitCode.OK.code;
-        }
-        AgentManager manager = new AgentManager(user, cli.orchestrator(), bus, new JsonCodec(), interval(),
-                MonitorClient.fromEnvironment(cli.environment()), hostname());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            manager.close();
-            if (ownBroker != null) {
-                ownBroker.close();
-            }
-            System.err.println(java.time.LocalDateTime.now() + " INFO agent manager for " + user + " exited");
-        }, "agent-manager-shutdown"));
-        installHeartbeatSignal(manager);
-        manager.start();
-        spec.commandLine().getErr().println("Agent manager for " + user + " serving /queue/"
-                + manager.controlQueue().name() + " on " + endpoint.redactedUrl());
-        manager.awaitShutdown();
+        AgentManagerDaemon daemon = new AgentManagerDaemon(user,
+                () -> buses.connectReconnecting(endpoint, "agent-manager-" + user, CONNECT_TIMEOUT),
+                bus -> new AgentManager(user, cli.orchestrator(), bus, new JsonCodec(), interval(),
+                        MonitorClient.fromEnvironment(cli.environment()), HeartbeatSender.localHostname()),
+                AgentManagerDaemon.Backoff.DEFAULT, AgentManagerDaemon.ProcessEvents.jvm(),
+                ownBroker == null ? List.of() : List.of(ownBroker));
+        daemon.run(manager -> spec.commandLine().getErr().println("Agent manager for " + user + " serving /queue/"
+                + manager.controlQueue().name() + " on " + endpoint.redactedUrl()));
         return ExitCode.OK.code;
     }
 
@@ -122,34 +108,6 @@ final class AgentManagerCommand implements Callable<Integer> {
         return started;
     }
 
-    /** Connects, retrying with back-off until it succeeds or the process is asked to stop. */
-    private MessageBus connectForever(JmsMessageBusFactory buses, BrokerEndpoint endpoint, String user,
-            CountDownLatch stopping)
-            throws InterruptedException {
-        Thread hook = new Thread(stopping::countDown, "agent-manager-connect-abort");
-        Runtime.getRuntime().addShutdownHook(hook);
-        Duration wait = Duration.ofSeconds(1);
-        try {
-            while (true) {
-                try {
-                    return buses.connectReconnecting(endpoint, "agent-manager-" + user, Duration.ofSeconds(10));
-                } catch (ServiceUnavailableException e) {
-                    LOG.log(Level.WARNING, "{0} Retrying in {1} s", e.getMessage(), wait.toSeconds());
-                    if (stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-                        return null;
-                    }
-                    wait = wait.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : wait.multipliedBy(2);
-                }
-            }
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down
-            }
-        }
-    }
-
     private Duration interval() {
         if (heartbeatSeconds != null) {
             return Duration.ofSeconds(Math.max(1, heartbeatSeconds));
@@ -159,23 +117,6 @@ final class AgentManagerCommand implements Callable<Integer> {
             return Duration.ofSeconds(fromEnvironment == null ? 30 : Math.max(1, Long.parseLong(fromEnvironment.trim())));
         } catch (NumberFormatException e) {
             return Duration.ofSeconds(30);
-        }
-    }
-
-    @SuppressWarnings("removal")
-    private static void installHeartbeatSignal(AgentManager manager) {
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("USR1"), signal -> manager.heartbeatNow());
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            LOG.log(Level.WARNING, "SIGUSR1 cannot trigger heartbeats in this JVM: {0}", e.getMessage());
-        }
-    }
-
-    private static String hostname() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
         }
     }
 }

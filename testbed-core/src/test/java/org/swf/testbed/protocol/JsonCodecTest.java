@@ -58,7 +58,7 @@ class JsonCodecTest {
     @Test
     void heartbeatUsesTheMonitorsFieldNames() {
         Heartbeat heartbeat = new Heartbeat("heartbeat", "data-agent-alice-1", "DATA", "OK", OperationalState.READY,
-                "n", 42, "host", "DATA agent. MQ: connected", true, "data-agent", "t");
+                "n", 42, "host", "DATA agent. MQ: connected", true, "data-agent", null, null, "t");
         assertThat(codec.decodeObject(codec.encode(heartbeat))).containsKeys("instance_name", "agent_type", "status",
                 "operational_state", "namespace", "pid", "hostname", "description", "mq_connected");
     }

@@ -1,9 +1,11 @@
-package org.swf.testbed.agents;
+package org.swf.testbed.heartbeat;
 
 import java.lang.System.Logger.Level;
 import java.util.Optional;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.Destinations;
+import org.swf.testbed.protocol.Heartbeat;
+import org.swf.testbed.protocol.JsonCodec;
 
 /**
  * Delivers heartbeats: on the heartbeat topic while the broker connection is up, and to the
@@ -15,23 +17,29 @@ public final class HeartbeatPublisher {
     private static final System.Logger LOG = System.getLogger(HeartbeatPublisher.class.getName());
 
     private final MessageBus bus;
+    private final JsonCodec codec;
     private final Optional<MonitorClient> monitor;
 
     /**
      * @param bus the bus heartbeats go out on
+     * @param codec the JSON codec
      * @param monitor where heartbeats are also POSTed, when configured
      */
-    public HeartbeatPublisher(MessageBus bus, Optional<MonitorClient> monitor) {
+    public HeartbeatPublisher(MessageBus bus, JsonCodec codec, Optional<MonitorClient> monitor) {
         this.bus = bus;
+        this.codec = codec;
         this.monitor = monitor;
     }
 
     /**
-     * @param connected whether the bus was connected when the heartbeat was written (it says so)
-     * @param body the heartbeat JSON
+     * Sends {@code heartbeat} on the topic when it says the bus was connected as it was written (a
+     * send on a bus known to be down would only fail), and POSTs it to the monitor in any case.
+     *
+     * @param heartbeat the heartbeat
      */
-    public void publish(boolean connected, String body) {
-        if (connected) {
+    public void publish(Heartbeat heartbeat) {
+        String body = codec.encode(heartbeat);
+        if (heartbeat.mqConnected()) {
             try {
                 bus.send(Destinations.HEARTBEATS, body);
             } catch (RuntimeException e) {

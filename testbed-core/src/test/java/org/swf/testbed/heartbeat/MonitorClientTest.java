@@ -1,4 +1,4 @@
-package org.swf.testbed.agents;
+package org.swf.testbed.heartbeat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

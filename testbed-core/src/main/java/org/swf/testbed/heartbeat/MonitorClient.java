@@ -1,4 +1,4 @@
-package org.swf.testbed.agents;
+package org.swf.testbed.heartbeat;
 
 import java.lang.System.Logger.Level;
 import java.net.URI;
