@@ -9,7 +9,6 @@ import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.swf.testbed.ConfigException;
 import org.swf.testbed.ServiceUnavailableException;
 import org.swf.testbed.access.BrokerAccess;
 import org.swf.testbed.access.BrokerPorts;
@@ -17,8 +16,6 @@ import org.swf.testbed.agentmanager.AgentManager;
 import org.swf.testbed.agents.MonitorClient;
 import org.swf.testbed.broker.EmbeddedBroker;
 import org.swf.testbed.config.BrokerSettings;
-import org.swf.testbed.config.ConfigLocator;
-import org.swf.testbed.config.TestbedConfigReader;
 import org.swf.testbed.messaging.JmsMessageBusFactory;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.Destinations;
@@ -27,8 +24,8 @@ import org.swf.testbed.port.BrokerEndpoint;
 import org.swf.testbed.util.ListeningSockets;
 import org.swf.testbed.util.OsUser;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -47,25 +44,30 @@ final class AgentManagerCommand implements Callable<Integer> {
     private static final System.Logger LOG = System.getLogger(AgentManagerCommand.class.getName());
     private static final Duration LONGEST_RETRY = Duration.ofSeconds(30);
 
-    @ParentCommand
-    private TestbedCli cli;
+    private final HomeServices home;
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "NAME", description = "Config whose [broker] to use (default: the default config).")
-    private String config;
+    @Mixin
+    private BrokerConfigOption config;
 
     @Option(names = "--heartbeat-seconds", paramLabel = "SECONDS", description = "Heartbeat interval (default"
             + " $TESTBED_HEARTBEAT_SECONDS, else 30).")
     private Long heartbeatSeconds;
 
+    AgentManagerCommand(HomeServices home) {
+        this.home = home;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
+        // Before connecting, which may wait for the broker forever: a bad TESTBED_HEARTBEAT_SECONDS fails now.
+        Duration interval = interval();
         String user = OsUser.name();
         Destinations.agentManagerControl(user);
-        BrokerSettings broker = brokerSettings();
-        BrokerAccess access = cli.brokerAccess();
+        BrokerSettings broker = config.brokerSettings(home.configLocator());
+        BrokerAccess access = home.brokerAccess();
         JmsMessageBusFactory buses = new JmsMessageBusFactory();
         EmbeddedBroker ownBroker = broker.embedded() ? startBrokerIfNone(broker, access) : null;
         BrokerEndpoint endpoint = access.endpoint(broker);
@@ -74,8 +76,8 @@ final class AgentManagerCommand implements Callable<Integer> {
         if (bus == null) {
             return ExitCode.OK.code;
         }
-        AgentManager manager = new AgentManager(user, cli.orchestrator(), bus, new JsonCodec(), interval(),
-                MonitorClient.fromEnvironment(cli.environment()), hostname());
+        AgentManager manager = new AgentManager(user, home.orchestrator(), bus, new JsonCodec(), interval,
+                MonitorClient.fromEnvironment(home.environment()), hostname());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             manager.close();
             if (ownBroker != null) {
@@ -89,18 +91,6 @@ final class AgentManagerCommand implements Callable<Integer> {
                 + manager.controlQueue().name() + " on " + endpoint.redactedUrl());
         manager.awaitShutdown();
         return ExitCode.OK.code;
-    }
-
-    private BrokerSettings brokerSettings() {
-        try {
-            return new TestbedConfigReader(new ConfigLocator(cli.home(), cli.environment())).read(config).broker();
-        } catch (ConfigException e) {
-            if (config != null) {
-                throw e;
-            }
-            LOG.log(Level.WARNING, "No usable default config ({0}); using the embedded broker's address", e.getMessage());
-            return BrokerSettings.embeddedDefault();
-        }
     }
 
     /**
@@ -154,12 +144,7 @@ final class AgentManagerCommand implements Callable<Integer> {
         if (heartbeatSeconds != null) {
             return Duration.ofSeconds(Math.max(1, heartbeatSeconds));
         }
-        String fromEnvironment = cli.environment().get("TESTBED_HEARTBEAT_SECONDS");
-        try {
-            return Duration.ofSeconds(fromEnvironment == null ? 30 : Math.max(1, Long.parseLong(fromEnvironment.trim())));
-        } catch (NumberFormatException e) {
-            return Duration.ofSeconds(30);
-        }
+        return home.environment().heartbeatInterval();
     }
 
     @SuppressWarnings("removal")
