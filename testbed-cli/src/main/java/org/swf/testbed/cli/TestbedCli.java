@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.swf.testbed.TestbedException;
 import org.swf.testbed.config.TestbedEnvironment;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -92,7 +93,19 @@ public final class TestbedCli implements Runnable {
      * @param args the command line
      */
     public static void main(String[] args) {
+        logThroughSlf4j();
         System.exit(run(System.out, System.err, System.getenv(), args));
+    }
+
+    /**
+     * Gives java.util.logging's records (proton-j, under Qpid JMS, logs only there) to SLF4J, in
+     * place of its console handler, so that a process logs in one format (simplelogger.properties)
+     * whichever API a class uses: System.Logger reaches SLF4J through its LoggerFinder already.
+     * Process-wide, so main does it and {@link #run} does not.
+     */
+    private static void logThroughSlf4j() {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
     }
 
     @Override
