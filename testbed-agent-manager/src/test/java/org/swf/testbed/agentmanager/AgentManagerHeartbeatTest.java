@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.swf.testbed.config.TestbedEnvironment;
 import org.swf.testbed.heartbeat.MonitorClient;
 import org.swf.testbed.orchestrator.RunOptions;
 import org.swf.testbed.port.InMemoryMessageBus;
@@ -132,7 +133,8 @@ class AgentManagerHeartbeatTest {
         monitor.start();
         try {
             AgentManager manager = testbed.manager(testbed.broker.newBus(), Duration.ofHours(1), MonitorClient
-                    .fromEnvironment(Map.of("SWF_MONITOR_HTTP_URL", "http://127.0.0.1:" + monitor.getAddress().getPort())));
+                    .fromEnvironment(TestbedEnvironment.of(Map.of("SWF_MONITOR_HTTP_URL", "http://127.0.0.1:"
+                    + monitor.getAddress().getPort()))));
             manager.start();
             await().atMost(WAIT).until(() -> posted.size() == 1);
             assertThat(posted.get(0)).containsEntry("mq_connected", true).containsEntry("status", "OK");

@@ -16,6 +16,7 @@ import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.heartbeat.HeartbeatPublisher;
 import org.swf.testbed.heartbeat.HeartbeatSender;
 import org.swf.testbed.heartbeat.MonitorClient;
+import org.swf.testbed.config.TestbedEnvironment;
 import org.swf.testbed.orchestrator.Orchestrator;
 import org.swf.testbed.orchestrator.OrchestratorSettings;
 import org.swf.testbed.orchestrator.ProgramFactory;
@@ -66,7 +67,7 @@ final class ManagerTestbed implements AutoCloseable {
                 """.formatted(NAMESPACE));
         fake = new FakeProcessSupervisor(home.resolve("logs"));
         supervisor = new HoldingSupervisor(fake);
-        OrchestratorSettings settings = new OrchestratorSettings(home, Map.of(), Duration.ofSeconds(10),
+        OrchestratorSettings settings = new OrchestratorSettings(home, TestbedEnvironment.empty(), Duration.ofSeconds(10),
                 Duration.ofSeconds(2), Duration.ofSeconds(2));
         orchestrator = new Orchestrator(settings, supervisor, (endpoint, clientName, timeout) -> broker.newBus(),
                 new Programs(), new InMemoryExecutionStore());

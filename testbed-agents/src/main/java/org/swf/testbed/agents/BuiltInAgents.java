@@ -10,6 +10,7 @@ import org.swf.testbed.agents.fastprocessing.FastProcessingAgent;
 import org.swf.testbed.agents.processing.ProcessingAgent;
 import org.swf.testbed.agents.worker.WorkerAgent;
 import org.swf.testbed.config.TestbedConfig;
+import org.swf.testbed.config.TestbedEnvironment;
 
 /**
  * The agents this project implements, by the type name a config uses
@@ -46,7 +47,8 @@ public final class BuiltInAgents {
      * @return a new agent of that type with default settings, empty when there is no such built-in
      */
     public static Optional<Agent> create(String type) {
-        return Optional.ofNullable(AGENTS.get(type)).map(factory -> factory.create(Map.of(), "defaults", Map.of()));
+        return Optional.ofNullable(AGENTS.get(type))
+                .map(factory -> factory.create(Map.of(), "defaults", TestbedEnvironment.empty()));
     }
 
     /**
@@ -57,7 +59,7 @@ public final class BuiltInAgents {
      * @return a new agent of that type, empty when there is no such built-in
      * @throws org.swf.testbed.ConfigException when the agent's settings are invalid
      */
-    public static Optional<Agent> create(String type, TestbedConfig config, Map<String, String> environment) {
+    public static Optional<Agent> create(String type, TestbedConfig config, TestbedEnvironment environment) {
         return Optional.ofNullable(AGENTS.get(type))
                 .map(factory -> factory.create(config.tables(), config.source().toString(), environment));
     }
@@ -74,6 +76,6 @@ public final class BuiltInAgents {
     /** Makes an agent from its settings. */
     @FunctionalInterface
     private interface Factory {
-        Agent create(Map<String, Map<String, Object>> tables, String source, Map<String, String> environment);
+        Agent create(Map<String, Map<String, Object>> tables, String source, TestbedEnvironment environment);
     }
 }

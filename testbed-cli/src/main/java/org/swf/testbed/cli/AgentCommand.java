@@ -1,27 +1,31 @@
 package org.swf.testbed.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.swf.testbed.ConfigException;
 import org.swf.testbed.agents.BuiltInAgents;
+import org.swf.testbed.config.TestbedEnvironment;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code testbed agent TYPE}: one built-in agent, as supervisord runs it. */
 @Command(name = "agent", hidden = true, mixinStandardHelpOptions = true,
         description = "Run a built-in agent in the foreground (supervisord runs this).")
 final class AgentCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private TestbedCli cli;
+    private final AgentHost host;
+    private final TestbedEnvironment environment;
 
     @Parameters(index = "0", paramLabel = "TYPE", description = "Built-in agent type, e.g. data.")
     private String type;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The testbed config file.")
-    private Path config;
+    @Mixin
+    private ProgramConfigOption config;
+
+    AgentCommand(AgentHost host, TestbedEnvironment environment) {
+        this.host = host;
+        this.environment = environment;
+    }
 
     @Override
     public Integer call() throws InterruptedException {
@@ -30,7 +34,6 @@ final class AgentCommand implements Callable<Integer> {
                     + String.join(", ", BuiltInAgents.types()));
         }
         // The agent reads its parameters from the config it runs in, and its process environment.
-        return AgentHost.run(cli.home(), config, cli.environment(),
-                testbed -> BuiltInAgents.create(type, testbed, cli.environment()).orElseThrow());
+        return host.run(config.file(), testbed -> BuiltInAgents.create(type, testbed, environment).orElseThrow());
     }
 }

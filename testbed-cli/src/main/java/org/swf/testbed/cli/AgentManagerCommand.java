@@ -1,20 +1,16 @@
 package org.swf.testbed.cli;
 
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
-import org.swf.testbed.ConfigException;
 import org.swf.testbed.access.BrokerAccess;
 import org.swf.testbed.access.BrokerPorts;
 import org.swf.testbed.agentmanager.AgentManager;
 import org.swf.testbed.agentmanager.AgentManagerDaemon;
 import org.swf.testbed.broker.EmbeddedBroker;
 import org.swf.testbed.config.BrokerSettings;
-import org.swf.testbed.config.ConfigLocator;
-import org.swf.testbed.config.TestbedConfigReader;
 import org.swf.testbed.heartbeat.HeartbeatSender;
 import org.swf.testbed.heartbeat.MonitorClient;
 import org.swf.testbed.messaging.JmsMessageBusFactory;
@@ -24,8 +20,8 @@ import org.swf.testbed.port.BrokerEndpoint;
 import org.swf.testbed.util.ListeningSockets;
 import org.swf.testbed.util.OsUser;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -41,52 +37,44 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " runs one itself. It reconnects to the broker forever."})
 final class AgentManagerCommand implements Callable<Integer> {
 
-    private static final System.Logger LOG = System.getLogger(AgentManagerCommand.class.getName());
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    @ParentCommand
-    private TestbedCli cli;
+    private final HomeServices home;
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "NAME", description = "Config whose [broker] to use (default: the default config).")
-    private String config;
+    @Mixin
+    private BrokerConfigOption config;
 
     @Option(names = "--heartbeat-seconds", paramLabel = "SECONDS", description = "Heartbeat interval (default"
             + " $TESTBED_HEARTBEAT_SECONDS, else 30).")
     private Long heartbeatSeconds;
 
+    AgentManagerCommand(HomeServices home) {
+        this.home = home;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
+        // Before connecting, which may wait for the broker forever: a bad TESTBED_HEARTBEAT_SECONDS fails now.
+        Duration interval = interval();
         String user = OsUser.name();
         Destinations.agentManagerControl(user);
-        BrokerSettings broker = brokerSettings();
-        BrokerAccess access = cli.brokerAccess();
+        BrokerSettings broker = config.brokerSettings(home.configLocator());
+        BrokerAccess access = home.brokerAccess();
         JmsMessageBusFactory buses = new JmsMessageBusFactory();
         EmbeddedBroker ownBroker = broker.embedded() ? startBrokerIfNone(broker, access) : null;
         BrokerEndpoint endpoint = access.endpoint(broker);
         AgentManagerDaemon daemon = new AgentManagerDaemon(user,
                 () -> buses.connectReconnecting(endpoint, "agent-manager-" + user, CONNECT_TIMEOUT),
-                bus -> new AgentManager(user, cli.orchestrator(), bus, new JsonCodec(), interval(),
-                        MonitorClient.fromEnvironment(cli.environment()), HeartbeatSender.localHostname()),
+                bus -> new AgentManager(user, home.orchestrator(), bus, new JsonCodec(), interval,
+                        MonitorClient.fromEnvironment(home.environment()), HeartbeatSender.localHostname()),
                 AgentManagerDaemon.Backoff.DEFAULT, AgentManagerDaemon.ProcessEvents.jvm(),
                 ownBroker == null ? List.of() : List.of(ownBroker));
         daemon.run(manager -> spec.commandLine().getErr().println("Agent manager for " + user + " serving /queue/"
                 + manager.controlQueue().name() + " on " + endpoint.redactedUrl()));
         return ExitCode.OK.code;
-    }
-
-    private BrokerSettings brokerSettings() {
-        try {
-            return new TestbedConfigReader(new ConfigLocator(cli.home(), cli.environment())).read(config).broker();
-        } catch (ConfigException e) {
-            if (config != null) {
-                throw e;
-            }
-            LOG.log(Level.WARNING, "No usable default config ({0}); using the embedded broker's address", e.getMessage());
-            return BrokerSettings.embeddedDefault();
-        }
     }
 
     /**
@@ -112,11 +100,6 @@ final class AgentManagerCommand implements Callable<Integer> {
         if (heartbeatSeconds != null) {
             return Duration.ofSeconds(Math.max(1, heartbeatSeconds));
         }
-        String fromEnvironment = cli.environment().get("TESTBED_HEARTBEAT_SECONDS");
-        try {
-            return Duration.ofSeconds(fromEnvironment == null ? 30 : Math.max(1, Long.parseLong(fromEnvironment.trim())));
-        } catch (NumberFormatException e) {
-            return Duration.ofSeconds(30);
-        }
+        return home.environment().heartbeatInterval();
     }
 }

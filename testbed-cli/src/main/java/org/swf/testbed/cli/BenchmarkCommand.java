@@ -31,7 +31,6 @@ import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.util.Await;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -55,8 +54,7 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     private static final JsonCodec CODEC = new JsonCodec();
 
-    @ParentCommand
-    private TestbedCli cli;
+    private final HomeServices home;
 
     @Spec
     private CommandSpec spec;
@@ -75,6 +73,10 @@ final class BenchmarkCommand implements Callable<Integer> {
             description = "Config of the pipeline measurement (default ${DEFAULT-VALUE}).")
     private String pipelineConfig;
 
+    BenchmarkCommand(HomeServices home) {
+        this.home = home;
+    }
+
     @Override
     public Integer call() throws Exception {
         String launcher = System.getProperty("testbed.launcher");
@@ -83,7 +85,7 @@ final class BenchmarkCommand implements Callable<Integer> {
                     + " started by it. Run it as bin/testbed benchmark");
         }
         PrintWriter out = spec.commandLine().getOut();
-        Orchestrator orchestrator = cli.orchestrator();
+        Orchestrator orchestrator = home.orchestrator();
         orchestrator.stopAgents();
         try {
             if (only.contains("run")) {
@@ -106,7 +108,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         Map<String, List<Long>> steps = new LinkedHashMap<>();
         for (int i = 1; i <= runs; i++) {
             long start = System.nanoTime();
-            String output = execute(List.of(launcher, "--home", cli.home().toString(), "run", "--fast", "--json"));
+            String output = execute(List.of(launcher, "--home", home.home().toString(), "run", "--fast", "--json"));
             long total = millisSince(start);
             Map<String, Object> result = CODEC.decodeObject(output.lines().reduce((a, b) -> b).orElse("{}"));
             totals.add(total);
@@ -130,11 +132,11 @@ final class BenchmarkCommand implements Callable<Integer> {
     }
 
     private void benchmarkMcp(PrintWriter out, Orchestrator orchestrator, String launcher) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(launcher, "--home", cli.home().toString(), "agent-manager")
-                .redirectErrorStream(true).redirectOutput(cli.home().resolve("logs").resolve("agent-manager.log").toFile());
-        cli.home().resolve("logs").toFile().mkdirs();
+        ProcessBuilder builder = new ProcessBuilder(launcher, "--home", home.home().toString(), "agent-manager")
+                .redirectErrorStream(true).redirectOutput(home.home().resolve("logs").resolve("agent-manager.log").toFile());
+        home.home().resolve("logs").toFile().mkdirs();
         Process manager = builder.start();
-        ServerParameters server = ServerParameters.builder(launcher).args("--home", cli.home().toString(), "mcp").build();
+        ServerParameters server = ServerParameters.builder(launcher).args("--home", home.home().toString(), "mcp").build();
         StdioClientTransport transport = new StdioClientTransport(server, McpJsonDefaults.getMapper());
         transport.setStdErrorHandler(line -> { });
         McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(90))

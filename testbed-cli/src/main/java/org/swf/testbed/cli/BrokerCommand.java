@@ -5,11 +5,9 @@ import java.util.concurrent.Callable;
 import org.swf.testbed.access.BrokerAccess;
 import org.swf.testbed.broker.EmbeddedBroker;
 import org.swf.testbed.config.BrokerSettings;
-import org.swf.testbed.config.ConfigLocator;
 import org.swf.testbed.config.TestbedConfigReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -24,8 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " recorded in .testbed/broker-ports."})
 final class BrokerCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private TestbedCli cli;
+    private final HomeServices home;
 
     @Spec
     private CommandSpec spec;
@@ -42,11 +39,15 @@ final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep messages in a journal here (default: in memory).")
     private Path dataDirectory;
 
+    BrokerCommand(HomeServices home) {
+        this.home = home;
+    }
+
     @Override
     public Integer call() {
         BrokerSettings settings = config == null ? BrokerSettings.embeddedDefault()
-                : new TestbedConfigReader(new ConfigLocator(cli.home(), cli.environment())).read(config).broker();
-        BrokerAccess access = cli.brokerAccess();
+                : new TestbedConfigReader(home.configLocator()).read(config).broker();
+        BrokerAccess access = home.brokerAccess();
         EmbeddedBroker broker = HomeBrokers.start(access, given(settings), dataDirectory, spec.commandLine().getErr());
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "broker-shutdown"));
         spec.commandLine().getErr().println("Broker running: AMQP " + broker.amqpUrl() + ", STOMP 127.0.0.1:"

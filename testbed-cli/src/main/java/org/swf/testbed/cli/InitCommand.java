@@ -12,7 +12,6 @@ import org.swf.testbed.TestbedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -26,8 +25,7 @@ final class InitCommand implements Callable<Integer> {
     static final List<String> EXAMPLES = List.of("testbed.toml", "daq_state_machine.toml",
             "stf_datataking_default.toml", "fast_processing_default.toml");
 
-    @ParentCommand
-    private TestbedCli cli;
+    private final HomeServices home;
 
     @Spec
     private CommandSpec spec;
@@ -38,32 +36,36 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite existing config files.")
     private boolean force;
 
+    InitCommand(HomeServices home) {
+        this.home = home;
+    }
+
     @Override
     public Integer call() {
-        Path home = directory != null ? directory.toAbsolutePath().normalize() : cli.home();
-        Path workflows = home.resolve("workflows");
+        Path target = directory != null ? directory.toAbsolutePath().normalize() : home.home();
+        Path workflows = target.resolve("workflows");
         PrintWriter out = spec.commandLine().getOut();
         try {
             Files.createDirectories(workflows);
             for (String name : EXAMPLES) {
-                Path target = workflows.resolve(name);
-                if (Files.exists(target) && !force) {
-                    out.println("Kept existing " + target);
+                Path file = workflows.resolve(name);
+                if (Files.exists(file) && !force) {
+                    out.println("Kept existing " + file);
                     continue;
                 }
                 try (InputStream example = InitCommand.class.getResourceAsStream("/workflows/" + name)) {
                     if (example == null) {
                         throw new IllegalStateException("The example config " + name + " is missing from this build");
                     }
-                    Files.copy(example, target, StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(example, file, StandardCopyOption.REPLACE_EXISTING);
                 }
-                out.println("Created " + target);
+                out.println("Created " + file);
             }
         } catch (IOException e) {
             throw new TestbedException("Cannot write the example configs to " + workflows + ": " + e.getMessage()
                     + ". Check that the directory is writable", e);
         }
-        out.println("Testbed home ready: " + home + ". Set your namespace in workflows/testbed.toml, then run"
+        out.println("Testbed home ready: " + target + ". Set your namespace in workflows/testbed.toml, then run"
                 + " 'testbed run' there.");
         return ExitCode.OK.code;
     }

@@ -9,7 +9,6 @@ import org.swf.testbed.status.ProgramReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -19,8 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " name such as 'workflow-runner'); without AGENT, of every program.")
 final class LogsCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private TestbedCli cli;
+    private final HomeServices home;
 
     @Spec
     private CommandSpec spec;
@@ -31,9 +29,13 @@ final class LogsCommand implements Callable<Integer> {
     @Option(names = {"-n", "--lines"}, defaultValue = "50", description = "How many lines (default ${DEFAULT-VALUE}).")
     private int lines;
 
+    LogsCommand(HomeServices home) {
+        this.home = home;
+    }
+
     @Override
     public Integer call() {
-        Orchestrator orchestrator = cli.orchestrator();
+        Orchestrator orchestrator = home.orchestrator();
         PrintWriter out = spec.commandLine().getOut();
         if (agent != null) {
             String program = agent.equals(ProgramFactory.BROKER) || agent.equals(ProgramFactory.WORKFLOW_RUNNER)

@@ -1,12 +1,7 @@
 package org.swf.testbed.cli;
 
 import java.io.PrintStream;
-import java.lang.System.Logger.Level;
 import java.util.concurrent.Callable;
-import org.swf.testbed.ConfigException;
-import org.swf.testbed.config.BrokerSettings;
-import org.swf.testbed.config.ConfigLocator;
-import org.swf.testbed.config.TestbedConfigReader;
 import org.swf.testbed.mcp.McpServerSettings;
 import org.swf.testbed.mcp.TestbedMcpServer;
 import org.swf.testbed.messaging.BusOptions;
@@ -14,8 +9,8 @@ import org.swf.testbed.messaging.JmsMessageBusFactory;
 import org.swf.testbed.port.BrokerEndpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -33,10 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " config's)."})
 final class McpCommand implements Callable<Integer> {
 
-    private static final System.Logger LOG = System.getLogger(McpCommand.class.getName());
-
-    @ParentCommand
-    private TestbedCli cli;
+    private final HomeServices home;
 
     @Spec
     private CommandSpec spec;
@@ -45,18 +37,22 @@ final class McpCommand implements Callable<Integer> {
             + " (default: the [broker] of the config, else amqp://127.0.0.1:5672).")
     private String brokerUrl;
 
-    @Option(names = "--config", paramLabel = "NAME", description = "Config whose [broker] to use (default: the"
-            + " default config).")
-    private String config;
+    @Mixin
+    private BrokerConfigOption config;
 
     @Option(names = "--any-user", description = "Let tools address other users' agent managers (username). Only for"
             + " a shared broker whose authorization keeps each user to their own queues (see docs/security.md);"
             + " by default this server acts for the user who runs it alone.")
     private boolean anyUser;
 
+    McpCommand(HomeServices home) {
+        this.home = home;
+    }
+
     @Override
     public Integer call() {
-        BrokerEndpoint broker = brokerUrl != null ? cli.brokerAccess().external(brokerUrl, null) : configuredBroker();
+        BrokerEndpoint broker = brokerUrl != null ? home.brokerAccess().external(brokerUrl, null)
+                : home.brokerAccess().endpoint(config.brokerSettings(home.configLocator()));
         try {
             BusOptions.of(broker.url(), "mcp");
         } catch (IllegalArgumentException e) {
@@ -76,19 +72,5 @@ final class McpCommand implements Callable<Integer> {
             System.setOut(protocol);
         }
         return ExitCode.OK.code;
-    }
-
-    private BrokerEndpoint configuredBroker() {
-        BrokerSettings settings;
-        try {
-            settings = new TestbedConfigReader(new ConfigLocator(cli.home(), cli.environment())).read(config).broker();
-        } catch (ConfigException e) {
-            if (config != null) {
-                throw e;
-            }
-            LOG.log(Level.WARNING, "No usable default config ({0}); using this home''s embedded broker", e.getMessage());
-            settings = BrokerSettings.embeddedDefault();
-        }
-        return cli.brokerAccess().endpoint(settings);
     }
 }

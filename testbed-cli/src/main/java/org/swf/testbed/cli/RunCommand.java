@@ -12,9 +12,9 @@ import org.swf.testbed.orchestrator.RunResult;
 import org.swf.testbed.orchestrator.StepTiming;
 import org.swf.testbed.protocol.JsonCodec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -26,8 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " without it, $SWF_TESTBED_CONFIG or workflows/testbed.toml."})
 final class RunCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private TestbedCli cli;
+    private final HomeServices home;
 
     @Spec
     private CommandSpec spec;
@@ -35,14 +34,8 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "Config name, e.g. fast_processing.")
     private String config;
 
-    @Option(names = "--fast", description = "Run the workflow on a virtual clock (no real-time waits).")
-    private boolean fast;
-
-    @Option(names = "--realtime", description = "Run the workflow in real time, whatever the config says.")
-    private boolean realtime;
-
-    @Option(names = "--stf-count", paramLabel = "N", description = "Override the number of STFs per physics period.")
-    private Integer stfCount;
+    @Mixin
+    private WorkflowOptions workflow;
 
     @Option(names = "--no-workflow", description = "Start the agents only; do not trigger the workflow.")
     private boolean noWorkflow;
@@ -55,21 +48,21 @@ final class RunCommand implements Callable<Integer> {
             + " when it completed, 1 when it was terminated or failed.")
     private boolean await;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    private boolean json;
+    @Mixin
+    private JsonOption jsonOption;
 
     @Option(names = {"-v", "--verbose"}, description = "Print how long each step took (to stderr).")
     private boolean verbose;
 
+    RunCommand(HomeServices home) {
+        this.home = home;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        if (stfCount != null) {
-            parameters.put("stf_count", stfCount);
-        }
-        Boolean clock = fast ? Boolean.FALSE : realtime ? Boolean.TRUE : null;
-        RunOptions options = new RunOptions(config, !noWorkflow, clock, parameters, "cli");
-        RunResult result = cli.orchestrator(Duration.ofSeconds(timeoutSeconds)).run(options);
+        boolean json = jsonOption.enabled();
+        RunOptions options = new RunOptions(config, !noWorkflow, workflow.realtime(), workflow.parameters(), "cli");
+        RunResult result = home.orchestrator(Duration.ofSeconds(timeoutSeconds)).run(options);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         result.notices().forEach(notice -> err.println("testbed: note: " + notice));
@@ -92,7 +85,7 @@ final class RunCommand implements Callable<Integer> {
         ExecutionRecord outcome = null;
         if (await && result.executionId() != null) {
             ProgressBar bar = new ProgressBar(err, System.console() != null);
-            outcome = cli.orchestrator().follow(result.namespace(), result.executionId(), Duration.ofMillis(500),
+            outcome = home.orchestrator().follow(result.namespace(), result.executionId(), Duration.ofMillis(500),
                     bar::show);
             bar.done();
             if (!json) {

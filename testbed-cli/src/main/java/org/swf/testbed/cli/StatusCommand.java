@@ -7,8 +7,7 @@ import org.swf.testbed.status.ExecutionSnapshot;
 import org.swf.testbed.status.ProgramReport;
 import org.swf.testbed.status.TestbedStatus;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -18,20 +17,23 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " execution.")
 final class StatusCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private TestbedCli cli;
+    private final HomeServices home;
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--json", description = "Print the status as JSON.")
-    private boolean json;
+    @Mixin
+    private JsonOption json;
+
+    StatusCommand(HomeServices home) {
+        this.home = home;
+    }
 
     @Override
     public Integer call() {
-        TestbedStatus status = cli.orchestrator().status();
+        TestbedStatus status = home.orchestrator().status();
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.enabled()) {
             out.println(new JsonCodec().encode(status));
         } else {
             print(out, status);

@@ -3,7 +3,6 @@ package org.swf.testbed.cli;
 import java.util.concurrent.Callable;
 import org.swf.testbed.orchestrator.StopResult;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -13,15 +12,18 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " agents.supervisord.conf stop all), including agents left running by a killed supervisord.")
 final class StopAgentsCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private TestbedCli cli;
+    private final HomeServices home;
 
     @Spec
     private CommandSpec spec;
 
+    StopAgentsCommand(HomeServices home) {
+        this.home = home;
+    }
+
     @Override
     public Integer call() {
-        StopResult result = cli.orchestrator().stopAgents();
+        StopResult result = home.orchestrator().stopAgents();
         if (result.stopped().isEmpty()) {
             spec.commandLine().getOut().println("No agents running");
         } else {

@@ -4,23 +4,19 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.swf.testbed.TestbedException;
-import org.swf.testbed.access.BrokerAccess;
-import org.swf.testbed.messaging.JmsMessageBusFactory;
-import org.swf.testbed.orchestrator.Orchestrator;
-import org.swf.testbed.orchestrator.OrchestratorSettings;
-import org.swf.testbed.store.SqliteExecutionStore;
-import org.swf.testbed.supervisor.SupervisorLayout;
-import org.swf.testbed.supervisor.SupervisordProcessSupervisor;
+import org.swf.testbed.config.TestbedEnvironment;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code testbed}: starts, stops and watches the agents of a streaming workflow testbed. The
- * composition root: every front-end command gets its collaborators from here.
+ * composition root: the process environment is read here, once, and every command gets its
+ * collaborators through its constructor from the factory made here.
  */
 @Command(name = "testbed",
         mixinStandardHelpOptions = true,
@@ -54,11 +50,9 @@ public final class TestbedCli implements Runnable {
     @Option(names = "--stacktrace", description = "Print stack traces of failures.")
     private boolean stacktrace;
 
-    private final Map<String, String> environment;
     private CommandLine commandLine;
 
-    private TestbedCli(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
+    private TestbedCli() {
     }
 
     /**
@@ -71,8 +65,9 @@ public final class TestbedCli implements Runnable {
      * @return the exit code
      */
     public static int run(PrintStream out, PrintStream err, Map<String, String> environment, String... args) {
-        TestbedCli cli = new TestbedCli(environment);
-        CommandLine commandLine = new CommandLine(cli);
+        TestbedCli cli = new TestbedCli();
+        HomeServices services = new HomeServices(TestbedEnvironment.of(environment), () -> cli.home);
+        CommandLine commandLine = new CommandLine(cli, new CommandFactory(services));
         cli.commandLine = commandLine;
         commandLine.getCommandSpec().usageMessage().footer(ExitCode.table());
         PrintWriter outWriter = new PrintWriter(out, true, StandardCharsets.UTF_8);
@@ -98,7 +93,19 @@ public final class TestbedCli implements Runnable {
      * @param args the command line
      */
     public static void main(String[] args) {
+        logThroughSlf4j();
         System.exit(run(System.out, System.err, System.getenv(), args));
+    }
+
+    /**
+     * Gives java.util.logging's records (proton-j, under Qpid JMS, logs only there) to SLF4J, in
+     * place of its console handler, so that a process logs in one format (simplelogger.properties)
+     * whichever API a class uses: System.Logger reaches SLF4J through its LoggerFinder already.
+     * Process-wide, so main does it and {@link #run} does not.
+     */
+    private static void logThroughSlf4j() {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
     }
 
     @Override
@@ -118,49 +125,39 @@ public final class TestbedCli implements Runnable {
         }
     }
 
-    /** @return the process environment the CLI was started with */
-    Map<String, String> environment() {
-        return environment;
-    }
-
-    /** @return the testbed home */
-    Path home() {
-        if (home != null) {
-            return home.toAbsolutePath().normalize();
-        }
-        String fromEnvironment = environment.get("TESTBED_HOME");
-        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-            return Path.of(fromEnvironment).toAbsolutePath().normalize();
-        }
-        return Path.of("").toAbsolutePath();
-    }
-
-    /** @return the orchestrator of this home, wired to supervisord and the AMQP broker */
-    Orchestrator orchestrator() {
-        return orchestrator(Duration.ofSeconds(60));
-    }
-
     /**
-     * @param readinessTimeout how long started programs may take to report READY
-     * @return the orchestrator of this home
+     * Makes every subcommand with what it needs, through its constructor; picocli asks it for the
+     * subcommands while building the command line, and for mixins and help, which it makes as
+     * picocli would.
      */
-    Orchestrator orchestrator(Duration readinessTimeout) {
-        OrchestratorSettings defaults = OrchestratorSettings.defaults(home(), environment);
-        OrchestratorSettings settings = new OrchestratorSettings(defaults.home(), defaults.environment(),
-                readinessTimeout, defaults.replyTimeout(), defaults.connectTimeout());
-        return new Orchestrator(settings, new SupervisordProcessSupervisor(SupervisorLayout.forHome(home())),
-                new JmsMessageBusFactory(), new CliProgramFactory(JvmLauncher.ofThisJvm()),
-                executionStore());
-    }
+    private static final class CommandFactory implements CommandLine.IFactory {
 
-    /** @return how this home's parts reach its broker, and its embedded broker's login and ports */
-    BrokerAccess brokerAccess() {
-        return new BrokerAccess(OrchestratorSettings.defaults(home(), environment).stateDirectory(), environment);
-    }
+        private final Map<Class<?>, Supplier<?>> commands;
 
-    /** @return the execution records of this home */
-    SqliteExecutionStore executionStore() {
-        return new SqliteExecutionStore(home().resolve(".testbed").resolve("testbed.db"));
+        CommandFactory(HomeServices home) {
+            AgentHost agents = new AgentHost(home);
+            this.commands = Map.ofEntries(
+                    Map.entry(InitCommand.class, () -> new InitCommand(home)),
+                    Map.entry(RunCommand.class, () -> new RunCommand(home)),
+                    Map.entry(StopAgentsCommand.class, () -> new StopAgentsCommand(home)),
+                    Map.entry(StatusCommand.class, () -> new StatusCommand(home)),
+                    Map.entry(WorkflowsCommand.class, () -> new WorkflowsCommand(home)),
+                    Map.entry(WorkflowCommands.Start.class, () -> new WorkflowCommands.Start(home)),
+                    Map.entry(WorkflowCommands.Stop.class, () -> new WorkflowCommands.Stop(home)),
+                    Map.entry(LogsCommand.class, () -> new LogsCommand(home)),
+                    Map.entry(BrokerCommand.class, () -> new BrokerCommand(home)),
+                    Map.entry(AgentManagerCommand.class, () -> new AgentManagerCommand(home)),
+                    Map.entry(McpCommand.class, () -> new McpCommand(home)),
+                    Map.entry(BenchmarkCommand.class, () -> new BenchmarkCommand(home)),
+                    Map.entry(WorkflowRunnerCommand.class, () -> new WorkflowRunnerCommand(home, agents)),
+                    Map.entry(AgentCommand.class, () -> new AgentCommand(agents, home.environment())));
+        }
+
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            Supplier<?> command = commands.get(type);
+            return command != null ? type.cast(command.get()) : CommandLine.defaultFactory().create(type);
+        }
     }
 
     /** Reports the version from the jar manifest. */

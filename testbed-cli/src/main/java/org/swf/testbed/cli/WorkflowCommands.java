@@ -1,14 +1,11 @@
 package org.swf.testbed.cli;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.swf.testbed.orchestrator.RunOptions;
 import org.swf.testbed.orchestrator.RunResult;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -23,29 +20,22 @@ final class WorkflowCommands {
             description = "Trigger the running testbed's workflow (its config's [workflow]) and print the execution id.")
     static final class Start implements Callable<Integer> {
 
-        @ParentCommand
-        private TestbedCli cli;
+        private final HomeServices home;
 
         @Spec
         private CommandSpec spec;
 
-        @Option(names = "--fast", description = "Run on a virtual clock.")
-        private boolean fast;
+        @Mixin
+        private WorkflowOptions workflow;
 
-        @Option(names = "--realtime", description = "Run in real time, whatever the config says.")
-        private boolean realtime;
-
-        @Option(names = "--stf-count", paramLabel = "N", description = "Override the number of STFs per physics period.")
-        private Integer stfCount;
+        Start(HomeServices home) {
+            this.home = home;
+        }
 
         @Override
         public Integer call() {
-            Map<String, Object> parameters = new LinkedHashMap<>();
-            if (stfCount != null) {
-                parameters.put("stf_count", stfCount);
-            }
-            RunResult result = cli.orchestrator().startWorkflow(new RunOptions(null, true,
-                    fast ? Boolean.FALSE : realtime ? Boolean.TRUE : null, parameters, "cli"));
+            RunResult result = home.orchestrator().startWorkflow(new RunOptions(null, true, workflow.realtime(),
+                    workflow.parameters(), "cli"));
             spec.commandLine().getOut().println("Workflow triggered: " + result.executionId() + " (run "
                     + result.runId() + ").");
             return ExitCode.OK.code;
@@ -57,8 +47,7 @@ final class WorkflowCommands {
             description = "Stop the running workflow at its next step (it still sends end_run, so agents return to READY).")
     static final class Stop implements Callable<Integer> {
 
-        @ParentCommand
-        private TestbedCli cli;
+        private final HomeServices home;
 
         @Spec
         private CommandSpec spec;
@@ -67,9 +56,13 @@ final class WorkflowCommands {
                 description = "The execution to stop (default: whichever runs).")
         private String executionId;
 
+        Stop(HomeServices home) {
+            this.home = home;
+        }
+
         @Override
         public Integer call() {
-            String stopped = cli.orchestrator().stopWorkflow(executionId);
+            String stopped = home.orchestrator().stopWorkflow(executionId);
             spec.commandLine().getOut().println("Stopping " + stopped + ".");
             return ExitCode.OK.code;
         }

@@ -1,6 +1,5 @@
 package org.swf.testbed.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.swf.testbed.agents.runner.WorkflowRunner;
 import org.swf.testbed.config.ConfigLocator;
@@ -8,28 +7,30 @@ import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.orchestrator.RunnerLiveness;
 import org.swf.testbed.store.SqliteExecutionStore;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Mixin;
 
 /** {@code testbed workflow-runner}: the runner agent, as supervisord runs it. */
 @Command(name = "workflow-runner", hidden = true, mixinStandardHelpOptions = true,
         description = "Run the workflow runner agent in the foreground (supervisord runs this).")
 final class WorkflowRunnerCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private TestbedCli cli;
+    private final HomeServices home;
+    private final AgentHost host;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The testbed config file.")
-    private Path config;
+    @Mixin
+    private ProgramConfigOption config;
+
+    WorkflowRunnerCommand(HomeServices home, AgentHost host) {
+        this.home = home;
+        this.host = host;
+    }
 
     @Override
     public Integer call() throws InterruptedException {
-        Path home = cli.home();
-        ConfigLocator locator = new ConfigLocator(home, cli.environment());
-        SqliteExecutionStore executions = cli.executionStore();
+        ConfigLocator locator = home.configLocator();
+        SqliteExecutionStore executions = home.executionStore();
         // A runner that died (killed, crashed) left its execution "running": it failed.
         executions.failAbandoned(RunnerLiveness.ofThisHost());
-        return AgentHost.run(home, config, cli.environment(),
-                testbed -> new WorkflowRunner(locator, testbed, executions, new JsonCodec()));
+        return host.run(config.file(), testbed -> new WorkflowRunner(locator, testbed, executions, new JsonCodec()));
     }
 }

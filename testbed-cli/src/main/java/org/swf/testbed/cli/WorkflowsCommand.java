@@ -11,8 +11,8 @@ import java.util.concurrent.Callable;
 import org.swf.testbed.port.ExecutionRecord;
 import org.swf.testbed.protocol.JsonCodec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -25,8 +25,7 @@ final class WorkflowsCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
 
-    @ParentCommand
-    private TestbedCli cli;
+    private final HomeServices home;
 
     @Spec
     private CommandSpec spec;
@@ -34,14 +33,18 @@ final class WorkflowsCommand implements Callable<Integer> {
     @Option(names = {"-n", "--limit"}, defaultValue = "20", description = "How many (default ${DEFAULT-VALUE}).")
     private int limit;
 
-    @Option(names = "--json", description = "Print the executions as JSON.")
-    private boolean json;
+    @Mixin
+    private JsonOption json;
+
+    WorkflowsCommand(HomeServices home) {
+        this.home = home;
+    }
 
     @Override
     public Integer call() {
-        List<ExecutionRecord> executions = cli.orchestrator().executions(limit);
+        List<ExecutionRecord> executions = home.orchestrator().executions(limit);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.enabled()) {
             out.println(new JsonCodec().encode(executions.stream().map(WorkflowsCommand::fields).toList()));
             return ExitCode.OK.code;
         }

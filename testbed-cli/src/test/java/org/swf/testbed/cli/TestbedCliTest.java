@@ -22,8 +22,12 @@ class TestbedCliTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
+        return runWith(Map.of("TESTBED_HOME", home.toString()), args);
+    }
+
+    private int runWith(Map<String, String> environment, String... args) {
         return TestbedCli.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("TESTBED_HOME", home.toString()), args);
+                new PrintStream(err, true, StandardCharsets.UTF_8), environment, args);
     }
 
     private String out() {
@@ -68,5 +72,47 @@ class TestbedCliTest {
         assertThat(run("init")).isZero();
         assertThat(Files.readString(home.resolve("workflows/testbed.toml"))).contains("mine");
         assertThat(out()).contains("Kept existing");
+    }
+
+    @Test
+    void everyCommandIsMadeWithItsCollaborators() {
+        for (String command : new String[] {"init", "run", "stop-agents", "status", "workflows", "start-workflow",
+            "stop-workflow", "logs", "broker", "agent-manager", "mcp", "benchmark", "workflow-runner", "agent"}) {
+            out.reset();
+            assertThat(run(command, "--help")).as(command).isZero();
+            assertThat(out()).as(command).contains("Usage: testbed " + command);
+        }
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void sharedOptionsAreTheSameOnEveryCommand() {
+        assertThat(run("start-workflow", "--stf-count", "many")).isEqualTo(2);
+        assertThat(run("run", "--help")).isZero();
+        assertThat(run("start-workflow", "--help")).isZero();
+        assertThat(out()).contains("--fast", "--realtime", "--stf-count=N");
+    }
+
+    @Test
+    void homeComesFromTheOptionBeforeTheEnvironment(@TempDir Path other) {
+        assertThat(run("--home", other.toString(), "init")).isZero();
+
+        assertThat(other.resolve("workflows/testbed.toml")).exists();
+        assertThat(home.resolve("workflows")).doesNotExist();
+    }
+
+    @Test
+    void aBadHeartbeatIntervalFailsTheProcessesThatSendHeartbeatsNamingTheVariable() {
+        Map<String, String> environment = Map.of("TESTBED_HOME", home.toString(), "TESTBED_HEARTBEAT_SECONDS", "soon");
+
+        assertThat(runWith(environment, "agent-manager")).isEqualTo(3);
+        assertThat(err()).startsWith("testbed: error: TESTBED_HEARTBEAT_SECONDS=soon is not a whole number")
+                .contains("unset it");
+        assertThat(runWith(environment, "agent", "data", "--config", home.resolve("none.toml").toString()))
+                .isEqualTo(3);
+        assertThat(err().lines().filter(line -> line.contains("TESTBED_HEARTBEAT_SECONDS=soon")).count()).isEqualTo(2);
+        err.reset();
+        assertThat(runWith(environment, "workflows")).isZero();
+        assertThat(err()).isEmpty();
     }
 }

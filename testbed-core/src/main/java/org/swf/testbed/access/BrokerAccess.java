@@ -3,7 +3,9 @@ package org.swf.testbed.access;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.swf.testbed.config.BrokerSettings;
+import org.swf.testbed.config.TestbedEnvironment;
 import org.swf.testbed.port.BrokerEndpoint;
 import org.swf.testbed.util.OsUser;
 
@@ -20,26 +22,26 @@ import org.swf.testbed.util.OsUser;
 public final class BrokerAccess {
 
     /** The broker user, the original agents' name. */
-    public static final String USER_VARIABLE = "ACTIVEMQ_USER";
+    public static final String USER_VARIABLE = TestbedEnvironment.BROKER_USER_VARIABLE;
     /** The broker password, the original agents' name. */
-    public static final String PASSWORD_VARIABLE = "ACTIVEMQ_PASSWORD";
+    public static final String PASSWORD_VARIABLE = TestbedEnvironment.BROKER_PASSWORD_VARIABLE;
     /** The broker host for STOMP clients, the original agents' name. */
     public static final String HOST_VARIABLE = "ACTIVEMQ_HOST";
     /** The broker's STOMP port, the original agents' name. */
     public static final String PORT_VARIABLE = "ACTIVEMQ_PORT";
     /** The CA file for TLS connections, the original agents' name. */
-    public static final String CA_VARIABLE = "ACTIVEMQ_SSL_CA_CERTS";
+    public static final String CA_VARIABLE = TestbedEnvironment.BROKER_CA_VARIABLE;
 
     private final HomeBroker homeBroker;
-    private final Map<String, String> environment;
+    private final TestbedEnvironment environment;
 
     /**
      * @param stateDirectory the home's state directory ({@code .testbed})
      * @param environment the caller's environment, for an external broker's login
      */
-    public BrokerAccess(Path stateDirectory, Map<String, String> environment) {
+    public BrokerAccess(Path stateDirectory, TestbedEnvironment environment) {
         this.homeBroker = new HomeBroker(stateDirectory, OsUser.name());
-        this.environment = Map.copyOf(environment);
+        this.environment = Objects.requireNonNull(environment, "environment");
     }
 
     /** @return the home's embedded broker: login and ports */
@@ -66,11 +68,10 @@ public final class BrokerAccess {
      * @return how to connect to it with the caller's {@code ACTIVEMQ_USER} / {@code ACTIVEMQ_PASSWORD}
      */
     public BrokerEndpoint external(String url, Path caFile) {
-        String user = blankToNull(environment.get(USER_VARIABLE));
-        String password = user == null ? null : blankToNull(environment.get(PASSWORD_VARIABLE));
-        String caVariable = blankToNull(environment.get(CA_VARIABLE));
-        return new BrokerEndpoint(url, user, password, caFile != null ? caFile : caVariable == null ? null
-                : Path.of(caVariable));
+        String user = environment.brokerUser().orElse(null);
+        String password = user == null ? null : environment.brokerPassword().orElse(null);
+        return new BrokerEndpoint(url, user, password, caFile != null ? caFile
+                : environment.brokerCaFile().orElse(null));
     }
 
     /**
@@ -100,9 +101,5 @@ public final class BrokerAccess {
             variables.put(CA_VARIABLE, settings.caFile().toString());
         }
         return variables;
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value;
     }
 }

@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.swf.testbed.ConfigException;
 
@@ -20,20 +21,20 @@ import org.swf.testbed.ConfigException;
 public final class ConfigLocator {
 
     /** The environment variable that names the default configuration file. */
-    public static final String CONFIG_VARIABLE = "SWF_TESTBED_CONFIG";
+    public static final String CONFIG_VARIABLE = TestbedEnvironment.CONFIG_VARIABLE;
     /** The file {@code testbed run} reads when given no name. */
     public static final String DEFAULT_CONFIG = "testbed.toml";
 
     private final Path home;
-    private final Map<String, String> environment;
+    private final TestbedEnvironment environment;
 
     /**
      * @param home the testbed home, the directory that holds {@code workflows/}
      * @param environment the process environment, for {@value #CONFIG_VARIABLE}
      */
-    public ConfigLocator(Path home, Map<String, String> environment) {
+    public ConfigLocator(Path home, TestbedEnvironment environment) {
         this.home = home.toAbsolutePath().normalize();
-        this.environment = Map.copyOf(environment);
+        this.environment = Objects.requireNonNull(environment, "environment");
     }
 
     /** @return the directory that holds the configuration files */
@@ -71,8 +72,9 @@ public final class ConfigLocator {
     }
 
     private Path locateDefault() {
-        String fromEnvironment = environment.get(CONFIG_VARIABLE);
-        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+        Optional<String> configured = environment.defaultConfig();
+        if (configured.isPresent()) {
+            String fromEnvironment = configured.get();
             Path path = home.resolve(fromEnvironment).normalize();
             if (!Files.isRegularFile(path)) {
                 throw new ConfigException(CONFIG_VARIABLE + "=" + fromEnvironment + " names no file (" + path

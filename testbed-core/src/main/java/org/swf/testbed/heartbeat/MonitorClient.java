@@ -6,11 +6,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.swf.testbed.config.TestbedEnvironment;
 
 /**
  * POSTs heartbeats to the swf-monitor REST API ({@code /api/systemagents/heartbeat/}) when
@@ -41,12 +41,8 @@ public final class MonitorClient {
      * @param environment the process environment
      * @return a client when {@code SWF_MONITOR_HTTP_URL} is set
      */
-    public static Optional<MonitorClient> fromEnvironment(Map<String, String> environment) {
-        String url = environment.get("SWF_MONITOR_HTTP_URL");
-        if (url == null || url.isBlank()) {
-            return Optional.empty();
-        }
-        return Optional.of(new MonitorClient(url.trim(), environment.get("SWF_API_TOKEN")));
+    public static Optional<MonitorClient> fromEnvironment(TestbedEnvironment environment) {
+        return environment.monitorUrl().map(url -> new MonitorClient(url, environment.apiToken().orElse(null)));
     }
 
     /** @param json the heartbeat JSON */

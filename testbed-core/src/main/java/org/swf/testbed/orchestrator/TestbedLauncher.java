@@ -166,7 +166,7 @@ final class TestbedLauncher {
     private Map<String, String> programEnvironment(TestbedConfig config, BrokerPorts ports) {
         Map<String, String> environment = new LinkedHashMap<>(access.programEnvironment(config.broker(), ports));
         environment.put(ConfigLocator.CONFIG_VARIABLE, config.source().toString());
-        environment.put("SWF_HOME", settings.environment().getOrDefault("SWF_HOME", settings.home().getParent() == null
+        environment.put("SWF_HOME", settings.environment().swfHome().orElse(settings.home().getParent() == null
                 ? settings.home().toString() : settings.home().getParent().toString()));
         environment.put("TESTBED_HOME", settings.home().toString());
         return environment;

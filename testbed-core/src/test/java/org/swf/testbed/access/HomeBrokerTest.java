@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.swf.testbed.ServiceUnavailableException;
 import org.swf.testbed.config.BrokerSettings;
+import org.swf.testbed.config.TestbedEnvironment;
 import org.swf.testbed.port.BrokerEndpoint;
 
 class HomeBrokerTest {
@@ -130,8 +131,8 @@ class HomeBrokerTest {
     void endpointsAndProgramVariables() throws IOException {
         int amqp = freePort();
         int stomp = freePort();
-        BrokerAccess access = new BrokerAccess(home.resolve(".testbed"), Map.of("ACTIVEMQ_USER", "ext-user",
-                "ACTIVEMQ_PASSWORD", "ext-pw", "ACTIVEMQ_SSL_CA_CERTS", "/etc/ca.pem"));
+        BrokerAccess access = new BrokerAccess(home.resolve(".testbed"), TestbedEnvironment.of(Map.of(
+                "ACTIVEMQ_USER", "ext-user", "ACTIVEMQ_PASSWORD", "ext-pw", "ACTIVEMQ_SSL_CA_CERTS", "/etc/ca.pem")));
         BrokerSettings embedded = new BrokerSettings(null, amqp, stomp, true, null);
 
         BrokerEndpoint own = access.endpoint(embedded);

@@ -28,7 +28,7 @@ class ConfigLocatorTest {
 
     @Test
     void triesNameThenTomlThenDefault() {
-        ConfigLocator locator = new ConfigLocator(home, Map.of());
+        ConfigLocator locator = new ConfigLocator(home, TestbedEnvironment.empty());
         assertThat(locator.locate(null)).isEqualTo(home.resolve("workflows/testbed.toml"));
         assertThat(locator.locate("exact")).isEqualTo(home.resolve("workflows/exact"));
         assertThat(locator.locate("plain")).isEqualTo(home.resolve("workflows/plain.toml"));
@@ -38,15 +38,17 @@ class ConfigLocatorTest {
 
     @Test
     void environmentNamesTheDefault() {
-        ConfigLocator locator = new ConfigLocator(home, Map.of("SWF_TESTBED_CONFIG", "workflows/plain.toml"));
+        ConfigLocator locator = new ConfigLocator(home,
+                TestbedEnvironment.of(Map.of("SWF_TESTBED_CONFIG", "workflows/plain.toml")));
         assertThat(locator.locate(null)).isEqualTo(home.resolve("workflows/plain.toml"));
-        assertThatThrownBy(() -> new ConfigLocator(home, Map.of("SWF_TESTBED_CONFIG", "nope.toml")).locate(null))
+        assertThatThrownBy(() -> new ConfigLocator(home, TestbedEnvironment.of(Map.of("SWF_TESTBED_CONFIG",
+                "nope.toml"))).locate(null))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("SWF_TESTBED_CONFIG=nope.toml names no file");
     }
 
     @Test
     void unknownNameListsWhatExists() {
-        assertThatThrownBy(() -> new ConfigLocator(home, Map.of()).locate("nosuch"))
+        assertThatThrownBy(() -> new ConfigLocator(home, TestbedEnvironment.empty()).locate("nosuch"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("Unknown config 'nosuch'")
                 .hasMessageContaining("workflows/nosuch_default.toml")
@@ -55,7 +57,7 @@ class ConfigLocatorTest {
 
     @Test
     void namesThatEscapeWorkflowsAreRefused() {
-        ConfigLocator locator = new ConfigLocator(home, Map.of());
+        ConfigLocator locator = new ConfigLocator(home, TestbedEnvironment.empty());
         for (String name : new String[] {"../secret", "../secret.toml", "a/../../secret", "/etc/passwd", "~root"}) {
             assertThatThrownBy(() -> locator.locate(name)).as(name)
                     .isInstanceOf(ConfigException.class).hasMessageContaining("must stay inside workflows/");

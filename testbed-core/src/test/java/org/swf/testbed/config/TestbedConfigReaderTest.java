@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.swf.testbed.ConfigException;
@@ -20,7 +19,7 @@ class TestbedConfigReaderTest {
     private TestbedConfig read(String toml) throws IOException {
         Files.createDirectories(home.resolve("workflows"));
         Files.writeString(home.resolve("workflows/testbed.toml"), toml);
-        return new TestbedConfigReader(new ConfigLocator(home, Map.of())).read((String) null);
+        return new TestbedConfigReader(new ConfigLocator(home, TestbedEnvironment.empty())).read((String) null);
     }
 
     private void assertRefused(String toml, String... fragments) {

@@ -41,7 +41,7 @@ class WorkflowParametersTest {
                 [parameters]
                 broadcast_delay = 0.5
                 """);
-        ConfigLocator locator = new ConfigLocator(home, Map.of());
+        ConfigLocator locator = new ConfigLocator(home, TestbedEnvironment.empty());
         TestbedConfig testbed = new TestbedConfigReader(locator).read((String) null);
         WorkflowParameters parameters = WorkflowParameters.resolve(locator, "wf_default", testbed,
                 Map.of("stf_count", 3, "unknown_key", 1));

@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.swf.testbed.config.TestbedEnvironment;
 
 /** Heartbeats reach the monitor's REST API with its token, as the original agents send them. */
 class MonitorClientTest {
@@ -40,8 +41,8 @@ class MonitorClientTest {
     @Test
     void postsToTheHeartbeatEndpointWithTheToken() {
         String url = "http://127.0.0.1:" + monitor.getAddress().getPort() + "/";
-        MonitorClient client = MonitorClient.fromEnvironment(Map.of("SWF_MONITOR_HTTP_URL", url,
-                "SWF_API_TOKEN", "secret-token")).orElseThrow();
+        MonitorClient client = MonitorClient.fromEnvironment(TestbedEnvironment.of(Map.of("SWF_MONITOR_HTTP_URL",
+                url, "SWF_API_TOKEN", "secret-token"))).orElseThrow();
 
         client.post("{\"instance_name\":\"data-agent-alice-1\"}");
         client.flush();
@@ -56,7 +57,7 @@ class MonitorClientTest {
 
     @Test
     void noMonitorConfiguredMeansNoClient() {
-        assertThat(MonitorClient.fromEnvironment(Map.of())).isEmpty();
-        assertThat(MonitorClient.fromEnvironment(Map.of("SWF_MONITOR_HTTP_URL", " "))).isEmpty();
+        assertThat(MonitorClient.fromEnvironment(TestbedEnvironment.empty())).isEmpty();
+        assertThat(MonitorClient.fromEnvironment(TestbedEnvironment.of(Map.of("SWF_MONITOR_HTTP_URL", " ")))).isEmpty();
     }
 }

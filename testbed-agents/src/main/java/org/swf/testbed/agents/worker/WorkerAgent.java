@@ -3,7 +3,6 @@ package org.swf.testbed.agents.worker;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,6 +12,7 @@ import org.swf.testbed.ConfigException;
 import org.swf.testbed.agents.Agent;
 import org.swf.testbed.agents.AgentMessage;
 import org.swf.testbed.agents.AgentRuntime;
+import org.swf.testbed.config.TestbedEnvironment;
 import org.swf.testbed.protocol.Destination;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
@@ -38,7 +38,7 @@ public final class WorkerAgent implements Agent {
     /** The agent type this worker reports. */
     public static final String AGENT_TYPE = "worker";
     /** Environment variable: milliseconds each slice takes; unset or 0 for instant processing. */
-    public static final String PROCESSING_MILLIS_VARIABLE = "SLICE_PROCESSING_MILLIS";
+    public static final String PROCESSING_MILLIS_VARIABLE = TestbedEnvironment.SLICE_PROCESSING_VARIABLE;
     /** How long without a slice before the worker reports READY again. */
     public static final Duration IDLE_AFTER = Duration.ofMillis(300);
 
@@ -71,21 +71,8 @@ public final class WorkerAgent implements Agent {
      * @return a worker whose processing time {@value #PROCESSING_MILLIS_VARIABLE} sets
      * @throws ConfigException when the variable is not a whole number of milliseconds
      */
-    public static WorkerAgent fromEnvironment(Map<String, String> environment) {
-        String millis = environment.get(PROCESSING_MILLIS_VARIABLE);
-        if (millis == null || millis.isBlank()) {
-            return new WorkerAgent(Duration.ZERO, new JsonCodec());
-        }
-        try {
-            long value = Long.parseLong(millis.trim());
-            if (value >= 0) {
-                return new WorkerAgent(Duration.ofMillis(value), new JsonCodec());
-            }
-        } catch (NumberFormatException e) {
-            // reported below, with the fix
-        }
-        throw new ConfigException(PROCESSING_MILLIS_VARIABLE + "=" + millis + " is not a number of milliseconds."
-                + " Set it to e.g. 50, or unset it for instant processing");
+    public static WorkerAgent fromEnvironment(TestbedEnvironment environment) {
+        return new WorkerAgent(environment.sliceProcessingTime(), new JsonCodec());
     }
 
     @Override

@@ -31,6 +31,7 @@ import org.swf.testbed.access.BrokerPorts;
 import org.swf.testbed.config.AgentSpec;
 import org.swf.testbed.config.ConfigLocator;
 import org.swf.testbed.config.TestbedConfig;
+import org.swf.testbed.config.TestbedEnvironment;
 import org.swf.testbed.orchestrator.Orchestrator;
 import org.swf.testbed.orchestrator.OrchestratorSettings;
 import org.swf.testbed.orchestrator.ProgramFactory;
@@ -96,8 +97,8 @@ class EmbeddedOrchestratorTest {
             }
             return broker.newView();
         };
-        orchestrator = new Orchestrator(OrchestratorSettings.defaults(home, Map.of()), supervisor, buses,
-                new InProcessPrograms(), executions);
+        orchestrator = new Orchestrator(OrchestratorSettings.defaults(home, TestbedEnvironment.empty()), supervisor,
+                buses, new InProcessPrograms(), executions);
     }
 
     @AfterEach
@@ -223,7 +224,7 @@ class EmbeddedOrchestratorTest {
         @Override
         public void start(List<String> names) {
             delegate.start(names);
-            ConfigLocator locator = new ConfigLocator(home, Map.of());
+            ConfigLocator locator = new ConfigLocator(home, TestbedEnvironment.empty());
             TestbedConfig config = orchestrator.loadConfig(null);
             for (String name : names) {
                 brokerUp |= name.equals("broker");

@@ -24,6 +24,7 @@ import org.swf.testbed.agents.runner.WorkflowRunner;
 import org.swf.testbed.config.ConfigLocator;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.config.TestbedConfigReader;
+import org.swf.testbed.config.TestbedEnvironment;
 import org.swf.testbed.port.InMemoryExecutionStore;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.Destinations;
@@ -56,7 +57,7 @@ final class Pipeline implements AutoCloseable {
         Files.writeString(workflows.resolve("fast_processing_default.toml"),
                 shipped.replaceFirst("namespace = \"[^\"]*\"", "namespace = \"" + NAMESPACE + "\""));
         Files.copy(SHIPPED_WORKFLOWS.resolve("daq_state_machine.toml"), workflows.resolve("daq_state_machine.toml"));
-        ConfigLocator locator = new ConfigLocator(home, Map.of());
+        ConfigLocator locator = new ConfigLocator(home, TestbedEnvironment.empty());
         TestbedConfig config = new TestbedConfigReader(locator).read("fast_processing");
 
         client = busFactory.get();
@@ -71,7 +72,8 @@ final class Pipeline implements AutoCloseable {
         });
         start("workflow-runner", busFactory, new WorkflowRunner(locator, config, new InMemoryExecutionStore(), codec));
         for (String key : List.of("data", "fastmon", "fast_processing", "worker", "processing", "worker2")) {
-            Agent agent = BuiltInAgents.create(key.equals("worker2") ? "worker" : key, config, Map.of()).orElseThrow();
+            Agent agent = BuiltInAgents.create(key.equals("worker2") ? "worker" : key, config,
+                    TestbedEnvironment.empty()).orElseThrow();
             start(key, busFactory, agent);
             if (agent instanceof FastProcessingAgent fast) {
                 fastProcessing = fast;

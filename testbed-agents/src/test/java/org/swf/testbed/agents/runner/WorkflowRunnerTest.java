@@ -21,6 +21,7 @@ import org.swf.testbed.agents.data.DataAgent;
 import org.swf.testbed.config.ConfigLocator;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.config.TestbedConfigReader;
+import org.swf.testbed.config.TestbedEnvironment;
 import org.swf.testbed.port.InMemoryMessageBus;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
@@ -69,7 +70,7 @@ class WorkflowRunnerTest {
                 stf_count = 4
                 physics_period_count = 1
                 """);
-        ConfigLocator locator = new ConfigLocator(home, Map.of());
+        ConfigLocator locator = new ConfigLocator(home, TestbedEnvironment.empty());
         TestbedConfig config = new TestbedConfigReader(locator).read((String) null);
         client = broker.newView();
         client.subscribe(Destinations.EPICTOPIC, message -> epictopic.add(codec.decodeObject(message.body())));
@@ -156,7 +157,7 @@ class WorkflowRunnerTest {
 
     @Test
     void aRunnerStartedAfterTheAgentsLearnsOfThemAtOnce() throws IOException {
-        ConfigLocator locator = new ConfigLocator(home, Map.of());
+        ConfigLocator locator = new ConfigLocator(home, TestbedEnvironment.empty());
         TestbedConfig config = new TestbedConfigReader(locator).read((String) null);
         runner.close();
         // The data agent's READY heartbeat went out long ago; its next periodic one is an hour away.

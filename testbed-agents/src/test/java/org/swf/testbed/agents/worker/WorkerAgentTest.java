@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.swf.testbed.ConfigException;
 import org.swf.testbed.agents.AgentRuntime;
 import org.swf.testbed.agents.TestAgents;
+import org.swf.testbed.config.TestbedEnvironment;
 import org.swf.testbed.port.InMemoryMessageBus;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
@@ -87,11 +88,14 @@ class WorkerAgentTest {
 
     @Test
     void processingTimeComesFromTheEnvironmentAndShutdownEndsTheWait() {
-        assertThatThrownBy(() -> WorkerAgent.fromEnvironment(Map.of("SLICE_PROCESSING_MILLIS", "soon")))
+        assertThatThrownBy(() -> WorkerAgent.fromEnvironment(TestbedEnvironment.of(Map.of("SLICE_PROCESSING_MILLIS",
+                "soon"))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("SLICE_PROCESSING_MILLIS=soon");
-        assertThatThrownBy(() -> WorkerAgent.fromEnvironment(Map.of("SLICE_PROCESSING_MILLIS", "-1")))
+        assertThatThrownBy(() -> WorkerAgent.fromEnvironment(TestbedEnvironment.of(Map.of("SLICE_PROCESSING_MILLIS",
+                "-1"))))
                 .isInstanceOf(ConfigException.class);
-        WorkerAgent slow = WorkerAgent.fromEnvironment(Map.of("SLICE_PROCESSING_MILLIS", "60000"));
+        WorkerAgent slow = WorkerAgent.fromEnvironment(TestbedEnvironment.of(Map.of("SLICE_PROCESSING_MILLIS",
+                "60000")));
         AgentRuntime worker = agents.start("worker-slow", "worker-agent", slow);
         client.sendJson(Destinations.sliceQueue("ns1"), slice(1));
         await().atMost(WAIT).until(() -> worker.state() == OperationalState.PROCESSING);

@@ -1,0 +1,164 @@
+package org.swf.testbed.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.swf.testbed.ConfigException;
+
+/**
+ * The process environment as the testbed reads it: the one class that knows the variables' names
+ * and how their values are parsed. A front end's {@code main} takes the snapshot once and hands it
+ * down through constructors; nothing else reads the process environment.
+ *
+ * <p>Two rules hold for every variable: a blank value counts as unset, and an invalid value is a
+ * {@link ConfigException} naming the variable, the value and the fix. A value is parsed when it is
+ * asked for, not when the snapshot is taken, so a bad variable fails the process that uses it
+ * (an agent, the agent manager) and not, say, {@code testbed status}.
+ *
+ * @param variables every variable of the process, as it was given
+ */
+public record TestbedEnvironment(Map<String, String> variables) {
+
+    /** The testbed home, when {@code --home} is not given. */
+    public static final String HOME_VARIABLE = "TESTBED_HOME";
+    /** The original's checkout root, passed on to the programs (default: the home's parent). */
+    public static final String SWF_HOME_VARIABLE = "SWF_HOME";
+    /** The default configuration file, relative to the home. */
+    public static final String CONFIG_VARIABLE = "SWF_TESTBED_CONFIG";
+    /** Seconds between heartbeats of agents and agent managers. */
+    public static final String HEARTBEAT_VARIABLE = "TESTBED_HEARTBEAT_SECONDS";
+    /** The supervisord program a process runs as (set in the generated supervisord config). */
+    public static final String PROGRAM_VARIABLE = "TESTBED_PROGRAM";
+    /** The swf-monitor's base URL, for heartbeat POSTs. */
+    public static final String MONITOR_URL_VARIABLE = "SWF_MONITOR_HTTP_URL";
+    /** The swf-monitor's API token. */
+    public static final String API_TOKEN_VARIABLE = "SWF_API_TOKEN";
+    /** An external broker's user, the original agents' name. */
+    public static final String BROKER_USER_VARIABLE = "ACTIVEMQ_USER";
+    /** An external broker's password, the original agents' name. */
+    public static final String BROKER_PASSWORD_VARIABLE = "ACTIVEMQ_PASSWORD";
+    /** The CA file for an external broker's TLS, the original agents' name. */
+    public static final String BROKER_CA_VARIABLE = "ACTIVEMQ_SSL_CA_CERTS";
+    /** Simulated processing time per slice of the worker agent, in milliseconds. */
+    public static final String SLICE_PROCESSING_VARIABLE = "SLICE_PROCESSING_MILLIS";
+
+    /** The heartbeat interval when {@value #HEARTBEAT_VARIABLE} is unset (the original's). */
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
+
+    /** Copies the variables. */
+    public TestbedEnvironment {
+        variables = Map.copyOf(Objects.requireNonNull(variables, "variables"));
+    }
+
+    /**
+     * @param variables the process environment, e.g. {@code System.getenv()}
+     * @return the snapshot
+     */
+    public static TestbedEnvironment of(Map<String, String> variables) {
+        return new TestbedEnvironment(variables);
+    }
+
+    /** @return an environment without variables (for tests and embedding) */
+    public static TestbedEnvironment empty() {
+        return new TestbedEnvironment(Map.of());
+    }
+
+    /** @return {@value #HOME_VARIABLE} as an absolute path */
+    public Optional<Path> home() {
+        return value(HOME_VARIABLE).map(home -> Path.of(home).toAbsolutePath().normalize());
+    }
+
+    /** @return {@value #SWF_HOME_VARIABLE}, as given */
+    public Optional<String> swfHome() {
+        return value(SWF_HOME_VARIABLE);
+    }
+
+    /** @return {@value #CONFIG_VARIABLE}: the default config file, relative to the home */
+    public Optional<String> defaultConfig() {
+        return value(CONFIG_VARIABLE);
+    }
+
+    /**
+     * Whole seconds, at least one: smaller values are raised to one second rather than refused,
+     * as {@code --heartbeat-seconds} does.
+     *
+     * @return {@value #HEARTBEAT_VARIABLE}, else {@link #DEFAULT_HEARTBEAT}
+     * @throws ConfigException when the value is not a whole number of seconds
+     */
+    public Duration heartbeatInterval() {
+        Optional<String> seconds = value(HEARTBEAT_VARIABLE);
+        if (seconds.isEmpty()) {
+            return DEFAULT_HEARTBEAT;
+        }
+        try {
+            return Duration.ofSeconds(Math.max(1, Long.parseLong(seconds.get().trim())));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(HEARTBEAT_VARIABLE + "=" + seconds.get() + " is not a whole number of seconds."
+                    + " Set it to e.g. 30, or unset it for the default of " + DEFAULT_HEARTBEAT.toSeconds() + " s", e);
+        }
+    }
+
+    /** @return {@value #PROGRAM_VARIABLE}: the supervisord program this process runs as */
+    public Optional<String> program() {
+        return value(PROGRAM_VARIABLE);
+    }
+
+    /** @return {@value #MONITOR_URL_VARIABLE}, trimmed */
+    public Optional<String> monitorUrl() {
+        return value(MONITOR_URL_VARIABLE).map(String::trim);
+    }
+
+    /** @return {@value #API_TOKEN_VARIABLE} */
+    public Optional<String> apiToken() {
+        return value(API_TOKEN_VARIABLE);
+    }
+
+    /** @return {@value #BROKER_USER_VARIABLE} */
+    public Optional<String> brokerUser() {
+        return value(BROKER_USER_VARIABLE);
+    }
+
+    /** @return {@value #BROKER_PASSWORD_VARIABLE} */
+    public Optional<String> brokerPassword() {
+        return value(BROKER_PASSWORD_VARIABLE);
+    }
+
+    /** @return {@value #BROKER_CA_VARIABLE} */
+    public Optional<Path> brokerCaFile() {
+        return value(BROKER_CA_VARIABLE).map(Path::of);
+    }
+
+    /**
+     * @return {@value #SLICE_PROCESSING_VARIABLE}, else instant processing
+     * @throws ConfigException when the value is not a whole, non-negative number of milliseconds
+     */
+    public Duration sliceProcessingTime() {
+        Optional<String> millis = value(SLICE_PROCESSING_VARIABLE);
+        if (millis.isEmpty()) {
+            return Duration.ZERO;
+        }
+        try {
+            long value = Long.parseLong(millis.get().trim());
+            if (value >= 0) {
+                return Duration.ofMillis(value);
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the fix
+        }
+        throw new ConfigException(SLICE_PROCESSING_VARIABLE + "=" + millis.get() + " is not a number of milliseconds."
+                + " Set it to e.g. 50, or unset it for instant processing");
+    }
+
+    /** Keeps secrets (the broker password, the API token) out of logs and error messages. */
+    @Override
+    public String toString() {
+        return "TestbedEnvironment[" + variables.size() + " variables]";
+    }
+
+    private Optional<String> value(String name) {
+        String value = variables.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+}
