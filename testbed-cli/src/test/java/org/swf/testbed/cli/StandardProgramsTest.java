@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.swf.testbed.ConfigException;
+import org.swf.testbed.TestbedException;
 import org.swf.testbed.access.BrokerPorts;
 import org.swf.testbed.config.AgentSpec;
 import org.swf.testbed.config.ConfigLocator;
@@ -22,7 +23,7 @@ import org.swf.testbed.port.ProgramRole;
 import org.swf.testbed.port.ProgramSpec;
 
 /** The programs supervisord runs, exactly as the CLI generates them for a config. */
-class CliProgramFactoryTest {
+class StandardProgramsTest {
 
     private static final String JAVA = "/opt/jdk/bin/java";
     private static final String CLASS_PATH = "/opt/testbed/lib/*";
@@ -36,7 +37,7 @@ class CliProgramFactoryTest {
     @TempDir
     Path home;
 
-    private final CliProgramFactory programs = new CliProgramFactory(new JvmLauncher(JAVA, CLASS_PATH));
+    private final StandardPrograms programs = new StandardPrograms(JAVA, CLASS_PATH);
     private TestbedConfig config;
     private String source;
 
@@ -172,13 +173,57 @@ class CliProgramFactoryTest {
         assertThat(programs.sendsHeartbeats(agent("python"))).isFalse();
     }
 
+    @Test
+    void fromADistributionTheProgramsRunItsLibOnThisJava(@TempDir Path installed) throws IOException {
+        Path lib = Files.createDirectories(installed.resolve("testbed/lib"));
+        Files.writeString(lib.resolve("testbed-cli-1.2.3.jar"), "");
+
+        StandardPrograms fromDistribution = StandardPrograms.fromDistribution(installed.resolve("testbed"));
+
+        assertThat(fromDistribution.workflowRunner(config).command()).isEqualTo(concat(List.of(thisJava()),
+                AGENT_JVM.subList(1, 8), List.of("-cp", lib + "/*", "org.swf.testbed.cli.TestbedCli",
+                        "workflow-runner", "--config", source)));
+    }
+
+    @Test
+    void aDirectoryThatIsNoDistributionIsRefusedSayingWhatToGive(@TempDir Path elsewhere) throws IOException {
+        Files.createDirectories(elsewhere.resolve("lib"));
+
+        assertThatThrownBy(() -> StandardPrograms.fromDistribution(elsewhere)).isInstanceOf(TestbedException.class)
+                .hasMessage(elsewhere + " is not a testbed distribution: there is no " + elsewhere
+                        + "/lib/testbed-cli-*.jar. Give the directory that holds bin/testbed and lib/ (the build makes"
+                        + " it at testbed-cli/target/testbed)");
+    }
+
+    @Test
+    void fromTheClassPathTheProgramsRunThisJvmsClassPath() {
+        List<String> runner = StandardPrograms.fromClassPath().workflowRunner(config).command();
+
+        assertThat(runner.get(0)).isEqualTo(thisJava());
+        assertThat(runner.subList(1, 8)).isEqualTo(AGENT_JVM.subList(1, 8));
+        assertThat(runner.get(9)).isEqualTo(System.getProperty("java.class.path"));
+        assertThat(runner.subList(10, runner.size())).containsExactly("org.swf.testbed.cli.TestbedCli",
+                "workflow-runner", "--config", source);
+    }
+
     private AgentSpec agent(String key) {
         return config.agent(key).orElseThrow();
     }
 
     private static List<String> concat(List<String> head, String... tail) {
-        List<String> all = new ArrayList<>(head);
-        all.addAll(List.of(tail));
+        return concat(head, List.of(tail));
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> part : parts) {
+            all.addAll(part);
+        }
         return all;
+    }
+
+    private static String thisJava() {
+        return ProcessHandle.current().info().command().orElseThrow();
     }
 }
