@@ -69,7 +69,7 @@ final class HomeServices {
         OrchestratorSettings settings = new OrchestratorSettings(defaults.home(), defaults.environment(),
                 readinessTimeout, defaults.replyTimeout(), defaults.connectTimeout());
         return new Orchestrator(settings, new SupervisordProcessSupervisor(SupervisorLayout.forHome(home())),
-                new JmsMessageBusFactory(), new CliProgramFactory(JvmLauncher.ofThisJvm()),
+                new JmsMessageBusFactory(), StandardPrograms.ofThisCli(),
                 executionStore());
     }
 

@@ -173,6 +173,14 @@ final class TestbedHome implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(TestUser.launcher().toString());
         command.addAll(List.of(args));
+        return processBuilder(command);
+    }
+
+    /**
+     * @param command any command line, e.g. a JVM tool that embeds the testbed
+     * @return a process builder that runs it in this home as its user, with this home's environment
+     */
+    ProcessBuilder processBuilder(List<String> command) {
         ProcessBuilder builder = new ProcessBuilder(user.command(command)).directory(home.toFile());
         builder.environment().clear();
         builder.environment().putAll(environment);

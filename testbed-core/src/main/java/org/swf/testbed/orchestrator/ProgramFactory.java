@@ -6,8 +6,10 @@ import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.port.ProgramSpec;
 
 /**
- * Turns a testbed config into supervised programs. The front end implements it, since only it
- * knows how to launch this project's own JVM entry points (java binary, class path).
+ * Turns a testbed config into supervised programs. Core cannot implement it: only the front end
+ * knows how to launch this project's own JVM entry points (java binary, class path). The standard
+ * one is testbed-cli's {@code org.swf.testbed.cli.StandardPrograms}, which the CLI, the agent
+ * manager and embedding JVM tools use.
  */
 public interface ProgramFactory {
 
