@@ -181,7 +181,7 @@ class StandardProgramsTest {
         StandardPrograms fromDistribution = StandardPrograms.fromDistribution(installed.resolve("testbed"));
 
         assertThat(fromDistribution.workflowRunner(config).command()).isEqualTo(concat(List.of(thisJava()),
-                AGENT_JVM.subList(1, 8), List.of("-cp", lib + "/*", "org.swf.testbed.cli.TestbedCli",
+                AGENT_JVM.subList(1, 7), List.of("-cp", lib + "/*", "org.swf.testbed.cli.TestbedCli",
                         "workflow-runner", "--config", source)));
     }
 
@@ -200,9 +200,9 @@ class StandardProgramsTest {
         List<String> runner = StandardPrograms.fromClassPath().workflowRunner(config).command();
 
         assertThat(runner.get(0)).isEqualTo(thisJava());
-        assertThat(runner.subList(1, 8)).isEqualTo(AGENT_JVM.subList(1, 8));
-        assertThat(runner.get(9)).isEqualTo(System.getProperty("java.class.path"));
-        assertThat(runner.subList(10, runner.size())).containsExactly("org.swf.testbed.cli.TestbedCli",
+        assertThat(runner.subList(1, 7)).isEqualTo(AGENT_JVM.subList(1, 7));
+        assertThat(runner.get(8)).isEqualTo(System.getProperty("java.class.path"));
+        assertThat(runner.subList(9, runner.size())).containsExactly("org.swf.testbed.cli.TestbedCli",
                 "workflow-runner", "--config", source);
     }
 
