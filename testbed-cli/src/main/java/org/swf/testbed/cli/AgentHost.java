@@ -36,7 +36,7 @@ final class AgentHost {
     }
 
     /**
-     * @param configFile the testbed config the agent belongs to
+     * @param configFile the testbed config the agent belongs to, or null for the default one
      * @param agentFactory makes the agent from the loaded config
      * @return the exit code once the agent has shut down
      */
@@ -44,7 +44,8 @@ final class AgentHost {
         TestbedEnvironment environment = home.environment();
         // Before anything starts: a bad value fails the start, naming the variable, where supervisord shows it.
         Duration heartbeat = environment.heartbeatInterval();
-        TestbedConfig config = new TestbedConfigReader(home.configLocator()).read(configFile);
+        TestbedConfigReader reader = new TestbedConfigReader(home.configLocator());
+        TestbedConfig config = configFile == null ? reader.read((String) null) : reader.read(configFile);
         Agent agent = agentFactory.apply(config);
         String program = environment.program().orElse(agent.agentType().toLowerCase(Locale.ROOT));
         AgentIdentity identity = AgentIdentity.ofThisProcess(agent.agentType(), config.namespace(), program);

@@ -40,6 +40,8 @@ import org.swf.testbed.port.ProgramSpec;
  *
  * <p>Every JVM program runs on the java binary of the JVM that made the factory, with the same
  * class path for all of them, so the broker, the runner and the agents always run one build.
+ * No program is told its config here: the orchestrator hands every program the one config it
+ * resolved for the start, in {@code SWF_TESTBED_CONFIG}.
  */
 public final class StandardPrograms implements ProgramFactory {
 
@@ -123,16 +125,15 @@ public final class StandardPrograms implements ProgramFactory {
     @Override
     public ProgramSpec broker(TestbedConfig config, BrokerPorts ports) {
         return new ProgramSpec(BROKER, ProgramRole.BROKER,
-                command(BROKER_JVM_OPTIONS, List.of("broker", "--config", config.source().toString(),
-                        "--amqp-port", Integer.toString(ports.amqpPort()),
-                        "--stomp-port", Integer.toString(ports.stompPort()))), config.home(),
-                Map.of(ConfigLocator.CONFIG_VARIABLE, config.source().toString()), JVM_START_SECONDS, true);
+                command(BROKER_JVM_OPTIONS, List.of("broker", "--amqp-port", Integer.toString(ports.amqpPort()),
+                        "--stomp-port", Integer.toString(ports.stompPort()))), config.home(), Map.of(),
+                JVM_START_SECONDS, true);
     }
 
     @Override
     public ProgramSpec workflowRunner(TestbedConfig config) {
-        return jvm(config, WORKFLOW_RUNNER, ProgramRole.RUNNER,
-                List.of("workflow-runner", "--config", config.source().toString()));
+        return new ProgramSpec(WORKFLOW_RUNNER, ProgramRole.RUNNER, command(AGENT_JVM_OPTIONS, List.of("workflow-runner")),
+                config.home(), Map.of(), JVM_START_SECONDS, true);
     }
 
     /**
@@ -149,8 +150,7 @@ public final class StandardPrograms implements ProgramFactory {
         Optional<String> builtIn = builtInType(config, agent);
         List<String> command;
         if (builtIn.isPresent()) {
-            command = command(AGENT_JVM_OPTIONS, List.of("agent", builtIn.get(), "--config",
-                    config.source().toString()));
+            command = command(AGENT_JVM_OPTIONS, List.of("agent", builtIn.get()));
         } else if (agent.launch() instanceof AgentLaunch.Command given) {
             command = given.argv();
         } else if (agent.launch() instanceof AgentLaunch.Script script) {
@@ -164,10 +164,13 @@ public final class StandardPrograms implements ProgramFactory {
                     + "'. Built-in agents: " + String.join(", ", BuiltInAgents.types())
                     + ". Set type to one of them, or give command = [...] or script = \"...\" to run your own");
         }
+        // The run's config reaches every program through the orchestrator's environment; an agent
+        // table cannot point its agent at another.
         Map<String, String> environment = new LinkedHashMap<>(agent.environment());
-        environment.put(ConfigLocator.CONFIG_VARIABLE, config.source().toString());
+        environment.remove(ConfigLocator.CONFIG_VARIABLE);
         try {
-            return new ProgramSpec(name, ProgramRole.AGENT, command, config.home(), environment, agent.startSeconds(),
+            return new ProgramSpec(name, ProgramRole.AGENT, command, config.home(), environment,
+                    agent.startSeconds(),
                     agent.autoRestart());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(where(config, agent) + ": " + e.getMessage(), e);
@@ -209,11 +212,6 @@ public final class StandardPrograms implements ProgramFactory {
             return replacement;
         }
         return Optional.empty();
-    }
-
-    private ProgramSpec jvm(TestbedConfig config, String name, ProgramRole role, List<String> arguments) {
-        return new ProgramSpec(name, role, command(AGENT_JVM_OPTIONS, arguments), config.home(),
-                Map.of(ConfigLocator.CONFIG_VARIABLE, config.source().toString()), JVM_START_SECONDS, true);
     }
 
     private List<String> command(List<String> options, List<String> arguments) {

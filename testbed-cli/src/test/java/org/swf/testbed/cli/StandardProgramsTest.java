@@ -39,7 +39,6 @@ class StandardProgramsTest {
 
     private final StandardPrograms programs = new StandardPrograms(JAVA, CLASS_PATH);
     private TestbedConfig config;
-    private String source;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -84,7 +83,6 @@ class StandardProgramsTest {
                 type = "no_such_type"
                 """);
         config = new TestbedConfigReader(new ConfigLocator(home, TestbedEnvironment.empty())).read((String) null);
-        source = config.source().toString();
     }
 
     @Test
@@ -93,10 +91,10 @@ class StandardProgramsTest {
 
         assertThat(broker.name()).isEqualTo("broker");
         assertThat(broker.role()).isEqualTo(ProgramRole.BROKER);
-        assertThat(broker.command()).isEqualTo(concat(BROKER_JVM, "broker", "--config", source, "--amqp-port", "5673",
+        assertThat(broker.command()).isEqualTo(concat(BROKER_JVM, "broker", "--amqp-port", "5673",
                 "--stomp-port", "61614"));
         assertThat(broker.directory()).isEqualTo(config.home());
-        assertThat(broker.environment()).isEqualTo(Map.of("SWF_TESTBED_CONFIG", source));
+        assertThat(broker.environment()).isEmpty();
         assertThat(broker.startSeconds()).isEqualTo(1);
         assertThat(broker.autoRestart()).isTrue();
     }
@@ -107,9 +105,9 @@ class StandardProgramsTest {
 
         assertThat(runner.name()).isEqualTo("workflow-runner");
         assertThat(runner.role()).isEqualTo(ProgramRole.RUNNER);
-        assertThat(runner.command()).isEqualTo(concat(AGENT_JVM, "workflow-runner", "--config", source));
+        assertThat(runner.command()).isEqualTo(concat(AGENT_JVM, "workflow-runner"));
         assertThat(runner.directory()).isEqualTo(config.home());
-        assertThat(runner.environment()).isEqualTo(Map.of("SWF_TESTBED_CONFIG", source));
+        assertThat(runner.environment()).isEmpty();
         assertThat(runner.startSeconds()).isEqualTo(1);
         assertThat(runner.autoRestart()).isTrue();
     }
@@ -120,14 +118,14 @@ class StandardProgramsTest {
 
         assertThat(data.name()).isEqualTo("data-agent");
         assertThat(data.role()).isEqualTo(ProgramRole.AGENT);
-        assertThat(data.command()).isEqualTo(concat(AGENT_JVM, "agent", "data", "--config", source));
+        assertThat(data.command()).isEqualTo(concat(AGENT_JVM, "agent", "data"));
         assertThat(data.directory()).isEqualTo(config.home());
-        assertThat(data.environment()).isEqualTo(Map.of("LOG_LEVEL", "debug", "SWF_TESTBED_CONFIG", source));
+        assertThat(data.environment()).isEqualTo(Map.of("LOG_LEVEL", "debug"));
         assertThat(data.startSeconds()).isEqualTo(3);
         assertThat(data.autoRestart()).isFalse();
 
         assertThat(programs.agent(config, agent("fast")).command())
-                .isEqualTo(concat(AGENT_JVM, "agent", "fastmon", "--config", source));
+                .isEqualTo(concat(AGENT_JVM, "agent", "fastmon"));
         assertThat(programs.agent(config, agent("fast")).name()).isEqualTo("fast-agent");
     }
 
@@ -136,7 +134,7 @@ class StandardProgramsTest {
         ProgramSpec own = programs.agent(config, agent("own"));
 
         assertThat(own.command()).containsExactly("python3", "-u", "own.py", "--verbose");
-        assertThat(own.environment()).isEqualTo(Map.of("OWN", "1", "SWF_TESTBED_CONFIG", source));
+        assertThat(own.environment()).isEqualTo(Map.of("OWN", "1"));
         assertThat(own.directory()).isEqualTo(config.home());
     }
 
@@ -149,7 +147,7 @@ class StandardProgramsTest {
                 .containsExactly("python3", "-u", agents.resolve("mine.py").toString());
         assertThat(programs.agent(config, agent("binary")).command()).containsExactly(agents.resolve("mine").toString());
         assertThat(programs.agent(config, agent("original")).command())
-                .isEqualTo(concat(AGENT_JVM, "agent", "data", "--config", source));
+                .isEqualTo(concat(AGENT_JVM, "agent", "data"));
     }
 
     @Test
@@ -182,7 +180,7 @@ class StandardProgramsTest {
 
         assertThat(fromDistribution.workflowRunner(config).command()).isEqualTo(concat(List.of(thisJava()),
                 AGENT_JVM.subList(1, 7), List.of("-cp", lib + "/*", "org.swf.testbed.cli.TestbedCli",
-                        "workflow-runner", "--config", source)));
+                        "workflow-runner")));
     }
 
     @Test
@@ -203,7 +201,7 @@ class StandardProgramsTest {
         assertThat(runner.subList(1, 7)).isEqualTo(AGENT_JVM.subList(1, 7));
         assertThat(runner.get(8)).isEqualTo(System.getProperty("java.class.path"));
         assertThat(runner.subList(9, runner.size())).containsExactly("org.swf.testbed.cli.TestbedCli",
-                "workflow-runner", "--config", source);
+                "workflow-runner");
     }
 
     private AgentSpec agent(String key) {
