@@ -47,9 +47,7 @@ public record Heartbeat(
 
     /** Requires the type, an instance name and a state; keeps the metadata's order, read-only. */
     public Heartbeat {
-        if (!MessageType.HEARTBEAT.wireName().equals(msgType)) {
-            throw new IllegalArgumentException("Not a heartbeat message: " + msgType);
-        }
+        MessageType.HEARTBEAT.require(msgType);
         if (instanceName == null || instanceName.isBlank()) {
             throw new IllegalArgumentException("heartbeat without instance_name");
         }

@@ -40,6 +40,18 @@ public enum MessageType {
     }
 
     /**
+     * Checks a record's {@code msg_type} when it is built or read.
+     *
+     * @param msgType the record's {@code msg_type}
+     * @throws IllegalArgumentException when it is not this type
+     */
+    public void require(String msgType) {
+        if (!wireName().equals(msgType)) {
+            throw new IllegalArgumentException("Not a " + wireName() + " message: " + msgType);
+        }
+    }
+
+    /**
      * @param wireName a {@code msg_type} value
      * @return the matching type, empty for a type this project does not know
      */

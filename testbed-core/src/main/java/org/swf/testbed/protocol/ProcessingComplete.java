@@ -40,9 +40,7 @@ public record ProcessingComplete(
 
     /** Requires the type and a filename; copies the output list. */
     public ProcessingComplete {
-        if (!MessageType.PROCESSING_COMPLETE.wireName().equals(msgType)) {
-            throw new IllegalArgumentException("Not a processing_complete message: " + msgType);
-        }
+        MessageType.PROCESSING_COMPLETE.require(msgType);
         if (filename == null || filename.isBlank()) {
             throw new IllegalArgumentException("processing_complete without filename");
         }

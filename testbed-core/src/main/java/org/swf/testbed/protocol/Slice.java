@@ -34,9 +34,7 @@ public record Slice(
 
     /** Requires the type and the content. */
     public Slice {
-        if (!MessageType.SLICE.wireName().equals(msgType)) {
-            throw new IllegalArgumentException("Not a slice message: " + msgType);
-        }
+        MessageType.SLICE.require(msgType);
         Objects.requireNonNull(content, "slice without content");
     }
 

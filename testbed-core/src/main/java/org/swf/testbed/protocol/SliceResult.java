@@ -46,9 +46,7 @@ public record SliceResult(
 
     /** Requires the type. */
     public SliceResult {
-        if (!MessageType.SLICE_RESULT.wireName().equals(msgType)) {
-            throw new IllegalArgumentException("Not a slice_result message: " + msgType);
-        }
+        MessageType.SLICE_RESULT.require(msgType);
     }
 
     /** @return whether the slice was processed: our {@code state}, or the iDDS {@code content.state} */

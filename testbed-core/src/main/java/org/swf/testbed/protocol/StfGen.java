@@ -20,23 +20,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 @JsonPropertyOrder({"msg_type", "namespace", "execution_id", "run_id", "filename", "sequence", "timestamp",
     "simulation_tick", "state", "substate", "sender"})
 public record StfGen(
-        String msgType,
-        String namespace,
-        String executionId,
-        String runId,
-        String filename,
-        int sequence,
-        String timestamp,
-        Double simulationTick,
-        String state,
-        String substate,
+        String msgType, String namespace, String executionId, String runId,
+        String filename, int sequence,
+        String timestamp, Double simulationTick, String state, String substate,
         String sender) {
 
     /** Requires the type and a filename. */
     public StfGen {
-        if (!MessageType.STF_GEN.wireName().equals(msgType)) {
-            throw new IllegalArgumentException("Not an stf_gen message: " + msgType);
-        }
+        MessageType.STF_GEN.require(msgType);
         if (filename == null || filename.isBlank()) {
             throw new IllegalArgumentException("stf_gen without filename");
         }

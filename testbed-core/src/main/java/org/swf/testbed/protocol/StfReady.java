@@ -46,9 +46,7 @@ public record StfReady(
 
     /** Requires the type and a filename. */
     public StfReady {
-        if (!MessageType.STF_READY.wireName().equals(msgType)) {
-            throw new IllegalArgumentException("Not an stf_ready message: " + msgType);
-        }
+        MessageType.STF_READY.require(msgType);
         if (filename == null || filename.isBlank()) {
             throw new IllegalArgumentException("stf_ready without filename");
         }

@@ -48,9 +48,7 @@ public record TfFileRegistered(
 
     /** Requires the type and a TF file name; a given range must not be reversed. */
     public TfFileRegistered {
-        if (!MessageType.TF_FILE_REGISTERED.wireName().equals(msgType)) {
-            throw new IllegalArgumentException("Not a tf_file_registered message: " + msgType);
-        }
+        MessageType.TF_FILE_REGISTERED.require(msgType);
         if (tfFilename == null || tfFilename.isBlank()) {
             throw new IllegalArgumentException("tf_file_registered without tf_filename");
         }
