@@ -10,24 +10,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.swf.testbed.access.BrokerPorts;
-import org.swf.testbed.config.AgentSpec;
-import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.heartbeat.HeartbeatPublisher;
 import org.swf.testbed.heartbeat.HeartbeatSender;
 import org.swf.testbed.heartbeat.MonitorClient;
 import org.swf.testbed.config.TestbedEnvironment;
+import org.swf.testbed.orchestrator.NamedPrograms;
 import org.swf.testbed.orchestrator.Orchestrator;
 import org.swf.testbed.orchestrator.OrchestratorSettings;
-import org.swf.testbed.orchestrator.ProgramFactory;
 import org.swf.testbed.port.FakeProcessSupervisor;
+import org.swf.testbed.port.ForwardingProcessSupervisor;
 import org.swf.testbed.port.InMemoryExecutionStore;
 import org.swf.testbed.port.InMemoryMessageBus;
 import org.swf.testbed.port.MessageBus;
-import org.swf.testbed.port.ProcessSupervisor;
-import org.swf.testbed.port.ProgramRole;
 import org.swf.testbed.port.ProgramSpec;
-import org.swf.testbed.port.SupervisorSnapshot;
 import org.swf.testbed.protocol.Destination;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
@@ -70,7 +65,7 @@ final class ManagerTestbed implements AutoCloseable {
         OrchestratorSettings settings = new OrchestratorSettings(home, TestbedEnvironment.empty(), Duration.ofSeconds(10),
                 Duration.ofSeconds(2), Duration.ofSeconds(2));
         orchestrator = new Orchestrator(settings, supervisor, (endpoint, clientName, timeout) -> broker.newBus(),
-                new Programs(), new InMemoryExecutionStore());
+                new NamedPrograms("test"), new InMemoryExecutionStore());
     }
 
     /**
@@ -141,45 +136,17 @@ final class ManagerTestbed implements AutoCloseable {
         }
     }
 
-    /** Program names only: the supervisor below runs nothing. */
-    private static final class Programs implements ProgramFactory {
-        @Override
-        public ProgramSpec broker(TestbedConfig config, BrokerPorts ports) {
-            return spec(BROKER, ProgramRole.BROKER, config);
-        }
-
-        @Override
-        public ProgramSpec workflowRunner(TestbedConfig config) {
-            return spec(WORKFLOW_RUNNER, ProgramRole.RUNNER, config);
-        }
-
-        @Override
-        public ProgramSpec agent(TestbedConfig config, AgentSpec agent) {
-            return spec(ProgramFactory.agentProgram(agent.key()), ProgramRole.AGENT, config);
-        }
-
-        @Override
-        public boolean sendsHeartbeats(AgentSpec agent) {
-            return true;
-        }
-
-        private static ProgramSpec spec(String name, ProgramRole role, TestbedConfig config) {
-            return new ProgramSpec(name, role, List.of("test", name), config.home(), Map.of(), 0, true);
-        }
-    }
-
     /**
      * The fake supervisord, whose started programs report READY like agents, and whose restart a
      * test can hold, to have a start in progress for as long as it needs.
      */
-    final class HoldingSupervisor implements ProcessSupervisor {
+    final class HoldingSupervisor extends ForwardingProcessSupervisor {
 
-        private final FakeProcessSupervisor delegate;
         private final CountDownLatch restartEntered = new CountDownLatch(1);
         private volatile CountDownLatch release = new CountDownLatch(0);
 
         HoldingSupervisor(FakeProcessSupervisor delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         /** Makes the next restarts wait until {@link #release()}. */
@@ -195,16 +162,6 @@ final class ManagerTestbed implements AutoCloseable {
         /** @return whether a restart began within the reply timeout */
         boolean awaitRestartEntered() throws InterruptedException {
             return restartEntered.await(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        public void requireInstalled() {
-            delegate.requireInstalled();
-        }
-
-        @Override
-        public SupervisorSnapshot observe() {
-            return delegate.observe();
         }
 
         @Override
@@ -229,21 +186,6 @@ final class ManagerTestbed implements AutoCloseable {
                             .agent(OperationalState.READY, NAMESPACE, true));
                 }
             }
-        }
-
-        @Override
-        public List<String> stopAll() {
-            return delegate.stopAll();
-        }
-
-        @Override
-        public List<String> logTail(String program, int lines) {
-            return delegate.logTail(program, lines);
-        }
-
-        @Override
-        public Path logFile(String program) {
-            return delegate.logFile(program);
         }
     }
 }

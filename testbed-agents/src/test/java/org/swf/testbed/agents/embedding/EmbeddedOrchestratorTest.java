@@ -27,21 +27,18 @@ import org.swf.testbed.agents.AgentRuntime;
 import org.swf.testbed.agents.data.DataAgent;
 import org.swf.testbed.agents.runner.WorkflowRunner;
 import org.swf.testbed.access.BrokerCredentials;
-import org.swf.testbed.access.BrokerPorts;
-import org.swf.testbed.config.AgentSpec;
 import org.swf.testbed.config.ConfigLocator;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.config.TestbedEnvironment;
+import org.swf.testbed.orchestrator.NamedPrograms;
 import org.swf.testbed.orchestrator.Orchestrator;
 import org.swf.testbed.orchestrator.OrchestratorSettings;
-import org.swf.testbed.orchestrator.ProgramFactory;
 import org.swf.testbed.orchestrator.RunOptions;
 import org.swf.testbed.orchestrator.RunResult;
 import org.swf.testbed.port.FakeProcessSupervisor;
+import org.swf.testbed.port.ForwardingProcessSupervisor;
 import org.swf.testbed.port.InMemoryMessageBus;
 import org.swf.testbed.port.MessageBusFactory;
-import org.swf.testbed.port.ProgramRole;
-import org.swf.testbed.port.ProgramSpec;
 import org.swf.testbed.status.ProgramReport;
 import org.swf.testbed.status.TestbedStatus;
 import org.swf.testbed.protocol.JsonCodec;
@@ -98,7 +95,7 @@ class EmbeddedOrchestratorTest {
             return broker.newView();
         };
         orchestrator = new Orchestrator(OrchestratorSettings.defaults(home, TestbedEnvironment.empty()), supervisor,
-                buses, new InProcessPrograms(), executions);
+                buses, new NamedPrograms("in-process"), executions);
     }
 
     @AfterEach
@@ -187,36 +184,8 @@ class EmbeddedOrchestratorTest {
         return status.execution() == null ? null : status.execution().status();
     }
 
-    /** Programs of this test: names only; the supervisor below runs the agents in-process. */
-    private static final class InProcessPrograms implements ProgramFactory {
-        @Override
-        public ProgramSpec broker(TestbedConfig config, BrokerPorts ports) {
-            return spec(BROKER, ProgramRole.BROKER, config);
-        }
-
-        @Override
-        public ProgramSpec workflowRunner(TestbedConfig config) {
-            return spec(WORKFLOW_RUNNER, ProgramRole.RUNNER, config);
-        }
-
-        @Override
-        public ProgramSpec agent(TestbedConfig config, AgentSpec agent) {
-            return spec(ProgramFactory.agentProgram(agent.key()), ProgramRole.AGENT, config);
-        }
-
-        @Override
-        public boolean sendsHeartbeats(AgentSpec agent) {
-            return true;
-        }
-
-        private static ProgramSpec spec(String name, ProgramRole role, TestbedConfig config) {
-            return new ProgramSpec(name, role, List.of("in-process", name), config.home(),
-                    Map.of("SWF_TESTBED_CONFIG", config.source().toString()), 0, true);
-        }
-    }
-
     /** The fake supervisor, whose "processes" are agents running in this JVM. */
-    private final class InProcessSupervisor extends FakeProcessSupervisorAdapter {
+    private final class InProcessSupervisor extends ForwardingProcessSupervisor {
         InProcessSupervisor(Path logs) {
             super(new FakeProcessSupervisor(logs));
         }

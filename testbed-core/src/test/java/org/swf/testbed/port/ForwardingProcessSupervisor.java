@@ -1,19 +1,17 @@
-package org.swf.testbed.agents.embedding;
+package org.swf.testbed.port;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.swf.testbed.port.FakeProcessSupervisor;
-import org.swf.testbed.port.ProcessSupervisor;
-import org.swf.testbed.port.ProgramSpec;
-import org.swf.testbed.port.SupervisorSnapshot;
 
-/** Forwards to the fake supervisor, so a test can add behaviour to some calls. */
-class FakeProcessSupervisorAdapter implements ProcessSupervisor {
+/** Forwards to the fake supervisor, so a test can add behaviour to some calls by overriding them. */
+public class ForwardingProcessSupervisor implements ProcessSupervisor {
 
+    /** The fake every call goes to. */
     protected final FakeProcessSupervisor delegate;
 
-    FakeProcessSupervisorAdapter(FakeProcessSupervisor delegate) {
+    /** @param delegate the fake every call goes to */
+    public ForwardingProcessSupervisor(FakeProcessSupervisor delegate) {
         this.delegate = delegate;
     }
 
