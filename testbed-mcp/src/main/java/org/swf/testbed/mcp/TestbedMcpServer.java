@@ -11,10 +11,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Objects;
+import org.swf.testbed.TestbedException;
 import org.swf.testbed.port.MessageBusFactory;
 import org.swf.testbed.protocol.JsonCodec;
 
@@ -86,7 +86,9 @@ public final class TestbedMcpServer implements AutoCloseable {
         try {
             feed = new PipedOutputStream(transportIn);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot connect the stdin pipe", e);
+            // A fresh pipe pair cannot fail to connect; if it does, the JVM is broken, not the input.
+            throw new TestbedException("Cannot connect the MCP server's stdin pipe: " + e.getMessage()
+                    + ". Start 'testbed mcp' again", e);
         }
         McpSyncServer server = McpServer.sync(new StdioServerTransportProvider(mapper, transportIn, out))
                 .serverInfo(NAME, settings.version())
