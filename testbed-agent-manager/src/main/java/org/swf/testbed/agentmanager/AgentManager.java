@@ -157,6 +157,11 @@ public final class AgentManager implements AutoCloseable {
             fail(raw, fields, commandName, ErrorCode.UNKNOWN_COMMAND, "Unknown command '" + commandName + "'." + UNDERSTOOD);
             return;
         }
+        if (command.envelope().expired(Instant.now())) {
+            // Its sender gave up: a start or stop now would surprise whoever retries it.
+            LOG.log(Level.INFO, command.envelope().discardedLine(commandName));
+            return;
+        }
         Request request = new Request(raw, fields, commandName);
         if (command instanceof Ping) {
             succeed(request, ping());

@@ -47,7 +47,7 @@ public final class AgentManagerClient {
      * @return the manager, alive
      */
     public ManagerInfo ping(Duration wait) {
-        return channel.call(new Ping(envelope()), wait);
+        return channel.call(new Ping(envelope(wait)), wait);
     }
 
     /**
@@ -55,7 +55,7 @@ public final class AgentManagerClient {
      * @return the testbed as observed now, and the manager
      */
     public ManagerStatus status(Duration wait) {
-        return channel.call(new TestbedStatusRequest(envelope()), wait);
+        return channel.call(new TestbedStatusRequest(envelope(wait)), wait);
     }
 
     /**
@@ -64,7 +64,7 @@ public final class AgentManagerClient {
      * @return what was started
      */
     public TestbedStarted startTestbed(String configName, Duration wait) {
-        return channel.call(new StartTestbed(configName, envelope()), wait);
+        return channel.call(new StartTestbed(configName, envelope(wait)), wait);
     }
 
     /**
@@ -72,7 +72,7 @@ public final class AgentManagerClient {
      * @return what was stopped
      */
     public TestbedStopped stopTestbed(Duration wait) {
-        return channel.call(new StopTestbed(envelope()), wait);
+        return channel.call(new StopTestbed(envelope(wait)), wait);
     }
 
     /**
@@ -82,7 +82,7 @@ public final class AgentManagerClient {
      * @return the last lines of its log
      */
     public LogLines logs(String program, int lines, Duration wait) {
-        return channel.call(new LogsRequest(program, lines, envelope()), wait);
+        return channel.call(new LogsRequest(program, lines, envelope(wait)), wait);
     }
 
     /** @return the queue the manager serves */
@@ -90,7 +90,7 @@ public final class AgentManagerClient {
         return channel.queue();
     }
 
-    private CommandEnvelope envelope() {
-        return CommandEnvelope.sentNowBy(source);
+    private CommandEnvelope envelope(Duration wait) {
+        return CommandEnvelope.sentNowBy(source, wait);
     }
 }

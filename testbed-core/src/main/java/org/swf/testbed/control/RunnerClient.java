@@ -9,7 +9,6 @@ import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.protocol.Reply;
 import org.swf.testbed.protocol.RunWorkflow;
-import org.swf.testbed.protocol.RunnerCommand;
 import org.swf.testbed.protocol.RunnerStatus;
 import org.swf.testbed.protocol.StatusRequest;
 import org.swf.testbed.protocol.StopWorkflow;
@@ -53,8 +52,8 @@ public final class RunnerClient {
      */
     public WorkflowStarted runWorkflow(String workflowName, String config, boolean realtime, double duration,
             Map<String, Object> params) {
-        return channel.call(new RunWorkflow(namespace, workflowName, config, realtime, duration, params, envelope()),
-                timeout);
+        return channel.call(new RunWorkflow(namespace, workflowName, config, realtime, duration, params,
+                envelope(timeout)), timeout);
     }
 
     /**
@@ -62,7 +61,7 @@ public final class RunnerClient {
      * @return the execution that is stopping
      */
     public WorkflowStopping stopWorkflow(String executionId) {
-        return channel.call(new StopWorkflow(namespace, executionId, envelope()), timeout);
+        return channel.call(new StopWorkflow(namespace, executionId, envelope(timeout)), timeout);
     }
 
     /** @return the runner's state, execution and agents */
@@ -75,24 +74,22 @@ public final class RunnerClient {
      * @return the runner's state, execution and agents
      */
     public RunnerStatus status(Duration wait) {
-        return channel.call(new StatusRequest(namespace, envelope()), wait);
+        return channel.call(new StatusRequest(namespace, envelope(wait)), wait);
     }
 
     /**
-     * Sends any runner command and returns its reply as it is, failed or not.
+     * Asks for the runner's status and returns its reply as it is, failed or not: for callers to
+     * whom an answer at all is what matters.
      *
-     * @param command the command
-     * @param wait how long to wait for the reply
-     * @param <R> its result type
+     * @param wait how long to wait for the answer
      * @return the reply
      */
-    public <R> Reply<R> send(RunnerCommand<R> command, Duration wait) {
-        return channel.send(command, wait);
+    public Reply<RunnerStatus> statusReply(Duration wait) {
+        return channel.send(new StatusRequest(namespace, envelope(wait)), wait);
     }
 
-    /** @return an envelope for a command sent now by this client */
-    public CommandEnvelope envelope() {
-        return CommandEnvelope.sentNowBy(source);
+    private CommandEnvelope envelope(Duration wait) {
+        return CommandEnvelope.sentNowBy(source, wait);
     }
 
     /** @return the runner's namespace */

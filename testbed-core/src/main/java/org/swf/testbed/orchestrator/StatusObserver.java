@@ -19,7 +19,6 @@ import org.swf.testbed.port.SupervisorSnapshot;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.protocol.Reply;
 import org.swf.testbed.protocol.RunnerStatus;
-import org.swf.testbed.protocol.StatusRequest;
 import org.swf.testbed.status.AgentLiveness;
 import org.swf.testbed.status.ExecutionSnapshot;
 import org.swf.testbed.status.ProgramReport;
@@ -123,7 +122,7 @@ final class StatusObserver {
     /** @return the runner's answer, or null when it answered with a failure */
     private RunnerStatus askRunner(MessageBus bus, String namespace) {
         RunnerClient client = new RunnerClient(bus, codec, namespace, "status", settings.replyTimeout());
-        Reply<RunnerStatus> reply = client.send(new StatusRequest(namespace, client.envelope()), settings.replyTimeout());
+        Reply<RunnerStatus> reply = client.statusReply(settings.replyTimeout());
         return reply.success() ? reply.result() : null;
     }
 

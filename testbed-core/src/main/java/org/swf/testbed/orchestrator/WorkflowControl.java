@@ -23,7 +23,6 @@ import org.swf.testbed.port.ProcessSupervisor;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.protocol.Reply;
 import org.swf.testbed.protocol.RunnerStatus;
-import org.swf.testbed.protocol.StatusRequest;
 import org.swf.testbed.protocol.WorkflowStarted;
 import org.swf.testbed.status.ExecutionSnapshot;
 import org.swf.testbed.util.Await;
@@ -93,8 +92,7 @@ final class WorkflowControl {
             RunnerClient runner = runner(bus, namespace, "cli");
             while (true) {
                 try {
-                    Reply<RunnerStatus> reply = runner.send(new StatusRequest(namespace, runner.envelope()),
-                            settings.replyTimeout());
+                    Reply<RunnerStatus> reply = runner.statusReply(settings.replyTimeout());
                     silent = 0;
                     ExecutionSnapshot current = reply.success() ? reply.result().execution() : null;
                     if (current == null || !executionId.equals(current.executionId())) {

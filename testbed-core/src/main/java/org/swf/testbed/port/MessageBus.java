@@ -44,7 +44,9 @@ public interface MessageBus extends AutoCloseable {
     Subscription subscribe(Destination destination, Consumer<InboundMessage> listener);
 
     /**
-     * Sends {@code body} with a private reply address and waits for one answer.
+     * Sends {@code body} with a private reply address and waits for one answer. The request
+     * expires with the wait: a broker drops it when nobody consumed it in time, so no consumer
+     * that starts later acts on it.
      *
      * @param destination where to
      * @param body the JSON text

@@ -3,6 +3,8 @@ package org.swf.testbed.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,7 +31,7 @@ class CommandCodecTest {
     @Test
     void agentManagerCommandsAreNamedByCommandAsTheOriginalsClientsSendThem() {
         Map<String, Object> wire = codec.decodeObject(codec.encodeCommand(new LogsRequest("data-agent", 20,
-                CommandEnvelope.sentNowBy("mcp"))));
+                CommandEnvelope.sentNowBy("mcp", Duration.ofSeconds(5)))));
         assertThat(wire).containsEntry("command", "logs").containsEntry("program", "data-agent")
                 .containsEntry("lines", 20).containsEntry("source", "mcp").doesNotContainKeys("msg_type", "reply_to");
     }
@@ -104,5 +106,34 @@ class CommandCodecTest {
                 .isInstanceOf(MalformedMessageException.class);
         assertThatThrownBy(() -> codec.decodeReply("{\"msg_type\":\"reply\",\"success\":false,\"error\":\"x\","
                 + "\"error_code\":\"NO_SUCH_CODE\"}", ManagerInfo.class)).isInstanceOf(MalformedMessageException.class);
+    }
+
+    @Test
+    void aCommandSaysWhenItWasSentAndHowLongItsSenderWaits() {
+        Instant before = Instant.now();
+        Map<String, Object> wire = codec.decodeObject(codec.encodeCommand(new Ping(CommandEnvelope.sentNowBy("mcp",
+                Duration.ofMillis(2500)))));
+        assertThat(wire).containsEntry("wait_seconds", 2.5).containsKeys("timestamp", "sent_at");
+        Ping decoded = (Ping) codec.decodeCommand(wire);
+        assertThat(decoded.envelope().sent()).hasValueSatisfying(sent -> assertThat(sent).isAfterOrEqualTo(
+                before.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
+        assertThat(decoded.envelope().expired(Instant.now())).isFalse();
+        assertThat(decoded.envelope().expired(Instant.now().plusSeconds(3))).isTrue();
+    }
+
+    @Test
+    void withoutAStatedWaitACommandExpiresWhenOldAndWithoutATimeNever() {
+        Instant now = Instant.parse("2026-12-02T10:00:00Z");
+        CommandEnvelope fresh = new CommandEnvelope(null, now.minusSeconds(60).toString(), null, "stomp", null, null);
+        CommandEnvelope stale = new CommandEnvelope(null, now.minus(CommandEnvelope.LONGEST_UNSTATED_WAIT)
+                .minusSeconds(1).toString(), null, "stomp", null, null);
+        CommandEnvelope legacyStale = new CommandEnvelope(Timestamps.localIso(now.minusSeconds(3600)), "python", null,
+                null);
+        assertThat(fresh.expired(now)).isFalse();
+        assertThat(stale.expired(now)).isTrue();
+        assertThat(legacyStale.expired(now)).isTrue();
+        assertThat(new CommandEnvelope(null, null, null, null).expired(now)).isFalse();
+        assertThat(new CommandEnvelope("yesterday", null, null, null).expired(now)).isFalse();
+        assertThat(stale.discardedLine("run_workflow")).startsWith("Discarded an expired run_workflow from stomp: sent");
     }
 }

@@ -28,7 +28,6 @@ import org.swf.testbed.protocol.MalformedMessageException;
 import org.swf.testbed.protocol.ManagerInfo;
 import org.swf.testbed.protocol.ManagerStatus;
 import org.swf.testbed.protocol.MessageType;
-import org.swf.testbed.protocol.StatusRequest;
 import org.swf.testbed.protocol.TestbedStarted;
 import org.swf.testbed.protocol.TestbedStopped;
 import org.swf.testbed.protocol.WorkflowStarted;
@@ -333,7 +332,7 @@ final class TestbedTools {
         try {
             broker.exchange(Destinations.workflowControl(namespace), bus -> {
                 RunnerClient client = runnerClient(bus, namespace, timeouts.probe());
-                return client.send(new StatusRequest(namespace, client.envelope()), timeouts.probe());
+                return client.statusReply(timeouts.probe());
             });
         } catch (MalformedMessageException e) {
             LOG.log(Level.DEBUG, "The runner of {0} answered status_request unreadably: {1}", namespace,

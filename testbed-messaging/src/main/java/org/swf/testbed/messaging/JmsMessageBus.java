@@ -151,7 +151,8 @@ public final class JmsMessageBus implements MessageBus {
         requireOpen();
         sendLock.lock();
         try {
-            sendMessage(destination, body, replyTo == null ? null : toJms(producerSession, replyTo), correlationId);
+            sendMessage(destination, body, replyTo == null ? null : toJms(producerSession, replyTo), correlationId,
+                    Message.DEFAULT_TIME_TO_LIVE);
         } catch (JMSException e) {
             throw failure("send to " + describe(destination), e);
         } finally {
@@ -202,7 +203,9 @@ public final class JmsMessageBus implements MessageBus {
             String correlationId = UUID.randomUUID().toString();
             sendLock.lock();
             try {
-                sendMessage(destination, body, replyQueue, correlationId);
+                // Expires with the wait: a request nobody consumed in time is gone, not left for a
+                // consumer that starts later to act on while nobody waits for it.
+                sendMessage(destination, body, replyQueue, correlationId, timeout.toMillis());
             } finally {
                 sendLock.unlock();
             }
@@ -268,7 +271,7 @@ public final class JmsMessageBus implements MessageBus {
     }
 
     private void sendMessage(Destination destination, String body, jakarta.jms.Destination replyTo,
-            String correlationId)
+            String correlationId, long timeToLiveMillis)
             throws JMSException {
         TextMessage message = producerSession.createTextMessage(body);
         if (replyTo != null) {
@@ -282,7 +285,7 @@ public final class JmsMessageBus implements MessageBus {
         int deliveryMode = destination.kind() == Destination.Kind.TOPIC ? DeliveryMode.NON_PERSISTENT
                 : DeliveryMode.PERSISTENT;
         producer.send(toJms(producerSession, destination), message, deliveryMode, Message.DEFAULT_PRIORITY,
-                Message.DEFAULT_TIME_TO_LIVE);
+                timeToLiveMillis);
     }
 
     private void deliver(Destination destination, Message message, Consumer<InboundMessage> listener) {

@@ -128,6 +128,12 @@ public final class WorkflowRunner implements Agent {
             runtime.replyError(message, ErrorCode.MALFORMED, e.getMessage());
             return;
         }
+        if (command != null && command.envelope().expired(Instant.now())) {
+            // Its sender gave up: acting now would start what nobody waits for (a run_workflow left
+            // on the queue while no runner ran, or redelivered after a crash).
+            LOG.log(Level.INFO, command.envelope().discardedLine(command.type().wireName()));
+            return;
+        }
         if (command instanceof RunWorkflow run) {
             runWorkflow(run, message, runtime);
         } else if (command instanceof StopWorkflow stop) {
