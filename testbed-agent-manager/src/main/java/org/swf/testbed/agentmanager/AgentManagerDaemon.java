@@ -11,8 +11,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.swf.testbed.LifecycleConflictException;
 import org.swf.testbed.ServiceUnavailableException;
+import org.swf.testbed.TestbedTimeoutException;
+import org.swf.testbed.control.AgentManagerClient;
 import org.swf.testbed.port.MessageBus;
+import org.swf.testbed.protocol.Destinations;
+import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.protocol.ManagerInfo;
 import org.swf.testbed.util.Await;
 
 /**
@@ -35,6 +41,9 @@ import org.swf.testbed.util.Await;
  * }</pre>
  */
 public final class AgentManagerDaemon implements AutoCloseable {
+
+    /** How long another manager of the user has to answer a ping before this one serves. */
+    private static final Duration OTHER_MANAGER_PROBE = Duration.ofSeconds(2);
 
     private static final System.Logger LOG = System.getLogger(AgentManagerDaemon.class.getName());
 
@@ -182,11 +191,30 @@ public final class AgentManagerDaemon implements AutoCloseable {
 
     private AgentManager create(MessageBus bus) {
         try {
+            refuseIfAnotherServes(bus);
             return managers.create(bus);
         } catch (RuntimeException e) {
             bus.close();
             throw e;
         }
+    }
+
+    /**
+     * The lock file keeps a second manager off this host; this keeps one off the user's queue
+     * from anywhere: two consumers would split the commands between them.
+     *
+     * @throws LifecycleConflictException when another manager answers on the control queue
+     */
+    private void refuseIfAnotherServes(MessageBus bus) {
+        ManagerInfo other;
+        try {
+            other = new AgentManagerClient(bus, new JsonCodec(), user, "agent-manager").ping(OTHER_MANAGER_PROBE);
+        } catch (TestbedTimeoutException e) {
+            return; // nobody answers: this one serves
+        }
+        throw new LifecycleConflictException("An agent manager for " + user + " already serves /queue/"
+                + Destinations.agentManagerControl(user).name() + " (pid " + other.pid() + " on " + other.hostname()
+                + "). Use that one, or stop it first");
     }
 
     /** @return a connected bus, or null when the process is stopping */

@@ -1,5 +1,6 @@
 package org.swf.testbed.cli;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -9,6 +10,7 @@ import org.swf.testbed.access.BrokerAccess;
 import org.swf.testbed.access.BrokerPorts;
 import org.swf.testbed.agentmanager.AgentManager;
 import org.swf.testbed.agentmanager.AgentManagerDaemon;
+import org.swf.testbed.agentmanager.ManagerLock;
 import org.swf.testbed.broker.EmbeddedBroker;
 import org.swf.testbed.config.BrokerSettings;
 import org.swf.testbed.heartbeat.HeartbeatSender;
@@ -61,19 +63,25 @@ final class AgentManagerCommand implements Callable<Integer> {
         Duration interval = interval();
         String user = OsUser.name();
         Destinations.agentManagerControl(user);
-        BrokerSettings broker = config.brokerSettings(home.configLocator());
-        BrokerAccess access = home.brokerAccess();
-        JmsMessageBusFactory buses = new JmsMessageBusFactory();
-        EmbeddedBroker ownBroker = broker.embedded() ? startBrokerIfNone(broker, access) : null;
-        BrokerEndpoint endpoint = access.endpoint(broker);
-        AgentManagerDaemon daemon = new AgentManagerDaemon(user,
-                () -> buses.connectReconnecting(endpoint, "agent-manager-" + user, CONNECT_TIMEOUT),
-                bus -> new AgentManager(user, home.orchestrator(), bus, new JsonCodec(), interval,
-                        MonitorClient.fromEnvironment(home.environment()), HeartbeatSender.localHostname()),
-                AgentManagerDaemon.Backoff.DEFAULT, AgentManagerDaemon.ProcessEvents.jvm(),
-                ownBroker == null ? List.of() : List.of(ownBroker));
-        daemon.run(manager -> spec.commandLine().getErr().println("Agent manager for " + user + " serving /queue/"
-                + manager.controlQueue().name() + " on " + endpoint.redactedUrl()));
+        String host = HeartbeatSender.localHostname();
+        // First, before a broker is started or a connection made: a second manager of the user here
+        // leaves at once, naming the first.
+        try (ManagerLock lock = ManagerLock.acquire(Path.of(System.getProperty("user.home"), ".testbed"), user,
+                host)) {
+            BrokerSettings broker = config.brokerSettings(home.configLocator());
+            BrokerAccess access = home.brokerAccess();
+            JmsMessageBusFactory buses = new JmsMessageBusFactory();
+            EmbeddedBroker ownBroker = broker.embedded() ? startBrokerIfNone(broker, access) : null;
+            BrokerEndpoint endpoint = access.endpoint(broker);
+            AgentManagerDaemon daemon = new AgentManagerDaemon(user,
+                    () -> buses.connectReconnecting(endpoint, "agent-manager-" + user, CONNECT_TIMEOUT),
+                    bus -> new AgentManager(user, home.orchestrator(), bus, new JsonCodec(), interval,
+                            MonitorClient.fromEnvironment(home.environment()), host),
+                    AgentManagerDaemon.Backoff.DEFAULT, AgentManagerDaemon.ProcessEvents.jvm(),
+                    ownBroker == null ? List.of() : List.of(ownBroker));
+            daemon.run(manager -> spec.commandLine().getErr().println("Agent manager for " + user + " serving /queue/"
+                    + manager.controlQueue().name() + " on " + endpoint.redactedUrl()));
+        }
         return ExitCode.OK.code;
     }
 
