@@ -2,6 +2,7 @@ package org.swf.testbed.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.swf.testbed.port.DaemonState;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.status.ExecutionSnapshot;
 import org.swf.testbed.status.ProgramReport;
@@ -51,7 +52,7 @@ final class StatusCommand implements Callable<Integer> {
                     + (status.brokerReachable() == null ? ""
                     : status.brokerReachable() ? " (reachable)" : " (NOT reachable)"));
         }
-        out.println("supervisord: " + (status.supervisordRunning() ? "running" : "not running"));
+        out.println("supervisord: " + supervisord(status));
         if (status.programs().isEmpty()) {
             out.println("No programs. Start the testbed with 'testbed run'.");
         } else {
@@ -80,6 +81,17 @@ final class StatusCommand implements Callable<Integer> {
         for (String problem : status.problems()) {
             out.println("Problem: " + problem);
         }
+    }
+
+    /** @return the daemon's state in words; the problem lines say why and what to do */
+    private static String supervisord(TestbedStatus status) {
+        if (status.supervisordRunning()) {
+            return "running";
+        }
+        if (DaemonState.HUNG.name().equals(status.supervisordState())) {
+            return "NOT ANSWERING";
+        }
+        return DaemonState.SHUTTING_DOWN.name().equals(status.supervisordState()) ? "shutting down" : "not running";
     }
 
     private static String uptime(long seconds) {

@@ -3,14 +3,19 @@ package org.swf.testbed.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.swf.testbed.protocol.JsonCodec;
 
-/** Agents that die, and a supervisord killed with SIGKILL, with the real supervisord. */
+/** Agents that die, a supervisord killed with SIGKILL and one stopped with SIGSTOP, with the real supervisord. */
 class FailuresIT {
 
     private final JsonCodec codec = new JsonCodec();
@@ -71,6 +76,67 @@ class FailuresIT {
 
         assertThat(testbed.cli("run", "--no-workflow").code()).isZero();
         assertThat(testbed.processesOfThisHome()).hasSize(3).doesNotContainAnyElementsOf(before);
+    }
+
+    @Test
+    void stopAgentsEndsEverythingWithinAMinuteWhileSupervisordIsStopped() {
+        testbed.quickWorkflow(1, "");
+        assertThat(testbed.cli("run", "--no-workflow").code()).isZero();
+        List<Long> before = testbed.processesOfThisHome();
+        assertThat(before).hasSize(3);
+        long supervisord = testbed.supervisordPid();
+        try {
+            signal(supervisord, "STOP");
+            await().atMost(Duration.ofSeconds(10)).until(() -> stopped(supervisord));
+
+            TestbedHome.Result status = testbed.cli("status");
+            assertThat(status.code()).isZero();
+            assertThat(status.out()).contains("supervisord: NOT ANSWERING")
+                    .contains("Problem: supervisord (pid " + supervisord + ") is not answering: it is stopped")
+                    .contains("'testbed stop-agents' stops them");
+            Map<String, Object> json = codec.decodeObject(testbed.cli("status", "--json").out());
+            assertThat(json).containsEntry("supervisord_running", false).containsEntry("supervisord_state", "HUNG");
+
+            TestbedHome.Result stop = testbed.cli("stop-agents");
+
+            assertThat(stop.code()).isZero();
+            assertThat(stop.took()).isLessThan(Duration.ofMinutes(1));
+            assertThat(stop.out()).startsWith("Stopped: ").contains("broker").contains("workflow-runner")
+                    .contains("data-agent");
+            assertThat(testbed.processesOfThisHome()).isEmpty();
+            assertThat(before).noneMatch(TestbedHome::running);
+            assertThat(TestbedHome.running(supervisord)).isFalse();
+            assertThat(testbed.cli("status").out()).contains("supervisord: not running");
+        } finally {
+            // Gone after a passing run; a failing one must not leave a stopped daemon behind.
+            signal(supervisord, "CONT");
+        }
+        assertThat(testbed.cli("run", "--no-workflow").code()).isZero();
+        assertThat(testbed.processesOfThisHome()).hasSize(3).doesNotContainAnyElementsOf(before);
+    }
+
+    /** Sends a signal the JDK cannot send, with the system's kill; a process that is gone is no error. */
+    private static void signal(long pid, String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            assertThat(kill.waitFor(10, TimeUnit.SECONDS)).as("kill -%s %d finished", signal, pid).isTrue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** @return whether the process is stopped (state T in /proc/PID/stat) */
+    private static boolean stopped(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) == 'T';
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private Map<String, Object> crasher() {

@@ -3,6 +3,7 @@ package org.swf.testbed.lifecycle;
 import java.util.List;
 import org.swf.testbed.port.ProgramState;
 import org.swf.testbed.port.ProgramStatus;
+import org.swf.testbed.port.SupervisorSnapshot;
 
 /**
  * The testbed's lifecycle as the spec draws it:
@@ -58,5 +59,24 @@ public enum LifecycleState {
             return STARTING;
         }
         return RUNNING;
+    }
+
+    /**
+     * The {@link LifecycleEvent#STOP_AGENTS} transition from the observed state, for a stop that is
+     * about to begin. When the daemon does not answer (hung, or shutting down), the program states
+     * are inferred from the process table: programs under a stopped supervisord look STOPPING
+     * although nothing stops them, and refusing would leave no way to stop the testbed. Such a
+     * stop always proceeds.
+     *
+     * @param snapshot what runs now
+     * @return {@link #STOPPING}
+     * @throws IllegalLifecycleTransitionException when the answering daemon reports the programs
+     *     stopping already
+     */
+    public static LifecycleState beginStop(SupervisorSnapshot snapshot) {
+        if (snapshot.daemon().silent()) {
+            return STOPPING;
+        }
+        return observe(snapshot.programs()).next(LifecycleEvent.STOP_AGENTS);
     }
 }

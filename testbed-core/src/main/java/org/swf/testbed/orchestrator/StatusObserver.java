@@ -10,6 +10,7 @@ import org.swf.testbed.TestbedException;
 import org.swf.testbed.access.BrokerPorts;
 import org.swf.testbed.control.RunnerClient;
 import org.swf.testbed.lifecycle.LifecycleState;
+import org.swf.testbed.port.DaemonState;
 import org.swf.testbed.port.ExecutionStore;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.port.ProcessSupervisor;
@@ -56,9 +57,7 @@ final class StatusObserver {
         Optional<RunRecord> record = state.readRunRecord();
         SupervisorSnapshot snapshot = supervisor.observe();
         List<String> problems = new ArrayList<>();
-        if (!snapshot.daemonRunning()) {
-            problems.add("supervisord is not running for " + settings.home());
-        }
+        daemonProblem(snapshot).ifPresent(problems::add);
         Boolean brokerReachable = null;
         RunnerStatus runner = null;
         if (record.isPresent() && !snapshot.active().isEmpty()) {
@@ -103,18 +102,36 @@ final class StatusObserver {
                 record.map(RunRecord::config).orElse(null), record.map(RunRecord::namespace).orElse(null),
                 record.map(RunRecord::brokerUrl).orElse(null),
                 record.map(RunRecord::brokerPorts).map(BrokerPorts::stompPort).orElse(null), brokerReachable, reports,
-                runner == null ? null : runner.operationalState(), execution, problems);
+                runner == null ? null : runner.operationalState(), execution, problems, snapshot.daemon().name());
+    }
+
+    /** @return what is wrong with supervisord itself, in words that say what to do; empty when it answered */
+    private Optional<String> daemonProblem(SupervisorSnapshot snapshot) {
+        String daemon = "supervisord" + (snapshot.daemonPid() > 0 ? " (pid " + snapshot.daemonPid() + ")" : "");
+        String detail = snapshot.daemonDetail().isEmpty() ? "" : ": " + snapshot.daemonDetail();
+        return switch (snapshot.daemon()) {
+            case RUNNING -> Optional.empty();
+            case NOT_RUNNING -> Optional.of("supervisord is not running for " + settings.home());
+            case SHUTTING_DOWN -> Optional.of(daemon + " is shutting down" + detail + "; it stops its programs and"
+                    + " exits. 'testbed stop-agents' finishes the job if it does not");
+            case HUNG -> Optional.of(daemon + " is not answering" + detail + ". Its programs run unsupervised;"
+                    + " 'testbed stop-agents' stops them and it");
+        };
     }
 
     /**
      * @return {@code running} when supervisord answers, {@code idle} when none runs and nothing
-     *     is left behind, {@code error} when programs run without their supervisord
+     *     is left behind, {@code error} when programs run without their supervisord or it does not
+     *     answer
      */
     String supervisordHealth() {
         supervisor.requireInstalled();
         SupervisorSnapshot snapshot = supervisor.observe();
         if (snapshot.daemonRunning()) {
             return "running";
+        }
+        if (snapshot.daemon() == DaemonState.HUNG) {
+            return "error";
         }
         return snapshot.programs().stream().anyMatch(p -> p.state() == ProgramState.ORPHANED) ? "error" : "idle";
     }

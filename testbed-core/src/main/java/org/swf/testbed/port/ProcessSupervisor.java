@@ -25,7 +25,9 @@ public interface ProcessSupervisor {
 
     /**
      * Observes the daemon, every program it manages, and programs of an earlier daemon that
-     * still run without one (for example after the daemon was killed with SIGKILL).
+     * still run without one (for example after the daemon was killed with SIGKILL). Asking the
+     * daemon has a deadline: one that does not answer in time is reported as
+     * {@link DaemonState#HUNG}, not as absent.
      *
      * @return what runs now; never remembered from an earlier call
      */
@@ -52,7 +54,8 @@ public interface ProcessSupervisor {
 
     /**
      * Stops every program, including orphans left by a killed daemon, and waits until they are
-     * gone.
+     * gone. A daemon that does not answer ({@link DaemonState#HUNG}) never blocks this: it is
+     * ended, and its programs are stopped without it, within a bounded time.
      *
      * @return the names of the programs that were running and are now stopped
      */

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.swf.testbed.port.DaemonState;
 import org.swf.testbed.port.ProgramState;
 import org.swf.testbed.port.ProgramStatus;
+import org.swf.testbed.port.SupervisorSnapshot;
 
 class LifecycleStateTest {
 
@@ -53,5 +55,26 @@ class LifecycleStateTest {
 
     private static ProgramStatus program(ProgramState state) {
         return new ProgramStatus("p" + state, state, 1, Duration.ZERO, "");
+    }
+
+    @Test
+    void aStopBeginsFromWhatTheAnsweringDaemonReports() {
+        SupervisorSnapshot running = new SupervisorSnapshot(true, List.of(program(ProgramState.RUNNING)));
+        SupervisorSnapshot stopping = new SupervisorSnapshot(true, List.of(program(ProgramState.STOPPING)));
+
+        assertThat(LifecycleState.beginStop(running)).isEqualTo(LifecycleState.STOPPING);
+        assertThatThrownBy(() -> LifecycleState.beginStop(stopping))
+                .isInstanceOf(IllegalLifecycleTransitionException.class);
+    }
+
+    @Test
+    void programsThatLookStoppingUnderASilentDaemonNeverBlockAStop() {
+        for (DaemonState daemon : List.of(DaemonState.HUNG, DaemonState.SHUTTING_DOWN)) {
+            SupervisorSnapshot snapshot = new SupervisorSnapshot(daemon, 4242, "it is stopped",
+                    List.of(program(ProgramState.STOPPING), program(ProgramState.STOPPING)));
+
+            assertThat(LifecycleState.observe(snapshot.programs())).isEqualTo(LifecycleState.STOPPING);
+            assertThat(LifecycleState.beginStop(snapshot)).as(daemon.name()).isEqualTo(LifecycleState.STOPPING);
+        }
     }
 }

@@ -15,7 +15,8 @@ import org.swf.testbed.TestbedException;
 /**
  * An in-memory {@link ProcessSupervisor} for unit tests: deterministic pids, no processes, and
  * switches for the situations the real daemon produces (not installed, a program that fails to
- * start, a program that crashes later, a daemon killed with SIGKILL leaving orphans).
+ * start, a program that crashes later, a daemon killed with SIGKILL leaving orphans, a daemon
+ * that hangs).
  * It records what was asked of it so tests can check the orchestration. Thread-safe.
  */
 public final class FakeProcessSupervisor implements ProcessSupervisor {
@@ -30,6 +31,7 @@ public final class FakeProcessSupervisor implements ProcessSupervisor {
     private Map<String, String> lastEnvironment = Map.of();
     private boolean installed = true;
     private boolean daemonRunning;
+    private boolean daemonHung;
     private long nextPid = 1000;
 
     private record Failure(String reason, List<String> logLines) {
@@ -87,6 +89,21 @@ public final class FakeProcessSupervisor implements ProcessSupervisor {
         });
     }
 
+    /**
+     * Simulates {@code kill -STOP} of the daemon: it no longer answers, and its programs, found
+     * only by their processes, look STOPPING as the real adapter reports them.
+     */
+    public synchronized void hangDaemon() {
+        if (!daemonRunning) {
+            throw new IllegalStateException("No daemon runs in this fake; restart it before hanging it");
+        }
+        daemonHung = true;
+        states.replaceAll((name, status) -> status.state().isActive()
+                ? new ProgramStatus(name, ProgramState.STOPPING, status.pid(), Duration.ZERO,
+                        "its supervisord is not answering, so nobody supervises it")
+                : status);
+    }
+
     /** @return what was asked, in order: "restart a,b", "start a,b", "stopAll" */
     public synchronized List<String> events() {
         return List.copyOf(events);
@@ -129,6 +146,9 @@ public final class FakeProcessSupervisor implements ProcessSupervisor {
             }
         }
         pendingOrphans.forEach(name -> result.add(orphans.get(name)));
+        if (daemonHung) {
+            return new SupervisorSnapshot(DaemonState.HUNG, 1, "it is stopped (process state T)", result);
+        }
         return new SupervisorSnapshot(daemonRunning, result);
     }
 
@@ -146,6 +166,8 @@ public final class FakeProcessSupervisor implements ProcessSupervisor {
         lastEnvironment = Map.copyOf(environment);
         programs.clear();
         states.clear();
+        // Like the real adapter, a restart ends a hung daemon before it starts a new one.
+        daemonHung = false;
         for (ProgramSpec program : newPrograms) {
             programs.put(program.name(), program);
             states.put(program.name(), new ProgramStatus(program.name(), ProgramState.STOPPED, 0, Duration.ZERO,
@@ -158,7 +180,7 @@ public final class FakeProcessSupervisor implements ProcessSupervisor {
     @Override
     public synchronized void start(List<String> names) {
         events.add("start " + String.join(",", names));
-        if (!daemonRunning) {
+        if (!daemonRunning || daemonHung) {
             throw new ServiceUnavailableException("Cannot start " + String.join(", ", names)
                     + ": supervisord is not running. Run 'testbed run', which restarts it");
         }
@@ -189,11 +211,18 @@ public final class FakeProcessSupervisor implements ProcessSupervisor {
         }
     }
 
-    /** Stops every active program and forgets orphans; the daemon keeps "running". */
+    /**
+     * Stops every active program and forgets orphans; the daemon keeps "running", unless it hangs:
+     * then it is ended too, as the real adapter ends it.
+     */
     @Override
     public synchronized List<String> stopAll() {
         events.add("stopAll");
         List<String> stopped = observe().active().stream().map(ProgramStatus::name).distinct().toList();
+        if (daemonHung) {
+            daemonHung = false;
+            daemonRunning = false;
+        }
         states.replaceAll((name, status) -> status.state().isActive()
                 ? new ProgramStatus(name, ProgramState.STOPPED, 0, Duration.ZERO, "stopped")
                 : status);

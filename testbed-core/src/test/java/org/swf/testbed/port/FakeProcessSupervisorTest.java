@@ -32,6 +32,11 @@ class FakeProcessSupervisorTest extends ProcessSupervisorContract {
                 Map.of(), 1, false);
     }
 
+    @Override
+    protected void hangDaemon(ProcessSupervisor supervisor) {
+        fake.hangDaemon();
+    }
+
     @Test
     void notInstalledFailsWithTheInstallCommand() {
         fake.setInstalled(false);

@@ -45,6 +45,14 @@ public abstract class ProcessSupervisorContract {
     protected abstract ProgramSpec exitsAtOnce(String name);
 
     /**
+     * Makes the supervisor's daemon stop answering while its programs keep running, as
+     * {@code kill -STOP} on supervisord does.
+     *
+     * @param supervisor the supervisor of the test, after a restart
+     */
+    protected abstract void hangDaemon(ProcessSupervisor supervisor);
+
+    /**
      * Releases everything the supervisor started (daemon, programs, orphans). Called after each
      * test, also a failed one.
      *
@@ -149,6 +157,30 @@ public abstract class ProcessSupervisorContract {
     @Test
     void stopAllBeforeAnyRestartStopsNothing() {
         assertThat(supervisor.stopAll()).isEmpty();
+    }
+
+    @Test
+    void stopAllEndsEveryProgramAndTheDaemonWhenTheDaemonDoesNotAnswer() {
+        supervisor.restart(List.of(longRunning("runner", ProgramRole.RUNNER), longRunning("alpha", ProgramRole.AGENT),
+                longRunning("idle", ProgramRole.AGENT)), Map.of());
+        supervisor.start(List.of("runner", "alpha"));
+        hangDaemon(supervisor);
+
+        SupervisorSnapshot hung = supervisor.observe();
+        assertThat(hung.daemon()).isEqualTo(DaemonState.HUNG);
+        assertThat(hung.daemonRunning()).isFalse();
+        assertThat(hung.daemonPid()).isPositive();
+        assertThat(hung.daemonDetail()).isNotEmpty();
+        assertThat(hung.active()).extracting(ProgramStatus::name).containsExactlyInAnyOrder("runner", "alpha");
+
+        assertThat(supervisor.stopAll()).containsExactlyInAnyOrder("runner", "alpha");
+
+        SupervisorSnapshot after = supervisor.observe();
+        assertThat(after.active()).isEmpty();
+        assertThat(after.daemon()).isEqualTo(DaemonState.NOT_RUNNING);
+        supervisor.restart(List.of(longRunning("alpha", ProgramRole.AGENT)), Map.of());
+        supervisor.start(List.of("alpha"));
+        assertThat(supervisor.observe().daemon()).isEqualTo(DaemonState.RUNNING);
     }
 
     @Test

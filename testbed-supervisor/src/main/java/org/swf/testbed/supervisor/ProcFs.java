@@ -50,6 +50,41 @@ final class ProcFs {
     }
 
     /**
+     * @param pid a process id
+     * @return whether that process is stopped by a signal (SIGSTOP, SIGTSTP) or a debugger: it
+     *     cannot answer, nor act on SIGTERM, until it is continued
+     */
+    static boolean isStopped(long pid) {
+        return stat(pid).map(stat -> stat.state() == 'T' || stat.state() == 't').orElse(false);
+    }
+
+    /**
+     * @param pid a process id
+     * @return its real user id, empty when it is gone or unreadable
+     */
+    static Optional<Integer> uid(long pid) {
+        return read(pid, "status").flatMap(bytes -> parseUid(new String(bytes, StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * @param text the content of a {@code /proc/PID/status} file
+     * @return the real user id from its {@code Uid:} line
+     */
+    static Optional<Integer> parseUid(String text) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith("Uid:")) {
+                String[] ids = line.substring(4).strip().split("\\s+");
+                try {
+                    return Optional.of(Integer.parseInt(ids[0]));
+                } catch (NumberFormatException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * The fields of {@code /proc/PID/stat} this adapter uses.
      *
      * @param state the one-letter process state

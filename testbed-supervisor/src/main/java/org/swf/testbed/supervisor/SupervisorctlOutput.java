@@ -8,8 +8,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.swf.testbed.port.DaemonState;
 import org.swf.testbed.port.ProgramState;
 import org.swf.testbed.port.ProgramStatus;
+import org.swf.testbed.util.Await;
 
 /**
  * Parses what supervisorctl prints. supervisorctl has no machine-readable output, so the
@@ -61,6 +63,78 @@ final class SupervisorctlOutput {
     }
 
     /**
+     * What one {@code supervisorctl status} call says about its daemon.
+     *
+     * @param kind how the daemon reacted
+     * @param programs the programs it reported, empty unless it answered
+     * @param detail why it did not answer, in words for a person; empty when it answered
+     */
+    record StatusReply(Reply kind, List<ProgramStatus> programs, String detail) {
+
+        StatusReply {
+            programs = List.copyOf(programs);
+        }
+
+        /**
+         * @param daemonProcessRuns whether a supervisord process of the configuration exists
+         * @return the daemon's state: a process that does not answer is hung, not gone
+         */
+        DaemonState daemonState(boolean daemonProcessRuns) {
+            return switch (kind) {
+                case ANSWERED -> DaemonState.RUNNING;
+                case SHUTTING_DOWN -> DaemonState.SHUTTING_DOWN;
+                // Someone accepted on the socket and then said nothing useful: a daemon, if hidden from us.
+                case NO_ANSWER -> DaemonState.HUNG;
+                case NOT_LISTENING -> daemonProcessRuns ? DaemonState.HUNG : DaemonState.NOT_RUNNING;
+            };
+        }
+    }
+
+    /** How a supervisord reacted to {@code status}. */
+    enum Reply {
+        /** It listed its programs (exit 0 or 3). */
+        ANSWERED,
+        /** It said it is shutting down (exit 1, fault SHUTDOWN_STATE). */
+        SHUTTING_DOWN,
+        /** Nobody listens on the socket: it is missing or refuses (exit 4). */
+        NOT_LISTENING,
+        /** It accepted the connection but gave no usable answer in time. */
+        NO_ANSWER
+    }
+
+    /**
+     * Classifies a finished {@code supervisorctl status} by its exit code (DESIGN 3.4) and words.
+     *
+     * @param exitCode its exit code
+     * @param stdout what it printed on stdout
+     * @param output stdout and stderr together, for the detail
+     * @return what it says about the daemon
+     */
+    static StatusReply statusReply(int exitCode, String stdout, String output) {
+        if (exitCode == 0 || exitCode == 3) {
+            return new StatusReply(Reply.ANSWERED, parseStatus(stdout), "");
+        }
+        String words = output.strip();
+        if (exitCode == 1 && words.contains("SHUTDOWN_STATE")) {
+            return new StatusReply(Reply.SHUTTING_DOWN, List.of(), "");
+        }
+        if (exitCode == 4 && (words.contains("refused connection") || words.contains("no such file"))) {
+            return new StatusReply(Reply.NOT_LISTENING, List.of(), words);
+        }
+        return new StatusReply(Reply.NO_ANSWER, List.of(), "'supervisorctl status' failed with exit code " + exitCode
+                + (words.isEmpty() ? "" : " (" + lastLine(words) + ")"));
+    }
+
+    /**
+     * @param deadline how long {@code supervisorctl status} was given before it was killed
+     * @return the reply of a daemon that accepted the connection and never answered
+     */
+    static StatusReply noAnswerWithin(Duration deadline) {
+        return new StatusReply(Reply.NO_ANSWER, List.of(), "'supervisorctl status' got no answer within "
+                + Await.seconds(deadline));
+    }
+
+    /**
      * @param output what {@code supervisorctl start ...} printed
      * @return per plain program name, null when it started (or already ran), else supervisord's
      *     words for the failure (e.g. "spawn error")
@@ -77,6 +151,11 @@ final class SupervisorctlOutput {
             results.put(name, error == null || error.equals("already started") ? null : error);
         }
         return results;
+    }
+
+    private static String lastLine(String text) {
+        String[] lines = text.strip().split("\\R");
+        return lines[lines.length - 1].strip();
     }
 
     /**

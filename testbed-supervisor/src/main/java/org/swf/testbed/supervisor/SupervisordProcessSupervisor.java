@@ -29,12 +29,14 @@ import java.util.stream.Collectors;
 import org.swf.testbed.ServiceUnavailableException;
 import org.swf.testbed.TestbedException;
 import org.swf.testbed.TestbedTimeoutException;
+import org.swf.testbed.port.DaemonState;
 import org.swf.testbed.port.ProcessSupervisor;
 import org.swf.testbed.port.ProgramSpec;
 import org.swf.testbed.port.ProgramState;
 import org.swf.testbed.port.ProgramStatus;
 import org.swf.testbed.port.SupervisorSnapshot;
 import org.swf.testbed.util.Await;
+import org.swf.testbed.util.OsUser;
 
 /**
  * {@link ProcessSupervisor} backed by supervisord, driven through {@code supervisorctl}.
@@ -63,6 +65,16 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
 
     /** How long orphans get after SIGKILL, which the kernel acts on at once. */
     private static final Duration ORPHAN_KILL_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * How long {@code supervisorctl status} may take before its daemon counts as hung: long enough
+     * for supervisorctl's own start on a loaded machine, short enough that a stop with a hung
+     * daemon stays well under a minute.
+     */
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How long a hung supervisord gets to act on SIGTERM before SIGKILL; it has no programs to wait for. */
+    private static final Duration HUNG_DAEMON_TERM_TIMEOUT = Duration.ofSeconds(5);
 
     private static final int[] ANY_CTL_EXIT = {0, 1, 2, 3, 4, 5, 6, 7};
 
@@ -103,6 +115,10 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
      * (reported once, by its top-most process). Without a configuration file only orphans are
      * reported.
      *
+     * <p>A daemon whose process runs but which does not answer within a deadline (stopped with
+     * SIGSTOP, deadlocked, its socket gone) is {@link DaemonState#HUNG}, and its programs, found by
+     * their markers, are STOPPING: they may run, and nobody supervises them.
+     *
      * @return what runs now
      */
     @Override
@@ -113,12 +129,15 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
         List<ProcFs.MarkedProcess> marked = ProcFs.markedProcesses(layout.confFile());
         Map<String, ProcFs.MarkedProcess> orphans = new LinkedHashMap<>();
         ProcFs.orphanTops(marked, daemons).forEach(top -> orphans.putIfAbsent(top.program(), top));
-        Optional<List<ProgramStatus>> reported = conf.isPresent() ? queryStatus() : Optional.empty();
+        SupervisorctlOutput.StatusReply reply = conf.isPresent() ? askDaemon(daemons)
+                : new SupervisorctlOutput.StatusReply(SupervisorctlOutput.Reply.NOT_LISTENING, List.of(), "");
+        DaemonState daemon = reply.daemonState(!daemons.isEmpty());
+        long daemonPid = daemons.stream().findFirst().orElse(0L);
 
         List<ProgramStatus> programs = new ArrayList<>();
-        if (reported.isPresent()) {
+        if (daemon == DaemonState.RUNNING) {
             Map<String, ProgramStatus> byName = new LinkedHashMap<>();
-            reported.get().forEach(status -> byName.put(status.name(), status));
+            reply.programs().forEach(status -> byName.put(status.name(), status));
             Set<String> names = new LinkedHashSet<>(conf.get().programs());
             names.addAll(byName.keySet());
             for (String name : names) {
@@ -134,8 +153,8 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
             }
         } else if (conf.isPresent()) {
             Map<String, ProcFs.MarkedProcess> silentlyManaged = new HashMap<>();
-            for (long daemon : daemons) {
-                ProcFs.topsUnder(marked, daemon).forEach(top -> silentlyManaged.putIfAbsent(top.program(), top));
+            for (long pid : daemons) {
+                ProcFs.topsUnder(marked, pid).forEach(top -> silentlyManaged.putIfAbsent(top.program(), top));
             }
             for (String name : conf.get().programs()) {
                 ProcFs.MarkedProcess orphan = orphans.remove(name);
@@ -144,16 +163,20 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
                     programs.add(orphanStatus(orphan));
                 } else if (managed != null) {
                     programs.add(new ProgramStatus(name, ProgramState.STOPPING, managed.pid(), uptime(managed.pid()),
-                            "its supervisord (pid " + managed.parentPid() + ") does not answer; it is probably"
-                                    + " shutting down"));
+                            daemon == DaemonState.SHUTTING_DOWN
+                                    ? "its supervisord (pid " + managed.parentPid() + ") is shutting down"
+                                    : "its supervisord (pid " + managed.parentPid() + ") is not answering, so nobody"
+                                            + " supervises it; 'testbed stop-agents' stops it"));
                 } else {
                     programs.add(new ProgramStatus(name, ProgramState.STOPPED, 0, Duration.ZERO,
-                            "supervisord is not running"));
+                            daemon == DaemonState.NOT_RUNNING ? "supervisord is not running"
+                                    : "not running; its supervisord does not answer"));
                 }
             }
         }
         orphans.values().forEach(orphan -> programs.add(orphanStatus(orphan)));
-        return new SupervisorSnapshot(reported.isPresent(), programs);
+        return new SupervisorSnapshot(daemon, daemon == DaemonState.NOT_RUNNING ? 0 : daemonPid, reply.detail(),
+                programs);
     }
 
     /**
@@ -262,37 +285,112 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
     }
 
     /**
-     * Stops every program with {@code supervisorctl stop all} (the daemon keeps running), then
-     * terminates orphans of a killed daemon: SIGTERM to each and its descendants, SIGKILL to
-     * those still running after supervisord's stopwaitsecs.
+     * Stops every program with {@code supervisorctl stop}, phase by phase (the daemon keeps
+     * running), then terminates orphans of a killed daemon: SIGTERM to each and its descendants,
+     * SIGKILL to those still running after supervisord's stopwaitsecs.
+     *
+     * <p>A daemon that does not answer cannot stop anything, so it is stopped first: SIGTERM,
+     * and SIGKILL when it has not exited within a few seconds (a stopped one cannot act on
+     * SIGTERM before it is continued). Its programs are then orphans and end as above. A daemon
+     * that stops answering during the stop is treated the same way, so the whole stop stays
+     * bounded (well under a minute) whatever supervisord does.
      *
      * @return the names of the programs that were active before
+     * @throws TestbedException naming the pids when a process survives even SIGKILL
      */
     @Override
     public List<String> stopAll() {
         synchronized (lock) {
             SupervisorSnapshot before = observe();
             List<String> active = before.active().stream().map(ProgramStatus::name).distinct().toList();
-            if (before.daemonRunning()) {
-                // supervisorctl's 'stop all' signals every program at once; stopping phase by phase
-                // keeps the broker up until the agents have sent their exit heartbeats.
-                List<List<String>> phases = ConfIndex.read(layout.confFile()).map(ConfIndex::stopPhases)
-                        .filter(found -> !found.isEmpty()).orElse(List.of(List.of("all")));
-                for (List<String> phase : phases) {
-                    List<String> arguments = new ArrayList<>(List.of("stop"));
-                    arguments.addAll(phase);
-                    CommandRunner.Result result = ctl(layout.stopTimeout(), arguments, ANY_CTL_EXIT);
-                    LOG.log(System.Logger.Level.DEBUG, "supervisorctl stop {0}: exit {1}: {2}", phase,
-                            result.exitCode(), result.output());
+            switch (before.daemon()) {
+                case RUNNING -> stopThroughDaemon();
+                case HUNG -> stopUnansweringDaemons(HUNG_DAEMON_TERM_TIMEOUT,
+                        "it is not answering (" + before.daemonDetail() + ")");
+                // It is stopping its programs already; it gets the time a stop takes before it is ended.
+                case SHUTTING_DOWN -> stopUnansweringDaemons(layout.stopTimeout(), "it is shutting down");
+                case NOT_RUNNING -> {
+                    // Only orphans can be left.
                 }
-                // 'stop all' returns once supervisord has reaped each program; /proc confirms it cheaply.
-                Set<Long> daemons = liveDaemons();
-                Await.until("every program of " + layout.confFile() + " to stop", layout.stopTimeout(),
-                        () -> daemons.stream().allMatch(daemon -> ProcFs.topsUnder(
-                                ProcFs.markedProcesses(layout.confFile()), daemon).isEmpty()));
             }
             terminateOrphans();
             return active;
+        }
+    }
+
+    /** Stops the programs through the answering daemon, or without it once it stops answering. */
+    private void stopThroughDaemon() {
+        try {
+            // supervisorctl's 'stop all' signals every program at once; stopping phase by phase
+            // keeps the broker up until the agents have sent their exit heartbeats.
+            List<List<String>> phases = ConfIndex.read(layout.confFile()).map(ConfIndex::stopPhases)
+                    .filter(found -> !found.isEmpty()).orElse(List.of(List.of("all")));
+            for (List<String> phase : phases) {
+                List<String> arguments = new ArrayList<>(List.of("stop"));
+                arguments.addAll(phase);
+                CommandRunner.Result result = ctl(layout.stopTimeout(), arguments, ANY_CTL_EXIT);
+                LOG.log(System.Logger.Level.DEBUG, "supervisorctl stop {0}: exit {1}: {2}", phase,
+                        result.exitCode(), result.output());
+            }
+        } catch (TestbedTimeoutException e) {
+            // A 'stop' outlives stopwaitsecs only when supervisord itself hangs.
+            LOG.log(System.Logger.Level.DEBUG, "supervisord stopped answering during the stop: {0}", e.getMessage());
+            stopUnansweringDaemons(HUNG_DAEMON_TERM_TIMEOUT, "it stopped answering during the stop ("
+                    + e.getMessage() + ")");
+            return;
+        }
+        // 'stop all' returns once supervisord has reaped each program; /proc confirms it cheaply.
+        Set<Long> daemons = liveDaemons();
+        Await.until("every program of " + layout.confFile() + " to stop", layout.stopTimeout(),
+                () -> daemons.stream().allMatch(daemon -> ProcFs.topsUnder(
+                        ProcFs.markedProcesses(layout.confFile()), daemon).isEmpty()));
+    }
+
+    /**
+     * Ends this configuration's supervisord processes without their help: SIGTERM, then SIGKILL
+     * for those still running after {@code grace}. Their programs keep running as orphans.
+     * Only processes of this user are signalled; the pidfile lives in our private runtime
+     * directory, and one found by its command line could be anybody's.
+     *
+     * @param grace how long they get to exit after SIGTERM
+     * @param why why they are not asked, for the log and the error
+     * @throws TestbedException naming the pids when one survives SIGKILL or is not ours
+     */
+    private void stopUnansweringDaemons(Duration grace, String why) {
+        Set<Long> daemons = liveDaemons();
+        if (daemons.isEmpty()) {
+            return;
+        }
+        int us = OsUser.effectiveUid();
+        List<Long> foreign = daemons.stream().filter(pid -> ProcFs.uid(pid).map(uid -> uid != us).orElse(false))
+                .toList();
+        if (!foreign.isEmpty()) {
+            throw new TestbedException("supervisord for " + layout.confFile() + " does not answer (" + why
+                    + "), and its process " + foreign + " belongs to another user, so it is not ours to stop. Ask"
+                    + " its owner or root to stop it: kill " + join(foreign));
+        }
+        LOG.log(System.Logger.Level.DEBUG, "Ending supervisord {0} of {1} without its help: {2}", daemons,
+                layout.confFile(), why);
+        daemons.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
+        try {
+            // A stopped daemon acts on SIGTERM only once continued: waiting for it would be waiting for nothing.
+            Await.until("supervisord " + daemons + " to exit after SIGTERM", grace,
+                    () -> daemons.stream().noneMatch(pid -> ProcFs.isRunning(pid) && !ProcFs.isStopped(pid)));
+        } catch (TestbedTimeoutException e) {
+            LOG.log(System.Logger.Level.DEBUG, "supervisord {0} ignored SIGTERM: {1}", daemons, e.getMessage());
+        }
+        List<Long> stubborn = daemons.stream().filter(ProcFs::isRunning).toList();
+        if (stubborn.isEmpty()) {
+            return;
+        }
+        stubborn.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        try {
+            Await.until("supervisord " + stubborn + " to exit after SIGKILL", ORPHAN_KILL_TIMEOUT,
+                    () -> stubborn.stream().noneMatch(ProcFs::isRunning));
+        } catch (TestbedTimeoutException e) {
+            throw new TestbedException("supervisord for " + layout.confFile() + " (pid " + join(stubborn)
+                    + ") does not answer (" + why + ") and did not exit even after SIGKILL. Stop it by hand: kill -9 "
+                    + join(stubborn) + ", then run 'testbed stop-agents' again", e);
         }
     }
 
@@ -332,7 +430,19 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
             return;
         }
         LOG.log(System.Logger.Level.DEBUG, "Shutting down supervisord {0} of {1}", daemons, layout.confFile());
-        CommandRunner.Result result = ctl(layout.commandTimeout(), List.of("shutdown"), ANY_CTL_EXIT);
+        Optional<Long> stopped = daemons.stream().filter(ProcFs::isStopped).findFirst();
+        if (stopped.isPresent()) {
+            // It cannot answer 'shutdown' before it is continued.
+            stopUnansweringDaemons(HUNG_DAEMON_TERM_TIMEOUT, "it is stopped (process state T)");
+            return;
+        }
+        CommandRunner.Result result;
+        try {
+            result = ctl(answerTimeout(), List.of("shutdown"), ANY_CTL_EXIT);
+        } catch (TestbedTimeoutException e) {
+            stopUnansweringDaemons(HUNG_DAEMON_TERM_TIMEOUT, "it did not answer 'shutdown': " + e.getMessage());
+            return;
+        }
         if (result.exitCode() != 0) {
             // The socket is gone or refuses; SIGTERM makes supervisord shut down the same way.
             LOG.log(System.Logger.Level.DEBUG, "supervisorctl shutdown: exit {0}: {1}; sending SIGTERM to {2}",
@@ -433,23 +543,53 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
         }
     }
 
-    /** @return the daemon's report of every program, empty when it does not answer */
-    private Optional<List<ProgramStatus>> queryStatus() {
-        if (!socketAccepts()) {
-            return Optional.empty();
+    /**
+     * Asks the daemon for its programs, within {@link #answerTimeout()}. A stopped daemon is not
+     * asked: it cannot answer before it is continued, and the call would only wait out its deadline.
+     *
+     * @param daemons the live supervisord processes of this configuration
+     * @return its reply
+     */
+    private SupervisorctlOutput.StatusReply askDaemon(Set<Long> daemons) {
+        Optional<Long> stopped = daemons.stream().filter(ProcFs::isStopped).findFirst();
+        if (stopped.isPresent()) {
+            return new SupervisorctlOutput.StatusReply(SupervisorctlOutput.Reply.NO_ANSWER, List.of(),
+                    "it is stopped (process state T, e.g. after kill -STOP " + stopped.get() + ")");
         }
+        if (!socketAccepts()) {
+            return new SupervisorctlOutput.StatusReply(SupervisorctlOutput.Reply.NOT_LISTENING, List.of(),
+                    "its control socket " + layout.socket() + (Files.exists(layout.socket())
+                            ? " refuses connections" : " is missing"));
+        }
+        Duration deadline = answerTimeout();
         CommandRunner.Result result;
         try {
-            result = ctl(layout.commandTimeout(), List.of("status"), 0, 1, 2, 3, 4);
+            result = ctl(deadline, List.of("status"), ANY_CTL_EXIT);
         } catch (TestbedTimeoutException e) {
             LOG.log(System.Logger.Level.DEBUG, "supervisorctl status timed out: {0}", e.getMessage());
-            return Optional.empty();
+            return SupervisorctlOutput.noAnswerWithin(deadline);
         }
-        if (result.exitCode() == 0 || result.exitCode() == 3) {
-            return Optional.of(SupervisorctlOutput.parseStatus(result.stdout()));
+        SupervisorctlOutput.StatusReply reply = SupervisorctlOutput.statusReply(result.exitCode(), result.stdout(),
+                result.output());
+        if (reply.kind() != SupervisorctlOutput.Reply.ANSWERED) {
+            LOG.log(System.Logger.Level.DEBUG, "supervisorctl status: exit {0}: {1}", result.exitCode(),
+                    result.output());
         }
-        LOG.log(System.Logger.Level.DEBUG, "supervisorctl status: exit {0}: {1}", result.exitCode(), result.output());
-        return Optional.empty();
+        return reply;
+    }
+
+    /** @return the daemon's report of every program, empty when it does not answer */
+    private Optional<List<ProgramStatus>> queryStatus() {
+        SupervisorctlOutput.StatusReply reply = askDaemon(liveDaemons());
+        return reply.kind() == SupervisorctlOutput.Reply.ANSWERED ? Optional.of(reply.programs()) : Optional.empty();
+    }
+
+    /**
+     * @return how long a status query may take: a healthy supervisord answers in well under a
+     *     second, so a short deadline tells a hung one apart without making observers wait
+     */
+    private Duration answerTimeout() {
+        return layout.commandTimeout().compareTo(ANSWER_TIMEOUT) < 0 ? layout.commandTimeout() : ANSWER_TIMEOUT;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -515,41 +655,79 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
         return failures;
     }
 
+    /**
+     * Ends the programs no live daemon supervises. SIGTERM goes out in supervisord's stop order
+     * (agents, then the runner, then the broker), each phase waiting until its processes are gone,
+     * so the broker outlives the agents' exit heartbeats; all phases together get one
+     * stopwaitsecs, so a program that ignores SIGTERM cannot stretch the stop. What still runs
+     * then gets SIGKILL.
+     */
     private void terminateOrphans() {
         long self = ProcessHandle.current().pid();
+        List<Set<String>> order = ConfIndex.read(layout.confFile()).map(ConfIndex::stopPhases).orElse(List.of())
+                .stream().map(phase -> phase.stream().map(SupervisorctlOutput::plainName)
+                        .collect(Collectors.toCollection(LinkedHashSet::new)))
+                .collect(Collectors.<Set<String>>toList());
+        // A new orphan can appear while we work (a wrapper that spawned a child): look again.
         for (int round = 0; round < 3; round++) {
             List<ProcFs.MarkedProcess> orphans =
                     ProcFs.orphanTops(ProcFs.markedProcesses(layout.confFile()), liveDaemons());
             if (orphans.isEmpty()) {
                 return;
             }
-            List<ProcessHandle> targets = new ArrayList<>();
-            for (ProcFs.MarkedProcess orphan : orphans) {
-                ProcessHandle.of(orphan.pid()).ifPresent(handle -> {
-                    targets.add(handle);
-                    handle.descendants().forEach(targets::add);
-                });
-            }
-            targets.removeIf(handle -> handle.pid() == self);
-            LOG.log(System.Logger.Level.DEBUG, "Terminating orphans of {0}: {1}", layout.confFile(),
-                    targets.stream().map(ProcessHandle::pid).toList());
-            targets.forEach(ProcessHandle::destroy);
-            try {
-                Await.until("orphaned programs " + pids(targets) + " to exit after SIGTERM", ORPHAN_TERM_TIMEOUT,
-                        () -> targets.stream().noneMatch(SupervisordProcessSupervisor::running));
-            } catch (TestbedTimeoutException e) {
-                List<ProcessHandle> stubborn = targets.stream().filter(SupervisordProcessSupervisor::running).toList();
-                stubborn.forEach(ProcessHandle::destroyForcibly);
+            long termDeadline = System.nanoTime() + ORPHAN_TERM_TIMEOUT.toNanos();
+            List<ProcessHandle> signalled = new ArrayList<>();
+            for (List<ProcFs.MarkedProcess> phase : inStopOrder(orphans, order)) {
+                List<ProcessHandle> targets = new ArrayList<>();
+                for (ProcFs.MarkedProcess orphan : phase) {
+                    ProcessHandle.of(orphan.pid()).ifPresent(handle -> {
+                        targets.add(handle);
+                        handle.descendants().forEach(targets::add);
+                    });
+                }
+                targets.removeIf(handle -> handle.pid() == self);
+                LOG.log(System.Logger.Level.DEBUG, "Terminating orphans of {0}: {1}", layout.confFile(), pids(targets));
+                targets.forEach(ProcessHandle::destroy);
+                signalled.addAll(targets);
+                Duration left = Duration.ofNanos(Math.max(0, termDeadline - System.nanoTime()));
                 try {
-                    Await.until("orphaned programs " + pids(stubborn) + " to exit after SIGKILL", ORPHAN_KILL_TIMEOUT,
-                            () -> stubborn.stream().noneMatch(SupervisordProcessSupervisor::running));
-                } catch (TestbedTimeoutException again) {
-                    throw new TestbedException("Could not stop the orphaned processes " + pids(stubborn)
-                            + " of " + layout.confFile() + ", not even with SIGKILL. Stop them by hand: kill -9 "
-                            + pids(stubborn).stream().map(String::valueOf).collect(Collectors.joining(" ")), again);
+                    Await.until("orphaned programs " + pids(targets) + " to exit after SIGTERM", left,
+                            () -> targets.stream().noneMatch(SupervisordProcessSupervisor::running));
+                } catch (TestbedTimeoutException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "{0}", e.getMessage());
                 }
             }
+            List<ProcessHandle> stubborn = signalled.stream().filter(SupervisordProcessSupervisor::running).toList();
+            if (stubborn.isEmpty()) {
+                continue;
+            }
+            stubborn.forEach(ProcessHandle::destroyForcibly);
+            try {
+                Await.until("orphaned programs " + pids(stubborn) + " to exit after SIGKILL", ORPHAN_KILL_TIMEOUT,
+                        () -> stubborn.stream().noneMatch(SupervisordProcessSupervisor::running));
+            } catch (TestbedTimeoutException again) {
+                throw new TestbedException("Could not stop the orphaned processes " + pids(stubborn)
+                        + " of " + layout.confFile() + ", not even with SIGKILL. Stop them by hand: kill -9 "
+                        + join(pids(stubborn)), again);
+            }
         }
+    }
+
+    /**
+     * @param orphans the orphaned tops
+     * @param order program names per stop phase, first phase first
+     * @return the orphans grouped by phase in that order; programs no phase names (from an
+     *     older configuration) go first, with the agents
+     */
+    static List<List<ProcFs.MarkedProcess>> inStopOrder(List<ProcFs.MarkedProcess> orphans, List<Set<String>> order) {
+        List<List<ProcFs.MarkedProcess>> phases = new ArrayList<>();
+        phases.add(orphans.stream().filter(o -> order.stream().noneMatch(phase -> phase.contains(o.program())))
+                .toList());
+        for (Set<String> phase : order) {
+            phases.add(orphans.stream().filter(o -> phase.contains(o.program())).toList());
+        }
+        phases.removeIf(List::isEmpty);
+        return phases;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -605,5 +783,9 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
 
     private static List<Long> pids(List<ProcessHandle> handles) {
         return handles.stream().map(ProcessHandle::pid).toList();
+    }
+
+    private static String join(List<Long> pids) {
+        return pids.stream().map(String::valueOf).collect(Collectors.joining(" "));
     }
 }

@@ -62,4 +62,22 @@ class ProcFsTest {
         assertThat(ProcFs.isRunning(Integer.MAX_VALUE)).isFalse();
         assertThat(ProcFs.cmdline(ProcessHandle.current().pid())).isNotEmpty();
     }
+
+    @Test
+    void theRealUserIdIsTheFirstOfTheUidLine() {
+        String status = "Name:\tsupervisord\nState:\tT (stopped)\nUid:\t1001\t1002\t1001\t1001\nGid:\t1001\n";
+
+        assertThat(ProcFs.parseUid(status)).contains(1001);
+        assertThat(ProcFs.parseUid("Name:\tx\n")).isEmpty();
+    }
+
+    @Test
+    void thisJvmIsNotStoppedAndBelongsToItsUser() throws Exception {
+        long self = ProcessHandle.current().pid();
+
+        assertThat(ProcFs.isStopped(self)).isFalse();
+        assertThat(ProcFs.isStopped(Integer.MAX_VALUE)).isFalse();
+        assertThat(ProcFs.uid(self)).contains((Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"),
+                "unix:uid"));
+    }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.swf.testbed.port.DaemonState;
 import org.swf.testbed.port.ProgramState;
 import org.swf.testbed.port.ProgramStatus;
 
@@ -83,5 +84,55 @@ class SupervisorctlOutputTest {
     void plainNameDropsTheGroup() {
         assertThat(SupervisorctlOutput.plainName("agents:agent-data")).isEqualTo("agent-data");
         assertThat(SupervisorctlOutput.plainName("broker")).isEqualTo("broker");
+    }
+
+    @Test
+    void aStatusListingMeansTheDaemonAnswered() {
+        for (int exitCode : new int[] {0, 3}) {
+            SupervisorctlOutput.StatusReply reply = SupervisorctlOutput.statusReply(exitCode,
+                    "broker                           RUNNING   pid 7108, uptime 0:00:04\n",
+                    "broker                           RUNNING   pid 7108, uptime 0:00:04");
+
+            assertThat(reply.kind()).isEqualTo(SupervisorctlOutput.Reply.ANSWERED);
+            assertThat(reply.programs()).extracting(ProgramStatus::name).containsExactly("broker");
+            assertThat(reply.daemonState(true)).isEqualTo(DaemonState.RUNNING);
+        }
+    }
+
+    @Test
+    void theShutdownFaultMeansShuttingDown() {
+        String output = "error: <class 'xmlrpc.client.Fault'>, <Fault 6: 'SHUTDOWN_STATE'>: file:"
+                + " /usr/lib/python3.11/xmlrpc/client.py line: 668";
+
+        SupervisorctlOutput.StatusReply reply = SupervisorctlOutput.statusReply(1, output, output);
+
+        assertThat(reply.kind()).isEqualTo(SupervisorctlOutput.Reply.SHUTTING_DOWN);
+        assertThat(reply.daemonState(true)).isEqualTo(DaemonState.SHUTTING_DOWN);
+    }
+
+    @Test
+    void aSocketNobodyListensOnIsHungOnlyWhileTheDaemonsProcessRuns() {
+        for (String output : List.of("unix:///tmp/testbed-ana-1234abcd/supervisor.sock no such file",
+                "unix:///tmp/testbed-ana-1234abcd/supervisor.sock refused connection")) {
+            SupervisorctlOutput.StatusReply reply = SupervisorctlOutput.statusReply(4, output, output);
+
+            assertThat(reply.kind()).as(output).isEqualTo(SupervisorctlOutput.Reply.NOT_LISTENING);
+            assertThat(reply.daemonState(false)).as(output).isEqualTo(DaemonState.NOT_RUNNING);
+            assertThat(reply.daemonState(true)).as(output).isEqualTo(DaemonState.HUNG);
+        }
+    }
+
+    @Test
+    void anUnexpectedFailureOrNoAnswerInTimeIsHungNotGone() {
+        String output = "error: <class 'ConnectionResetError'>, [Errno 104] Connection reset by peer: file: x line: 706";
+        SupervisorctlOutput.StatusReply failed = SupervisorctlOutput.statusReply(2, "", output);
+        SupervisorctlOutput.StatusReply silent = SupervisorctlOutput.noAnswerWithin(Duration.ofSeconds(10));
+
+        assertThat(failed.kind()).isEqualTo(SupervisorctlOutput.Reply.NO_ANSWER);
+        assertThat(failed.detail()).isEqualTo("'supervisorctl status' failed with exit code 2 (" + output + ")");
+        assertThat(failed.daemonState(false)).isEqualTo(DaemonState.HUNG);
+        assertThat(silent.detail()).isEqualTo("'supervisorctl status' got no answer within 10 s");
+        assertThat(silent.programs()).isEmpty();
+        assertThat(silent.daemonState(true)).isEqualTo(DaemonState.HUNG);
     }
 }

@@ -37,6 +37,11 @@ class SupervisordProcessSupervisorIT extends ProcessSupervisorContract {
     }
 
     @Override
+    protected void hangDaemon(ProcessSupervisor supervisor) {
+        SupervisordTestSupport.stopDaemon(layout);
+    }
+
+    @Override
     protected void dispose(ProcessSupervisor supervisor) {
         SupervisordTestSupport.destroyEverything(layout);
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.swf.testbed.ServiceUnavailableException;
@@ -59,5 +60,20 @@ class SupervisordProcessSupervisorTest {
         assertThat(supervisor.logFile("agent-data")).isEqualTo(home.resolve("logs/agent-data.log"));
         assertThatThrownBy(() -> supervisor.logFile("../etc/passwd")).isInstanceOf(IllegalArgumentException.class);
         assertThat(supervisor.logTail("agent-data", 5)).isEmpty();
+    }
+
+    @Test
+    void orphansEndInStopOrderWithUnknownProgramsFirst() {
+        ProcFs.MarkedProcess broker = new ProcFs.MarkedProcess(10, 1, "broker");
+        ProcFs.MarkedProcess runner = new ProcFs.MarkedProcess(11, 1, "workflow-runner");
+        ProcFs.MarkedProcess agent = new ProcFs.MarkedProcess(12, 1, "data-agent");
+        ProcFs.MarkedProcess old = new ProcFs.MarkedProcess(13, 1, "renamed-agent");
+        List<Set<String>> order = List.of(Set.of("data-agent", "fastmon-agent"), Set.of("workflow-runner"),
+                Set.of("broker"));
+
+        assertThat(SupervisordProcessSupervisor.inStopOrder(List.of(broker, runner, agent, old), order))
+                .containsExactly(List.of(old), List.of(agent), List.of(runner), List.of(broker));
+        assertThat(SupervisordProcessSupervisor.inStopOrder(List.of(broker, runner), List.of()))
+                .containsExactly(List.of(broker, runner));
     }
 }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.swf.testbed.port.DaemonState;
 import org.swf.testbed.port.ProgramRole;
 import org.swf.testbed.port.ProgramSpec;
 import org.swf.testbed.port.ProgramState;
@@ -196,6 +197,69 @@ class SupervisordScenariosIT {
                 .containsEntry("DAEMON_LEVEL", "from restart")
                 .containsEntry(SupervisordConfWriter.CONF_MARKER, layout.confFile().toString())
                 .containsEntry(SupervisordConfWriter.PROGRAM_MARKER, "echo");
+    }
+
+    @Test
+    void aStoppedDaemonIsHungAndStopAllEndsItAndItsProgramsInStopOrder() throws IOException {
+        Path order = home.resolve("term-order.txt");
+        List<ProgramSpec> programs = List.of(recordsTerm("broker", ProgramRole.BROKER, order),
+                recordsTerm("runner", ProgramRole.RUNNER, order), recordsTerm("a1", ProgramRole.AGENT, order),
+                recordsTerm("a2", ProgramRole.AGENT, order));
+        supervisor.restart(programs, Map.of());
+        supervisor.start(List.of("broker", "runner", "a1", "a2"));
+        List<Long> processes = SupervisordTestSupport.marked(layout).stream().map(ProcFs.MarkedProcess::pid).toList();
+        long daemon = SupervisordTestSupport.stopDaemon(layout);
+
+        SupervisorSnapshot hung = supervisor.observe();
+        assertThat(hung.daemon()).isEqualTo(DaemonState.HUNG);
+        assertThat(hung.daemonPid()).isEqualTo(daemon);
+        assertThat(hung.daemonDetail()).contains("stopped").contains("kill -STOP");
+        assertThat(hung.programs()).hasSize(4).allSatisfy(p -> {
+            assertThat(p.state()).as(p.name()).isEqualTo(ProgramState.STOPPING);
+            assertThat(p.detail()).as(p.name()).contains("(pid " + daemon + ") is not answering");
+        });
+
+        long started = System.nanoTime();
+        List<String> stopped = supervisor.stopAll();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(stopped).containsExactlyInAnyOrder("broker", "runner", "a1", "a2");
+        assertThat(took).isLessThan(Duration.ofSeconds(30));
+        assertThat(ProcFs.isRunning(daemon)).isFalse();
+        assertThat(processes).noneMatch(ProcFs::isRunning);
+        assertThat(SupervisordTestSupport.marked(layout)).isEmpty();
+        // Agents first, then the runner, then the broker: each phase ended before the next got SIGTERM.
+        List<String> terminated = Files.readAllLines(order, StandardCharsets.UTF_8);
+        assertThat(terminated).hasSize(4);
+        assertThat(terminated.subList(0, 2)).containsExactlyInAnyOrder("a1", "a2");
+        assertThat(terminated.subList(2, 4)).containsExactly("runner", "broker");
+        SupervisorSnapshot after = supervisor.observe();
+        assertThat(after.daemon()).isEqualTo(DaemonState.NOT_RUNNING);
+        assertThat(after.active()).isEmpty();
+    }
+
+    @Test
+    void aProgramIgnoringSigtermUnderAStoppedDaemonIsKilledWithinTheStopBudget() {
+        supervisor.restart(List.of(new ProgramSpec("stubborn", ProgramRole.AGENT, List.of("/bin/sh", "-c",
+                "trap '' TERM; while true; do /bin/sleep 0.2; done"), home, Map.of(), 1, false)), Map.of());
+        supervisor.start(List.of("stubborn"));
+        long daemon = SupervisordTestSupport.stopDaemon(layout);
+
+        long started = System.nanoTime();
+        assertThat(supervisor.stopAll()).containsExactly("stubborn");
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        // SIGTERM gets supervisord's stopwaitsecs, then SIGKILL: bounded, well under a minute.
+        assertThat(took).isLessThan(Duration.ofSeconds(SupervisordConfWriter.STOP_WAIT_SECONDS + 20L));
+        assertThat(ProcFs.isRunning(daemon)).isFalse();
+        assertThat(SupervisordTestSupport.marked(layout)).isEmpty();
+    }
+
+    /** A program that appends its name to {@code order} when SIGTERM arrives, then exits. */
+    private ProgramSpec recordsTerm(String name, ProgramRole role, Path order) {
+        return new ProgramSpec(name, role, List.of("/bin/sh", "-c",
+                "trap 'echo " + name + " >> \"$ORDER_FILE\"; exit 0' TERM; while true; do /bin/sleep 0.2; done"),
+                home, Map.of("ORDER_FILE", order.toString()), 1, false);
     }
 
     private ProgramSpec sleeper(String name, ProgramRole role, int startSeconds) {

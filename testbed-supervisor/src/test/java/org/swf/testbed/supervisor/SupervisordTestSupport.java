@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -28,6 +29,8 @@ final class SupervisordTestSupport {
      */
     static void destroyEverything(SupervisorLayout layout) {
         List<Long> daemons = daemons(layout);
+        // A test may have left one stopped (kill -STOP); SIGKILL ends it anyway, SIGCONT makes sure.
+        daemons.forEach(pid -> signal(pid, "CONT"));
         daemons.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         await("supervisord " + daemons + " to exit").atMost(Duration.ofSeconds(10))
                 .until(() -> daemons.stream().noneMatch(ProcFs::isRunning));
@@ -37,6 +40,42 @@ final class SupervisordTestSupport {
             return left.isEmpty();
         });
         deleteRecursively(layout.runtimeDir());
+    }
+
+    /**
+     * Sends a signal the JDK cannot send (it knows only TERM and KILL), with the system's kill.
+     *
+     * @param pid the process
+     * @param signal its name without SIG, e.g. "STOP" or "CONT"
+     */
+    static void signal(long pid, String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS)) {
+                kill.destroyForcibly();
+                throw new AssertionError("kill -" + signal + " " + pid + " did not finish");
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot run kill -" + signal + " " + pid, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Stops the layout's supervisord with SIGSTOP and waits until the kernel has stopped it.
+     *
+     * @param layout a test's layout with a running supervisord
+     * @return its pid, for the SIGCONT a test's cleanup sends
+     */
+    static long stopDaemon(SupervisorLayout layout) {
+        long daemon = pidFromFile(layout);
+        signal(daemon, "STOP");
+        await("supervisord " + daemon + " to be stopped").atMost(Duration.ofSeconds(10))
+                .until(() -> ProcFs.isStopped(daemon));
+        return daemon;
     }
 
     /**
