@@ -131,7 +131,7 @@ final class TestbedLauncher {
         timer.time("restart supervisord", () -> supervisor.restart(specs, programEnvironment(config, ports)));
         BrokerPorts toStart = newBroker;
         try (MessageBus bus = runningBus != null ? runningBus : timer.time("start broker", () -> startBroker(toStart))) {
-            HeartbeatWatch watch = new HeartbeatWatch(config.namespace(), codec);
+            HeartbeatWatch watch = new HeartbeatWatch(config.namespace(), codec, settings.readinessTimeout());
             try (MessageBus.Subscription heartbeats = bus.subscribe(Destinations.HEARTBEATS, watch::accept)) {
                 // The runner's start is issued first; the agents' follows at once and the supervisor
                 // starts them all in parallel, so nobody waits out another program's startsecs.
