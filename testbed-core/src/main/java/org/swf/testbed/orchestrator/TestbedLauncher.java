@@ -87,10 +87,14 @@ final class TestbedLauncher {
         return state.withLock(() -> {
             SupervisorSnapshot snapshot = supervisor.observe();
             if (snapshot.active().isEmpty()) {
+                // Nothing runs: a supervisord shut down meanwhile (by hand, or killed) left its files.
+                supervisor.removeStaleFiles();
                 return new StopResult(List.of());
             }
             LifecycleState.observe(snapshot.programs()).next(LifecycleEvent.STOP_AGENTS);
-            return new StopResult(supervisor.stopAll());
+            StopResult stopped = new StopResult(supervisor.stopAll());
+            supervisor.removeStaleFiles();
+            return stopped;
         }, true);
     }
 
