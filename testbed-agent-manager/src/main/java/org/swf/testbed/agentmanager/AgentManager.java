@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,6 +18,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.swf.testbed.TestbedException;
 import org.swf.testbed.heartbeat.HeartbeatSender;
+import org.swf.testbed.heartbeat.HeartbeatTable;
 import org.swf.testbed.heartbeat.MonitorClient;
 import org.swf.testbed.orchestrator.Orchestrator;
 import org.swf.testbed.orchestrator.RunOptions;
@@ -84,7 +84,7 @@ public final class AgentManager implements AutoCloseable {
     private final String hostname;
     private final Instant startedAt = Instant.now();
     private final AtomicReference<String> operation = new AtomicReference<>();
-    private final Map<String, SeenHeartbeat> agentHeartbeats = new ConcurrentHashMap<>();
+    private final HeartbeatTable agentHeartbeats;
     private final ExecutorService operations = Executors.newSingleThreadExecutor(daemon("agent-manager-operation"));
     private final ExecutorService queries = Executors.newFixedThreadPool(2, daemon("agent-manager-query"));
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -107,6 +107,8 @@ public final class AgentManager implements AutoCloseable {
         this.codec = codec;
         this.hostname = hostname;
         this.heartbeats = new ManagerHeartbeats(user, hostname, orchestrator, bus, codec, heartbeatInterval, monitor);
+        // The agents share the manager's interval: both come from TESTBED_HEARTBEAT_SECONDS.
+        this.agentHeartbeats = HeartbeatTable.forInterval(heartbeatInterval);
     }
 
     /** @return the queue this manager serves */
@@ -234,12 +236,9 @@ public final class AgentManager implements AutoCloseable {
         TestbedStatus status = orchestrator.status();
         String namespace = status.namespace();
         Instant now = Instant.now();
-        List<AgentLiveness> agents = agentHeartbeats.values().stream()
+        List<AgentLiveness> agents = agentHeartbeats.current().stream()
                 .filter(seen -> namespace != null && namespace.equals(seen.heartbeat().namespace()))
-                .sorted((a, b) -> a.heartbeat().instanceName().compareTo(b.heartbeat().instanceName()))
-                .map(seen -> new AgentLiveness(seen.heartbeat().instanceName(), seen.heartbeat().agentType(),
-                        seen.heartbeat().program(), null, seen.heartbeat().operationalState().name(),
-                        seen.heartbeat().status(), null, Duration.between(seen.receivedAt(), now).toSeconds()))
+                .map(seen -> seen.liveness(now))
                 .toList();
         return new ManagerStatus(status, agents, ping());
     }
@@ -264,7 +263,7 @@ public final class AgentManager implements AutoCloseable {
         try {
             Heartbeat heartbeat = codec.decode(message.body(), Heartbeat.class);
             if (!AGENT_TYPE.equals(heartbeat.agentType())) {
-                agentHeartbeats.put(heartbeat.instanceName(), new SeenHeartbeat(heartbeat, Instant.now()));
+                agentHeartbeats.record(heartbeat);
             }
         } catch (MalformedMessageException e) {
             LOG.log(Level.DEBUG, "Ignored an unreadable heartbeat: {0}", e.getMessage());
@@ -339,9 +338,6 @@ public final class AgentManager implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         };
-    }
-
-    private record SeenHeartbeat(Heartbeat heartbeat, Instant receivedAt) {
     }
 
     /** A command as received: what a reply to it needs. */

@@ -31,6 +31,7 @@ final class WorkflowRunnerCommand implements Callable<Integer> {
         SqliteExecutionStore executions = home.executionStore();
         // A runner that died (killed, crashed) left its execution "running": it failed.
         executions.failAbandoned(RunnerLiveness.ofThisHost());
-        return host.run(config.file(), testbed -> new WorkflowRunner(locator, testbed, executions, new JsonCodec()));
+        return host.run(config.file(), testbed -> new WorkflowRunner(locator, testbed, executions, new JsonCodec(),
+                home.environment().heartbeatInterval()));
     }
 }

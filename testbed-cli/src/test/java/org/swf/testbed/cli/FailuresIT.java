@@ -70,6 +70,8 @@ class FailuresIT {
         TestbedHome.Result stop = testbed.cli("stop-agents");
         assertThat(stop.code()).isZero();
         assertThat(testbed.processesOfThisHome()).isEmpty();
+        // The killed supervisord's socket and pidfile went with its orphans.
+        assertThat(testbed.runtimeDirectory()).doesNotExist();
         for (long pid : before) {
             assertThat(TestbedHome.running(pid)).as("pid %d", pid).isFalse();
         }

@@ -92,6 +92,12 @@ class FullRunIT {
         assertThat(none.code()).isZero();
         assertThat(none.out()).contains("No agents running");
         assertThat(codec.decodeObject(testbed.cli("status", "--json").out())).containsEntry("state", "STOPPED");
+
+        // supervisord shut down by hand: the next stop-agents removes what it kept in /tmp.
+        assertThat(testbed.runtimeDirectory()).isDirectory();
+        testbed.shutDownSupervisord();
+        assertThat(testbed.cli("stop-agents").code()).isZero();
+        assertThat(testbed.runtimeDirectory()).doesNotExist();
     }
 
     private static List<String> types(List<Map<String, Object>> messages) {

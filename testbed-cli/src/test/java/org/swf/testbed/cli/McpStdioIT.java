@@ -49,7 +49,11 @@ class McpStdioIT {
     @BeforeEach
     void setUp() throws IOException {
         home = TestUser.primary().newDirectory("testbed-mcp-it-");
-        cleanup.add(() -> TestUser.deleteTree(home));
+        Path runtime = TempLeftovers.made(TestUser.primary().runtimeDirectoryOf(home));
+        cleanup.add(() -> {
+            TestUser.deleteTree(runtime);
+            TestUser.deleteTree(home);
+        });
         broker = EmbeddedBroker.start(BrokerOptions.defaults().withPorts(freePort(), freePort()));
         cleanup.add(broker);
     }

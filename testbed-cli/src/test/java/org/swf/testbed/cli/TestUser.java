@@ -1,5 +1,7 @@
 package org.swf.testbed.cli;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +13,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
+import org.swf.testbed.supervisor.SupervisorLayout;
 import org.swf.testbed.util.OsUser;
 
 /**
@@ -89,8 +94,15 @@ final class TestUser {
         if (stagedDistribution == null) {
             try {
                 Path staged = Files.createTempDirectory(Path.of("/tmp"), "testbed-it-dist-");
+                // Shared by all tests of this JVM, so it goes when the JVM ends, not after a test.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        deleteTree(staged);
+                    } catch (AssertionError e) {
+                        System.err.println(e.getMessage());
+                    }
+                }));
                 copyReadable(TestbedHome.DISTRIBUTION.toAbsolutePath(), staged);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(staged)));
                 stagedDistribution = staged;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -138,7 +150,7 @@ final class TestUser {
      */
     Path newDirectory(String prefix) {
         try {
-            Path directory = Files.createTempDirectory(Path.of("/tmp"), prefix);
+            Path directory = TempLeftovers.made(Files.createTempDirectory(Path.of("/tmp"), prefix));
             own(directory);
             return directory;
         } catch (IOException e) {
@@ -174,21 +186,42 @@ final class TestUser {
         }
     }
 
-    /** @param directory a directory the tests made; removed with everything in it */
+    /**
+     * @param home a testbed home of this user
+     * @return where the testbed puts supervisord's socket and pidfile for that home
+     */
+    Path runtimeDirectoryOf(Path home) {
+        return SupervisorLayout.runtimeDirectory(home, name);
+    }
+
+    /**
+     * Removes a directory the tests made, with everything in it, and waits until it is gone:
+     * a process that is still exiting may write one more line to a log in it meanwhile.
+     * Symbolic links are removed, never followed.
+     *
+     * @param directory the directory (or file)
+     * @throws AssertionError naming what is left when it cannot be removed within half a minute
+     */
     static void deleteTree(Path directory) {
+        try {
+            await("removal of " + directory).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions().until(() -> {
+                        deleteWalking(directory);
+                        return !Files.exists(directory, LinkOption.NOFOLLOW_LINKS);
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("Cannot remove " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteWalking(Path directory) throws IOException {
         if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    // A file still being written by a dying process; the next walk gets it.
-                }
-            });
-        } catch (IOException e) {
-            // Gone already, or concurrently removed.
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 

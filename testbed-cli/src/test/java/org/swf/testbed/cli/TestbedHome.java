@@ -1,6 +1,7 @@
 package org.swf.testbed.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.swf.testbed.access.HomeBroker;
 import org.swf.testbed.messaging.JmsMessageBusFactory;
 import org.swf.testbed.port.BrokerEndpoint;
@@ -23,7 +25,8 @@ import org.swf.testbed.port.MessageBus;
 /**
  * A private testbed home for one integration test: its own workflows/, supervisord socket and
  * broker ports, driven through the real distribution's {@code bin/testbed} as a user would.
- * {@link #close()} stops everything the test started, including supervisord and orphans.
+ * {@link #close()} stops everything the test started, including supervisord and orphans, and
+ * removes the home and its runtime directory.
  */
 final class TestbedHome implements AutoCloseable {
 
@@ -47,6 +50,8 @@ final class TestbedHome implements AutoCloseable {
     TestbedHome(String namespace, TestUser user) {
         this.user = user;
         this.home = user.newDirectory("testbed-it-");
+        TempLeftovers.made(runtimeDirectory());
+        System.err.println("testbed home " + home + " (runtime directory " + runtimeDirectory() + ")");
         this.environment = user.environment(System.getenv());
         this.namespace = namespace;
         this.amqpPort = freePort();
@@ -54,7 +59,13 @@ final class TestbedHome implements AutoCloseable {
         environment.remove("SWF_TESTBED_CONFIG");
         environment.put("TESTBED_HOME", home.toString());
         environment.put("TESTBED_HEARTBEAT_SECONDS", "2");
-        assertThat(cli("init").code()).isZero();
+        try {
+            assertThat(cli("init").code()).isZero();
+        } catch (RuntimeException | AssertionError e) {
+            // Nobody gets this home to close: it goes now.
+            TestUser.deleteTree(home);
+            throw e;
+        }
     }
 
     /**
@@ -271,37 +282,86 @@ final class TestbedHome implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the testbed of this home as a user would ({@code stop-agents}), shuts its supervisord
+     * down and waits until it has exited, ends whatever still runs for the home, and removes the
+     * home and its runtime directory. Each step runs even when an earlier one failed, so the temp
+     * folder is clean afterwards ({@link TempLeftovers} checks).
+     */
     @Override
     public void close() {
-        Path runtime = runtimeDirectory();
-        cli("stop-agents");
-        if (Files.exists(conf())) {
+        try {
+            if (Files.exists(conf())) {
+                cli("stop-agents");
+                shutDownSupervisord();
+            }
+        } finally {
             try {
-                new ProcessBuilder(user.command(List.of("supervisorctl", "-c", conf().toString(), "shutdown")))
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
-                        .waitFor(30, TimeUnit.SECONDS);
-            } catch (IOException e) {
-                // supervisord may be gone already
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                endProcessesOfThisHome();
+            } finally {
+                TestUser.deleteTree(runtimeDirectory());
+                TestUser.deleteTree(home);
             }
         }
-        for (long pid : processesOfThisHome()) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        }
-        TestUser.deleteTree(home);
-        TestUser.deleteTree(runtime);
     }
 
-    /** @return supervisord's private runtime directory of this home (socket, pid file) */
-    Path runtimeDirectory() {
-        try {
-            String conf = Files.readString(conf());
-            String pidfile = conf.lines().filter(l -> l.startsWith("pidfile=")).findFirst().orElseThrow().substring(8);
-            return Path.of(pidfile).getParent();
-        } catch (IOException | RuntimeException e) {
-            return home.resolve("no-runtime-directory");
+    /** supervisorctl shutdown, then waits until the daemon has exited, so that it writes nothing more. */
+    void shutDownSupervisord() {
+        List<Long> daemons = supervisordsOfThisHome();
+        if (daemons.isEmpty()) {
+            return;
         }
+        try {
+            Process shutdown = new ProcessBuilder(user.command(List.of("supervisorctl", "-c", conf().toString(),
+                    "shutdown"))).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!shutdown.waitFor(30, TimeUnit.SECONDS)) {
+                shutdown.destroyForcibly();
+            }
+        } catch (IOException e) {
+            // supervisorctl missing or the daemon gone: the processes are ended below in any case.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            // supervisord gives each program stopwaitsecs (10 s) before it exits itself.
+            await("supervisord " + daemons + " to exit").atMost(Duration.ofSeconds(40))
+                    .until(() -> daemons.stream().noneMatch(TestbedHome::running));
+        } catch (ConditionTimeoutException e) {
+            System.err.println("supervisord " + daemons + " of " + home + " did not shut down; killing it");
+        }
+    }
+
+    /** SIGKILL to every process still marked as this home's, and to its supervisord; waits until they are gone. */
+    private void endProcessesOfThisHome() {
+        List<Long> left = new ArrayList<>(processesOfThisHome());
+        left.addAll(supervisordsOfThisHome());
+        left.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        await("processes " + left + " of " + home + " to end").atMost(Duration.ofSeconds(30))
+                .until(() -> left.stream().noneMatch(TestbedHome::running));
+    }
+
+    /** @return pids of the supervisord processes running this home's configuration */
+    private List<Long> supervisordsOfThisHome() {
+        String conf = conf().toString();
+        try (Stream<Path> proc = Files.list(Path.of("/proc"))) {
+            return proc.filter(p -> p.getFileName().toString().matches("\\d+")).filter(p -> {
+                try {
+                    List<String> argv = List.of(new String(Files.readAllBytes(p.resolve("cmdline")),
+                            StandardCharsets.UTF_8).split("\0"));
+                    return argv.stream().limit(3).anyMatch(a -> a.endsWith("supervisord")) && argv.contains(conf);
+                } catch (IOException | SecurityException e) {
+                    return false;
+                }
+            }).map(p -> Long.parseLong(p.getFileName().toString())).filter(TestbedHome::running).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return supervisord's private runtime directory of this home (socket, pid file), whether it exists or not */
+    Path runtimeDirectory() {
+        return user.runtimeDirectoryOf(home);
     }
 
     private static int freePort() {

@@ -32,7 +32,7 @@ class TlsBrokerIT {
 
     @BeforeEach
     void startBroker() throws IOException {
-        certificateDirectory = Files.createTempDirectory("testbed-it-certs-");
+        certificateDirectory = TempLeftovers.made(Files.createTempDirectory("testbed-it-certs-"));
         TestCertificates certificates = TestCertificates.generate(certificateDirectory);
         broker = EmbeddedBroker.start(BrokerOptions.defaults().withPorts(freePort(), freePort())
                 .withSecurity(BrokerSecurity.ownerOnly(LOGIN, PASSWORD)).withTls(certificates.brokerTls()));

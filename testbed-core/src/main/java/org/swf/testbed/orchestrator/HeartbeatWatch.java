@@ -1,14 +1,14 @@
 package org.swf.testbed.orchestrator;
 
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.swf.testbed.TestbedTimeoutException;
+import org.swf.testbed.heartbeat.HeartbeatTable;
 import org.swf.testbed.port.InboundMessage;
 import org.swf.testbed.protocol.Heartbeat;
 import org.swf.testbed.protocol.JsonCodec;
@@ -19,6 +19,8 @@ import org.swf.testbed.util.Await;
 /**
  * Collects the heartbeats of one namespace's programs and wakes a waiter as soon as every
  * awaited program reports READY (or PROCESSING), so readiness is waited for, not guessed.
+ * A program's state is its newest instance's ({@link HeartbeatTable}): an instance that a crash
+ * restart replaced cannot make it look ready, nor failed.
  */
 final class HeartbeatWatch {
 
@@ -26,11 +28,19 @@ final class HeartbeatWatch {
     private final JsonCodec codec;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Map<String, OperationalState> states = new HashMap<>();
+    private final HeartbeatTable heartbeats;
 
-    HeartbeatWatch(String namespace, JsonCodec codec) {
+    /**
+     * @param namespace the namespace whose programs are awaited
+     * @param codec the JSON codec
+     * @param wait how long the wait for readiness may take
+     */
+    HeartbeatWatch(String namespace, JsonCodec codec, Duration wait) {
         this.namespace = namespace;
         this.codec = codec;
+        // Heartbeats count from the subscription, before the programs' start call, which takes
+        // time of its own: twice the wait keeps an early READY through the whole start.
+        this.heartbeats = new HeartbeatTable(wait.multipliedBy(2), InstantSource.system());
     }
 
     /** Bus listener: records one heartbeat. */
@@ -46,8 +56,9 @@ final class HeartbeatWatch {
         }
         lock.lock();
         try {
-            states.put(heartbeat.program(), heartbeat.operationalState());
-            changed.signalAll();
+            if (heartbeats.record(heartbeat)) {
+                changed.signalAll();
+            }
         } finally {
             lock.unlock();
         }
@@ -96,7 +107,8 @@ final class HeartbeatWatch {
 
     private List<String> notReady(Collection<String> programs) {
         return programs.stream().filter(program -> {
-            OperationalState state = states.get(program);
+            OperationalState state = heartbeats.current(namespace, program).map(seen -> seen.heartbeat()
+                    .operationalState()).orElse(null);
             return state != OperationalState.READY && state != OperationalState.PROCESSING;
         }).toList();
     }

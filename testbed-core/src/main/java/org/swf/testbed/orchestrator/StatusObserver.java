@@ -1,7 +1,6 @@
 package org.swf.testbed.orchestrator;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +8,7 @@ import org.swf.testbed.ServiceUnavailableException;
 import org.swf.testbed.TestbedException;
 import org.swf.testbed.access.BrokerPorts;
 import org.swf.testbed.control.RunnerClient;
+import org.swf.testbed.heartbeat.HeartbeatTable;
 import org.swf.testbed.lifecycle.LifecycleState;
 import org.swf.testbed.port.DaemonState;
 import org.swf.testbed.port.ExecutionStore;
@@ -71,11 +71,10 @@ final class StatusObserver {
                 problems.add("The workflow runner did not answer: " + e.getMessage());
             }
         }
-        Map<String, AgentLiveness> heartbeatsByProgram = new LinkedHashMap<>();
-        if (runner != null) {
-            runner.agents().stream().filter(agent -> agent.program() != null)
-                    .forEach(agent -> heartbeatsByProgram.put(agent.program(), agent));
-        }
+        // A runner lists one instance per program, but one of another version may list an old
+        // instance beside its replacement: the newest heartbeat decides, never the list's order.
+        Map<String, AgentLiveness> heartbeatsByProgram = runner == null ? Map.of()
+                : HeartbeatTable.newestByProgram(runner.agents());
         List<String> heartbeatPrograms = record.map(RunRecord::heartbeatPrograms).orElse(List.of());
         List<ProgramReport> reports = new ArrayList<>();
         for (ProgramStatus program : ordered(snapshot.programs(), record)) {
@@ -89,7 +88,7 @@ final class StatusObserver {
             boolean silent = runner != null && program.state() == ProgramState.RUNNING
                     && heartbeatPrograms.contains(program.name()) && !isRunner && heartbeat == null;
             if (silent) {
-                problems.add(program.name() + " runs but has sent no heartbeat");
+                problems.add(program.name() + " runs but has sent no heartbeat lately");
             }
             boolean failing = program.state().isFailing() || program.state() == ProgramState.ORPHANED
                     || program.state() == ProgramState.EXITED || silent || "EXITED".equals(operational);

@@ -87,12 +87,16 @@ final class TestbedLauncher {
         return state.withLock(() -> {
             SupervisorSnapshot snapshot = supervisor.observe();
             if (snapshot.active().isEmpty()) {
+                // Nothing runs: a supervisord shut down meanwhile (by hand, or killed) left its files.
+                supervisor.removeStaleFiles();
                 return new StopResult(List.of());
             }
             // A supervisord that does not answer never blocks a stop: the supervisor stops it and
             // its programs by their process markers.
             LifecycleState.beginStop(snapshot);
-            return new StopResult(supervisor.stopAll());
+            StopResult stopped = new StopResult(supervisor.stopAll());
+            supervisor.removeStaleFiles();
+            return stopped;
         }, true);
     }
 
@@ -133,7 +137,7 @@ final class TestbedLauncher {
         timer.time("restart supervisord", () -> supervisor.restart(specs, programEnvironment(config, ports)));
         BrokerPorts toStart = newBroker;
         try (MessageBus bus = runningBus != null ? runningBus : timer.time("start broker", () -> startBroker(toStart))) {
-            HeartbeatWatch watch = new HeartbeatWatch(config.namespace(), codec);
+            HeartbeatWatch watch = new HeartbeatWatch(config.namespace(), codec, settings.readinessTimeout());
             try (MessageBus.Subscription heartbeats = bus.subscribe(Destinations.HEARTBEATS, watch::accept)) {
                 // The runner's start is issued first; the agents' follows at once and the supervisor
                 // starts them all in parallel, so nobody waits out another program's startsecs.

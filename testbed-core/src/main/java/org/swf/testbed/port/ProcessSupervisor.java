@@ -62,6 +62,17 @@ public interface ProcessSupervisor {
     List<String> stopAll();
 
     /**
+     * Removes what the supervisor keeps on disk only while its daemon runs (for supervisord: the
+     * private runtime directory with its socket and pidfile), once the daemon has exited, so
+     * that nothing of a shut-down testbed piles up in the temp folder. Does nothing while the
+     * daemon runs, or when there is nothing to remove. Callers hold the home's lock, so that no
+     * start of the same home runs meanwhile.
+     */
+    default void removeStaleFiles() {
+        // A supervisor without files of its own has nothing to remove.
+    }
+
+    /**
      * @param program a program name
      * @param lines how many lines at most
      * @return the last lines of the program's combined stdout/stderr log, oldest first;

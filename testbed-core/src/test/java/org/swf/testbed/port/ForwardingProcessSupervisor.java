@@ -41,6 +41,11 @@ public class ForwardingProcessSupervisor implements ProcessSupervisor {
     }
 
     @Override
+    public void removeStaleFiles() {
+        delegate.removeStaleFiles();
+    }
+
+    @Override
     public List<String> logTail(String program, int lines) {
         return delegate.logTail(program, lines);
     }

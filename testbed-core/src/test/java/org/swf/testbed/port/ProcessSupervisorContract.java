@@ -155,6 +155,23 @@ public abstract class ProcessSupervisorContract {
     }
 
     @Test
+    void removingStaleFilesLeavesARunningSupervisorAndItsProgramsAlone() {
+        supervisor.removeStaleFiles();
+        supervisor.restart(List.of(longRunning("runner", ProgramRole.RUNNER)), Map.of());
+        supervisor.start(List.of("runner"));
+
+        supervisor.removeStaleFiles();
+
+        SupervisorSnapshot snapshot = supervisor.observe();
+        assertThat(snapshot.daemonRunning()).isTrue();
+        assertThat(snapshot.active()).extracting(ProgramStatus::name).containsExactly("runner");
+        assertThat(supervisor.stopAll()).containsExactly("runner");
+        supervisor.removeStaleFiles();
+        supervisor.start(List.of("runner"));
+        assertThat(supervisor.observe().active()).extracting(ProgramStatus::name).containsExactly("runner");
+    }
+
+    @Test
     void stopAllBeforeAnyRestartStopsNothing() {
         assertThat(supervisor.stopAll()).isEmpty();
     }

@@ -1,11 +1,13 @@
 package org.swf.testbed.supervisor;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,8 +15,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.swf.testbed.ServiceUnavailableException;
 import org.swf.testbed.util.OsUser;
 import org.swf.testbed.util.PrivateFiles;
@@ -59,6 +63,8 @@ public record SupervisorLayout(
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
+    private static final System.Logger LOG = System.getLogger(SupervisorLayout.class.getName());
+
     /** Validates paths and timeouts; {@code binDir} may be null. */
     public SupervisorLayout {
         Objects.requireNonNull(home, "home");
@@ -92,11 +98,23 @@ public record SupervisorLayout(
      */
     public static SupervisorLayout forHome(Path home) {
         Path absolute = home.toAbsolutePath().normalize();
-        Path runtime = Path.of("/tmp", "testbed-" + osUser() + "-" + homeHash(absolute));
+        Path runtime = runtimeDirectory(absolute, OsUser.name());
         return new SupervisorLayout(absolute, absolute.resolve(CONF_FILE_NAME), absolute.resolve("logs"), runtime,
                 runtime.resolve("supervisor.sock"), runtime.resolve("supervisord.pid"), null,
                 Duration.ofSeconds(30), Duration.ofSeconds(10),
                 Duration.ofSeconds(SupervisordConfWriter.STOP_WAIT_SECONDS + 10L));
+    }
+
+    /**
+     * Where {@link #forHome} puts a home's runtime directory when {@code user} runs its testbed:
+     * {@code /tmp/testbed-<user>-<hash of home>}. Touches no file.
+     *
+     * @param home the testbed home directory
+     * @param user the OS login name of the user who runs it
+     * @return that directory
+     */
+    public static Path runtimeDirectory(Path home, String user) {
+        return Path.of("/tmp", "testbed-" + safeFileName(user) + "-" + homeHash(home.toAbsolutePath().normalize()));
     }
 
     /**
@@ -196,9 +214,86 @@ public record SupervisorLayout(
         }
     }
 
+    /**
+     * Removes the runtime directory once its supervisord has exited (the caller makes sure of
+     * that), so that no {@code /tmp/testbed-*} directory outlives the daemon it was made for.
+     *
+     * <p>Only a directory exactly as {@link #prepareDirectories()} makes it is removed: a plain
+     * directory (a symbolic link is never followed), owned by this user, mode 0700, holding
+     * nothing but the socket and the pidfile. Anything else is left alone with a log line,
+     * since it is not ours or someone changed it. Checking first and removing afterwards is
+     * safe because the path cannot be swapped in between: nobody else may write into a 0700
+     * directory of ours, and in the sticky {@code /tmp} only its owner (or root) may rename or
+     * remove the directory itself.
+     *
+     * @return whether the directory was removed; false when it was absent or not safe to remove
+     */
+    public boolean removeRuntimeDirectory() {
+        PosixFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(runtimeDir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            LOG.log(Level.INFO, "Left the supervisord runtime directory {0} alone: cannot inspect it: {1}",
+                    runtimeDir, e.toString());
+            return false;
+        }
+        String notOurs = null;
+        if (!attributes.isDirectory() || attributes.isSymbolicLink()) {
+            notOurs = "it is not a plain directory";
+        } else if (uidOf(runtimeDir) != OsUser.effectiveUid()) {
+            notOurs = "it belongs to " + attributes.owner().getName();
+        } else if (!attributes.permissions().equals(OWNER_ONLY)) {
+            notOurs = "its mode is " + PosixFilePermissions.toString(attributes.permissions()) + ", not rwx------";
+        }
+        if (notOurs != null) {
+            LOG.log(Level.INFO, "Left the supervisord runtime directory {0} alone: {1}", runtimeDir, notOurs);
+            return false;
+        }
+        try {
+            List<Path> entries;
+            try (Stream<Path> listed = Files.list(runtimeDir)) {
+                entries = listed.toList();
+            }
+            for (Path entry : entries) {
+                if (!isDaemonFile(entry)) {
+                    LOG.log(Level.INFO, "Left the supervisord runtime directory {0} alone: it holds {1}, which"
+                            + " supervisord did not make", runtimeDir, entry.getFileName());
+                    return false;
+                }
+            }
+            for (Path entry : entries) {
+                Files.deleteIfExists(entry);
+            }
+            Files.delete(runtimeDir);
+            LOG.log(Level.DEBUG, "Removed the supervisord runtime directory {0}", runtimeDir);
+            return true;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            // E.g. a new supervisord of this home created its socket meanwhile: then it is in use.
+            LOG.log(Level.INFO, "Left the supervisord runtime directory {0} in place: {1}", runtimeDir, e.toString());
+            return false;
+        }
+    }
+
+    /** Our socket as a socket, our pidfile as a regular file; never a link. */
+    private boolean isDaemonFile(Path entry) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (entry.equals(socket)) {
+            return attributes.isOther();
+        }
+        return entry.equals(pidFile) && attributes.isRegularFile();
+    }
+
     /** @return the OS login name, made safe for a file name */
     static String osUser() {
-        String name = OsUser.name();
+        return safeFileName(OsUser.name());
+    }
+
+    private static String safeFileName(String name) {
         String safe = name.replaceAll("[^A-Za-z0-9_.-]", "_");
         if (safe.isEmpty()) {
             safe = "unknown";

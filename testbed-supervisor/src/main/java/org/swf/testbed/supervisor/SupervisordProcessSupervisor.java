@@ -206,6 +206,9 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
             layout.prepareDirectories();
             writer.write(programs);
             stopDaemon();
+            // The old daemon is gone: a fresh directory, so nothing of it (pidfile, socket) is left.
+            removeStaleRuntimeDirectory();
+            layout.prepareDirectories();
             removeStaleSocket();
             startDaemon(environment);
         }
@@ -395,6 +398,17 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
     }
 
     /**
+     * Removes this home's runtime directory ({@link SupervisorLayout#removeRuntimeDirectory()})
+     * when no supervisord of the configuration runs and nothing answers on its socket.
+     */
+    @Override
+    public void removeStaleFiles() {
+        synchronized (lock) {
+            removeStaleRuntimeDirectory();
+        }
+    }
+
+    /**
      * Reads the end of the program's log without reading the whole file.
      *
      * @param program a program name
@@ -495,6 +509,12 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
                     + " with kill PID");
         }
         LOG.log(System.Logger.Level.DEBUG, "supervisord {0} answers on {1}", daemons, layout.socket());
+    }
+
+    private void removeStaleRuntimeDirectory() {
+        if (liveDaemons().isEmpty() && !socketAccepts()) {
+            layout.removeRuntimeDirectory();
+        }
     }
 
     private void removeStaleSocket() {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -125,5 +128,93 @@ class SupervisorLayoutTest {
         SupervisorLayout.forHome(home).checkRuntimeDirectory();
 
         assertThat(SupervisorLayout.forHome(home).runtimeDir()).doesNotExist();
+    }
+
+    @Test
+    void runtimeDirectoryNamesTheUserAndTheHomeAsForHomeDoes() {
+        assertThat(SupervisorLayout.runtimeDirectory(home, System.getProperty("user.name")))
+                .isEqualTo(SupervisorLayout.forHome(home).runtimeDir());
+        assertThat(SupervisorLayout.runtimeDirectory(Path.of("/a/./b"), "ana b").toString())
+                .matches("/tmp/testbed-ana_b-[0-9a-f]{8}")
+                .isEqualTo(SupervisorLayout.runtimeDirectory(Path.of("/a/b"), "ana b").toString());
+    }
+
+    @Test
+    void aRuntimeDirectoryAsSupervisordLeftItIsRemoved() throws IOException {
+        SupervisorLayout layout = SupervisorLayout.forHome(home);
+        layout.prepareDirectories();
+        Files.writeString(layout.pidFile(), "4711\n");
+        try (ServerSocketChannel socket = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            socket.bind(UnixDomainSocketAddress.of(layout.socket()));
+        }
+        assertThat(layout.socket()).exists();
+
+        assertThat(layout.removeRuntimeDirectory()).isTrue();
+
+        assertThat(layout.runtimeDir()).doesNotExist();
+        assertThat(layout.removeRuntimeDirectory()).isFalse();
+        assertThat(layout.logDir()).isDirectory();
+    }
+
+    @Test
+    void aSymbolicLinkInPlaceOfTheRuntimeDirectoryIsNeitherFollowedNorRemoved() throws IOException {
+        SupervisorLayout layout = SupervisorLayout.forHome(home);
+        Path target = Files.createDirectory(home.resolve("target"));
+        Files.writeString(target.resolve("supervisord.pid"), "1\n");
+        Files.createSymbolicLink(layout.runtimeDir(), target);
+
+        assertThat(layout.removeRuntimeDirectory()).isFalse();
+
+        assertThat(Files.isSymbolicLink(layout.runtimeDir())).isTrue();
+        assertThat(target.resolve("supervisord.pid")).exists();
+    }
+
+    @Test
+    void aRuntimeDirectoryHoldingAnythingElseIsLeftAlone() throws IOException {
+        SupervisorLayout layout = SupervisorLayout.forHome(home);
+        layout.prepareDirectories();
+        Files.writeString(layout.pidFile(), "4711\n");
+        Files.writeString(layout.runtimeDir().resolve("notes.txt"), "mine\n");
+
+        assertThat(layout.removeRuntimeDirectory()).isFalse();
+
+        assertThat(layout.pidFile()).exists();
+        assertThat(layout.runtimeDir().resolve("notes.txt")).exists();
+    }
+
+    @Test
+    void aPidfileThatIsALinkIsNotSupervisordsAndKeepsTheDirectory() throws IOException {
+        SupervisorLayout layout = SupervisorLayout.forHome(home);
+        layout.prepareDirectories();
+        Path elsewhere = Files.writeString(home.resolve("elsewhere"), "keep\n");
+        Files.createSymbolicLink(layout.pidFile(), elsewhere);
+
+        assertThat(layout.removeRuntimeDirectory()).isFalse();
+
+        assertThat(Files.isSymbolicLink(layout.pidFile())).isTrue();
+        assertThat(elsewhere).hasContent("keep");
+    }
+
+    @Test
+    void aRuntimeDirectoryWithAnotherModeIsLeftAlone() throws IOException {
+        SupervisorLayout layout = SupervisorLayout.forHome(home);
+        layout.prepareDirectories();
+        Files.setPosixFilePermissions(layout.runtimeDir(), PosixFilePermissions.fromString("rwxr-x---"));
+
+        assertThat(layout.removeRuntimeDirectory()).isFalse();
+
+        assertThat(layout.runtimeDir()).isDirectory();
+    }
+
+    @Test
+    void aRuntimeDirectoryOfAnotherUserIsLeftAlone() throws IOException {
+        assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a directory away");
+        SupervisorLayout layout = SupervisorLayout.forHome(home);
+        layout.prepareDirectories();
+        Files.setAttribute(layout.runtimeDir(), "unix:uid", 65534);
+
+        assertThat(layout.removeRuntimeDirectory()).isFalse();
+
+        assertThat(layout.runtimeDir()).isDirectory();
     }
 }

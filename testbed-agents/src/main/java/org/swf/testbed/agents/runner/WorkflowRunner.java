@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,7 +15,9 @@ import org.swf.testbed.agents.AgentMessage;
 import org.swf.testbed.agents.AgentRuntime;
 import org.swf.testbed.config.ConfigLocator;
 import org.swf.testbed.config.TestbedConfig;
+import org.swf.testbed.config.TestbedEnvironment;
 import org.swf.testbed.config.WorkflowParameters;
+import org.swf.testbed.heartbeat.HeartbeatTable;
 import org.swf.testbed.port.Clock;
 import org.swf.testbed.port.ExecutionRecord;
 import org.swf.testbed.port.ExecutionStatus;
@@ -37,7 +38,6 @@ import org.swf.testbed.protocol.StopWorkflow;
 import org.swf.testbed.protocol.UnknownCommandException;
 import org.swf.testbed.protocol.WorkflowStarted;
 import org.swf.testbed.protocol.WorkflowStopping;
-import org.swf.testbed.status.AgentLiveness;
 import org.swf.testbed.time.SystemClock;
 import org.swf.testbed.time.VirtualClock;
 
@@ -48,7 +48,7 @@ import org.swf.testbed.time.VirtualClock;
  * <p>{@code run_workflow} is answered with the new execution id before the simulation starts;
  * {@code stop_workflow} stops it at the next step; {@code status_request} returns the runner's
  * state, the current (or last) execution, and the liveness of the namespace's agents as their
- * heartbeats report it.
+ * heartbeats report it: one entry per program, from its newest live instance.
  */
 public final class WorkflowRunner implements Agent {
 
@@ -63,7 +63,7 @@ public final class WorkflowRunner implements Agent {
     private final TestbedConfig testbed;
     private final ExecutionStore executionStore;
     private final JsonCodec codec;
-    private final Map<String, SeenHeartbeat> heartbeats = new ConcurrentHashMap<>();
+    private final HeartbeatTable heartbeats;
     private final ScheduledExecutorService executions = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "workflow-execution");
         thread.setDaemon(true);
@@ -73,16 +73,32 @@ public final class WorkflowRunner implements Agent {
     private volatile CountDownLatch stopCurrent = new CountDownLatch(0);
 
     /**
+     * A runner whose agents send heartbeats at the default interval.
+     *
      * @param locator resolves workflow parameter configs
      * @param testbed the testbed config this runner was started with
      * @param executionStore allocates execution and run numbers and keeps the execution records
      * @param codec the JSON codec
      */
     public WorkflowRunner(ConfigLocator locator, TestbedConfig testbed, ExecutionStore executionStore, JsonCodec codec) {
+        this(locator, testbed, executionStore, codec, TestbedEnvironment.DEFAULT_HEARTBEAT);
+    }
+
+    /**
+     * @param locator resolves workflow parameter configs
+     * @param testbed the testbed config this runner was started with
+     * @param executionStore allocates execution and run numbers and keeps the execution records
+     * @param codec the JSON codec
+     * @param heartbeatInterval how often the namespace's agents send heartbeats: an agent silent
+     *     for several intervals is no longer reported
+     */
+    public WorkflowRunner(ConfigLocator locator, TestbedConfig testbed, ExecutionStore executionStore, JsonCodec codec,
+            Duration heartbeatInterval) {
         this.locator = locator;
         this.testbed = testbed;
         this.executionStore = executionStore;
         this.codec = codec;
+        this.heartbeats = HeartbeatTable.forInterval(heartbeatInterval);
     }
 
     @Override
@@ -149,7 +165,7 @@ public final class WorkflowRunner implements Agent {
     private void remember(AgentMessage message) {
         try {
             Heartbeat heartbeat = codec.convert(message.fields(), Heartbeat.class);
-            heartbeats.put(heartbeat.instanceName(), new SeenHeartbeat(heartbeat, Instant.now()));
+            heartbeats.record(heartbeat);
         } catch (MalformedMessageException e) {
             LOG.log(Level.DEBUG, "Ignored an unreadable heartbeat: {0}", e.getMessage());
         }
@@ -255,18 +271,8 @@ public final class WorkflowRunner implements Agent {
 
     private RunnerStatus status(AgentRuntime runtime) {
         ExecutionProgress execution = current;
-        Instant now = Instant.now();
-        List<AgentLiveness> agents = heartbeats.values().stream()
-                .sorted((a, b) -> a.heartbeat().instanceName().compareTo(b.heartbeat().instanceName()))
-                .map(seen -> {
-                    Heartbeat heartbeat = seen.heartbeat();
-                    return new AgentLiveness(heartbeat.instanceName(), heartbeat.agentType(), heartbeat.program(),
-                            heartbeat.pid(), heartbeat.operationalState().name(), heartbeat.status(),
-                            heartbeat.mqConnected(), Duration.between(seen.receivedAt(), now).toSeconds());
-                })
-                .toList();
         return new RunnerStatus(testbed.namespace(), runtime.state().name(),
-                execution == null ? null : execution.snapshot(), agents);
+                execution == null ? null : execution.snapshot(), heartbeats.liveness());
     }
 
     @Override
@@ -279,8 +285,5 @@ public final class WorkflowRunner implements Agent {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private record SeenHeartbeat(Heartbeat heartbeat, Instant receivedAt) {
     }
 }

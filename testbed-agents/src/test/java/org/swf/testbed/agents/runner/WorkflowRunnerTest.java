@@ -22,9 +22,11 @@ import org.swf.testbed.config.ConfigLocator;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.config.TestbedConfigReader;
 import org.swf.testbed.config.TestbedEnvironment;
+import org.swf.testbed.heartbeat.HeartbeatSender;
 import org.swf.testbed.port.InMemoryMessageBus;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.protocol.OperationalState;
 import org.swf.testbed.protocol.WireReply;
 import org.swf.testbed.port.InMemoryExecutionStore;
 
@@ -153,6 +155,39 @@ class WorkflowRunnerTest {
         assertThat(status().result()).containsEntry("operational_state", "READY").containsEntry("namespace", "ns1");
         assertThat(heartbeats).anySatisfy(h -> assertThat(h).containsEntry("instance_name", "data-agent-test")
                 .containsEntry("operational_state", "READY").containsEntry("mq_connected", true));
+    }
+
+    @Test
+    void aRestartedAgentIsListedOnceByItsNewInstanceWhateverArrivesLate() {
+        await().atMost(WAIT).until(() -> dataAgents().size() == 1);
+        Map<String, Object> beforeRestart = heartbeats.stream().filter(h -> "data-agent-test".equals(
+                h.get("instance_name")) && "READY".equals(h.get("operational_state"))).findFirst().orElseThrow();
+        data.close();
+        // The new name sorts before the old one, whose EXITED heartbeat came first.
+        AgentRuntime restarted = new AgentRuntime(new AgentIdentity("data-agent-new", "DATA", "ns1", "data-agent", "u",
+                2, "h"), broker.newView(), new DataAgent(), codec, Duration.ofHours(1), Optional.empty());
+        restarted.start();
+        try {
+            await().atMost(WAIT).until(() -> dataAgents().stream().anyMatch(a -> "data-agent-new".equals(
+                    a.get("instance_name"))));
+            // A heartbeat the old instance sent before it exited, still in flight.
+            client.send(Destinations.HEARTBEATS, codec.encode(beforeRestart));
+            // Heartbeats reach the runner in order: once it lists this one, it has seen the late one.
+            client.send(Destinations.HEARTBEATS, codec.encode(new HeartbeatSender("marker-1", "TEST", 3, "h",
+                    "marker").agent(OperationalState.READY, "ns1", true)));
+            await().atMost(WAIT).until(() -> ((List<?>) status().result().get("agents")).stream()
+                    .anyMatch(agent -> "marker".equals(((Map<?, ?>) agent).get("program"))));
+            assertThat(dataAgents()).singleElement().satisfies(agent -> assertThat(agent)
+                    .containsEntry("instance_name", "data-agent-new").containsEntry("operational_state", "READY"));
+        } finally {
+            restarted.close();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> dataAgents() {
+        return ((List<Map<String, Object>>) status().result().get("agents")).stream()
+                .filter(agent -> "data-agent".equals(agent.get("program"))).toList();
     }
 
     @Test
