@@ -17,16 +17,26 @@ import org.swf.testbed.protocol.Destinations;
  * that consumes it, again after every restart, since it is redelivered. So:
  * <ul>
  *   <li>every address has a limit of its own, small enough that several full addresses stay far
- *       below the global limit, and a policy that never blocks a producer (a blocked AMQP link
- *       would stall every other send of that client): control and work queues refuse the message
- *       (the sender gets an error), broadcast and heartbeat topics drop it (a later one supersedes
- *       it), and each subscriber of those topics keeps only its newest messages (a ring), so one
- *       stuck subscriber cannot fill the address for the others;</li>
+ *       below the global limit, and a policy for when it is full that never holds up a producer:
+ *       a full control queue refuses the next command (its sender gets an error at once), every
+ *       other address drops the next message (a full work queue keeps its oldest work, a later
+ *       heartbeat or broadcast supersedes a dropped one), and each subscriber of the topics keeps
+ *       only its newest messages (a ring), so one stuck subscriber cannot fill the address for
+ *       the others;</li>
  *   <li>the broker refuses a message larger than {@link #MAX_MESSAGE_BYTES}, as an error for its
  *       sender, so no consumer ever receives one; a STOMP frame is cut off at the acceptor as soon
  *       as it passes that size, before the broker has buffered it.</li>
  * </ul>
  * The figures are documented in {@code docs/operations.md} ("Broker limits").
+ *
+ * <p>Why refusing is kept to control queues: Artemis stops granting AMQP credit to a link while
+ * the address it last sent to is full and refuses, and a Qpid JMS client sends everything over one
+ * anonymous link; so a long-lived client (an agent, the agent manager, the MCP server) refused by
+ * a full work or reply queue would stop sending altogether, heartbeats and replies included, until
+ * that queue drained. A dropping address never holds credit back. Control queues are sent to by
+ * short-lived command-line clients, and by the MCP server one command at a time: for them an
+ * immediate error beats a reply timeout. (The acceptor also does not drain a link's credit when
+ * it refuses a message; see {@link EmbeddedBroker}.)
  */
 public final class BrokerLimits {
 
@@ -86,11 +96,12 @@ public final class BrokerLimits {
                 wildcard(Destinations.agentManagerControl(ANY).name(), "*"),
                 wildcard(Destinations.workflowControl(ANY).name(), "#")),
         /**
-         * Work queues (TF slices and their results): a queue without workers fills; its producer
-         * gets errors instead of the broker running out of memory. With a journal the queue pages
-         * to disk first, up to 256 MiB.
+         * Work queues (TF slices and their results): a queue without workers keeps its oldest
+         * 16 MiB of work and drops the rest, instead of the broker running out of memory (Artemis
+         * logs the first drop). With a journal the queue pages to disk first, up to 256 MiB, and
+         * then refuses.
          */
-        WORK(16 * MIB, AddressFullMessagePolicy.FAIL, AddressFullMessagePolicy.PAGE, 256 * MIB, -1,
+        WORK(16 * MIB, AddressFullMessagePolicy.DROP, AddressFullMessagePolicy.PAGE, 256 * MIB, -1,
                 wildcard(Destinations.sliceQueue(ANY).name(), "#"),
                 wildcard(Destinations.sliceResults(ANY).name(), "#")),
         /** {@code epictopic}: broadcasts, sent fire-and-forget; a subscriber keeps its newest 5,000. */
@@ -103,10 +114,11 @@ public final class BrokerLimits {
         DEAD_LETTER(8 * MIB, AddressFullMessagePolicy.DROP, AddressFullMessagePolicy.DROP, 0, DEAD_LETTER_RING,
                 EmbeddedBroker.DEAD_LETTER, EmbeddedBroker.EXPIRED),
         /**
-         * Everything else: temporary reply queues, the queues and topics of agents of one's own.
-         * With a journal a full one pages to disk first, up to 64 MiB.
+         * Everything else: temporary reply queues (a reply nobody reads any more is dropped), the
+         * queues and topics of agents of one's own. With a journal a full one pages to disk first,
+         * up to 64 MiB, and then refuses.
          */
-        OTHER(8 * MIB, AddressFullMessagePolicy.FAIL, AddressFullMessagePolicy.PAGE, 64 * MIB, -1, "#");
+        OTHER(8 * MIB, AddressFullMessagePolicy.DROP, AddressFullMessagePolicy.PAGE, 64 * MIB, -1, "#");
 
         private final long maxSizeBytes;
         private final AddressFullMessagePolicy inMemory;

@@ -61,9 +61,9 @@ import org.swf.testbed.TestbedException;
  * otherwise receive copies from addresses its user may not read).
  *
  * <p>What it holds is bounded ({@link BrokerLimits}): every address has a limit of its own and a
- * policy for when it is full that never blocks producers (control and work queues refuse the next
- * message, broadcast and heartbeat topics drop it), so one queue nobody consumes cannot stop the
- * others; all addresses together hold at most half the heap; a message larger than
+ * policy for when it is full that never holds up producers (control queues refuse the next
+ * message, all other addresses drop it), so one queue nobody consumes cannot stop the others; all
+ * addresses together hold at most half the heap; a message larger than
  * {@link BrokerLimits#MAX_MESSAGE_BYTES} is refused, as an error for its sender.
  *
  * <p>Messages live in memory unless {@link BrokerOptions#dataDir()} is given. The testbed starts
@@ -316,8 +316,13 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private static TransportConfiguration amqpAcceptor(BrokerOptions options) throws Exception {
         // No large messages (see the STOMP acceptor): a message is received into memory whole.
+        // No draining of a link's credit when a message on it is refused (full control queue,
+        // oversized message): Artemis would then grant credit again only once the refusing address
+        // has room, and a Qpid JMS client sends to every address over one link, so all its sends
+        // would wait for that one queue.
         StringBuilder uri = new StringBuilder("tcp://").append(hostForUri(options.host())).append(':')
-                .append(options.amqpPort()).append("?protocols=AMQP;amqpMinLargeMessageSize=-1");
+                .append(options.amqpPort())
+                .append("?protocols=AMQP;amqpMinLargeMessageSize=-1;amqpDrainOnTransientDeliveryErrors=false");
         if (options.security() != null) {
             // No ANONYMOUS. SCRAM first: Artemis offers them in this order, and a client that
             // knows SCRAM proves the password without sending it.

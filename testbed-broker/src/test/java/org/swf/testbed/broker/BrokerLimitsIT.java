@@ -22,15 +22,14 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.protocol.amqp.broker.ProtonProtocolManager;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,29 +66,35 @@ class BrokerLimitsIT {
     }
 
     @Test
-    void aWorkQueueWithoutWorkersFillsToItsLimitWhileCommandsAndHeartbeatsStillFlow() throws Exception {
+    void aWorkQueueWithoutWorkersKeepsItsLimitWhileItsProducerCommandsAndHeartbeatsStillFlow() throws Exception {
         String slices = Destinations.sliceQueue("stuck-ns").name();
         String control = Destinations.agentManagerControl("alice").name();
-        try (Connection producer = connect(); Connection manager = connect(); Connection cli = connect()) {
-            Session session = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        long limit = BrokerLimits.AddressKind.WORK.maxSizeBytes();
+        int sent = (int) (2 * limit / BIG_BODY);
+        try (Connection agent = connect(); Connection manager = connect(); Connection cli = connect()) {
+            // One anonymous producer for everything, as our bus has.
+            Session session = agent.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(null);
+            String body = "s".repeat(BIG_BODY);
+            for (int i = 0; i < sent; i++) {
+                producer.send(session.createQueue(slices), session.createTextMessage(body));
+            }
 
-            int taken = fillUntilRefused(session, slices);
-
-            // Refused near its limit: not before, and not much after.
-            long limit = BrokerLimits.AddressKind.WORK.maxSizeBytes();
-            assertThat((long) taken * BIG_BODY).isBetween(limit - BIG_BODY, limit + 2L * BIG_BODY);
-            assertThat(addressSize(slices)).isLessThanOrEqualTo(limit + BrokerLimits.MAX_MESSAGE_BYTES);
+            // The queue keeps its oldest work up to its limit; the rest is dropped.
+            assertThat(addressSize(slices)).isLessThanOrEqualTo(limit + BIG_BODY);
+            long kept = queuesOf(slices).get(0).getMessageCount();
+            assertThat(kept).isBetween(limit / BIG_BODY, (long) sent - 1);
 
             // The agent manager still answers a ping, over its control queue and a reply queue.
             answerEveryRequest(manager, control);
             assertThat(request(cli, control, "{\"command\":\"ping\"}")).isEqualTo("re: {\"command\":\"ping\"}");
 
-            // Heartbeats still reach their subscribers.
+            // The agent that filled the queue still sends heartbeats, and they reach their subscribers.
             Session heartbeatSession = cli.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer heartbeats = heartbeatSession.createConsumer(
                     heartbeatSession.createTopic(Destinations.HEARTBEATS.name()));
-            MessageProducer sender = session.createProducer(session.createTopic(Destinations.HEARTBEATS.name()));
-            sender.send(session.createTextMessage("{\"instance_name\":\"agent-1\"}"), DeliveryMode.NON_PERSISTENT,
+            producer.send(session.createTopic(Destinations.HEARTBEATS.name()),
+                    session.createTextMessage("{\"instance_name\":\"agent-1\"}"), DeliveryMode.NON_PERSISTENT,
                     Message.DEFAULT_PRIORITY, Message.DEFAULT_TIME_TO_LIVE);
             Message heartbeat = heartbeats.receive(RECEIVE_MILLIS);
             assertThat(heartbeat).isNotNull();
@@ -97,26 +102,33 @@ class BrokerLimitsIT {
 
             // Once a worker drains the queue, it takes work again.
             MessageConsumer worker = session.createConsumer(session.createQueue(slices));
-            for (int i = 0; i < taken; i++) {
+            for (long i = 0; i < kept; i++) {
                 assertThat(worker.receive(RECEIVE_MILLIS)).as("slice %d", i).isNotNull();
             }
-            session.createProducer(session.createQueue(slices)).send(session.createTextMessage("{\"slice\":1}"));
-            assertThat(worker.receive(RECEIVE_MILLIS)).isNotNull();
+            producer.send(session.createQueue(slices), session.createTextMessage("{\"slice\":1}"));
+            assertThat(((TextMessage) worker.receive(RECEIVE_MILLIS)).getText()).isEqualTo("{\"slice\":1}");
         }
     }
 
     @Test
-    void aFullControlQueueRefusesItsSenderAtOnceAndOtherControlQueuesServe() throws Exception {
+    void aFullControlQueueRefusesItsSenderAtOnceWhoseOtherSendsStillGo() throws Exception {
         String stuck = Destinations.workflowControl("no-runner").name();
         String served = Destinations.workflowControl("with-runner").name();
         try (Connection sender = connect(); Connection runner = connect()) {
             Session session = sender.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer anonymous = session.createProducer(null);
 
-            int taken = fillUntilRefused(session, stuck);
+            int taken = fillUntilRefused(session, anonymous, stuck);
+            // And again, at once: the link still has credit.
+            assertThatThrownBy(() -> anonymous.send(session.createQueue(stuck), session.createTextMessage("{}")))
+                    .isInstanceOf(ResourceAllocationException.class);
 
             assertThat((long) taken * BIG_BODY).isLessThanOrEqualTo(
                     BrokerLimits.AddressKind.CONTROL.maxSizeBytes() + 2L * BIG_BODY);
-            answerEveryRequest(runner, served);
+            // The same link carries the sender's messages to other addresses.
+            List<Integer> seen = answerEveryRequest(runner, served);
+            anonymous.send(session.createQueue(served), session.createTextMessage("{\"msg_type\":\"stop_workflow\"}"));
+            await().atMost(Duration.ofMillis(RECEIVE_MILLIS)).until(() -> !seen.isEmpty());
             assertThat(request(sender, served, "{\"msg_type\":\"status_request\"}"))
                     .isEqualTo("re: {\"msg_type\":\"status_request\"}");
         }
@@ -234,15 +246,18 @@ class BrokerLimitsIT {
                 .getAddressFullMessagePolicy()).isEqualTo(AddressFullMessagePolicy.DROP);
         assertThat(server.locateQueue(SimpleString.of(EmbeddedBroker.DEAD_LETTER)).getRingSize())
                 .isEqualTo(BrokerLimits.DEAD_LETTER_RING);
+        ProtonProtocolManager amqp = (ProtonProtocolManager) ((NettyAcceptor) server.getRemotingService()
+                .getAcceptor("amqp")).getProtocolHandler().getProtocol("AMQP");
+        assertThat(amqp.isDrainOnTransientDeliveryErrors()).isFalse();
+        assertThat(amqp.getAmqpMinLargeMessageSize()).isEqualTo(-1);
     }
 
     /** Sends messages of {@link #BIG_BODY} bytes until the broker refuses one; returns how many it took. */
-    private static int fillUntilRefused(Session session, String queue) throws JMSException {
-        MessageProducer producer = session.createProducer(session.createQueue(queue));
+    private static int fillUntilRefused(Session session, MessageProducer producer, String queue) throws JMSException {
         String body = "s".repeat(BIG_BODY);
         for (int taken = 0; taken < MAX_SENDS; taken++) {
             try {
-                producer.send(session.createTextMessage(body));
+                producer.send(session.createQueue(queue), session.createTextMessage(body));
             } catch (ResourceAllocationException e) {
                 assertThat(e).hasMessageContaining(queue).hasMessageContaining("full");
                 return taken;

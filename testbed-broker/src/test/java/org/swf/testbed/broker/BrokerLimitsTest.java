@@ -87,12 +87,13 @@ class BrokerLimitsTest {
     }
 
     @Test
-    void commandsAreRefusedWorkIsRefusedBroadcastsAndHeartbeatsAreDropped() {
-        assertThat(AddressKind.CONTROL.policy(false)).isEqualTo(AddressFullMessagePolicy.FAIL);
-        assertThat(AddressKind.WORK.policy(false)).isEqualTo(AddressFullMessagePolicy.FAIL);
-        assertThat(AddressKind.OTHER.policy(false)).isEqualTo(AddressFullMessagePolicy.FAIL);
-        assertThat(AddressKind.BROADCAST.policy(false)).isEqualTo(AddressFullMessagePolicy.DROP);
-        assertThat(AddressKind.HEARTBEAT.policy(false)).isEqualTo(AddressFullMessagePolicy.DROP);
+    void onlyCommandsAreRefusedEverythingElseIsDropped() {
+        // A refusing address holds back the AMQP credit of the link that last sent to it, and our
+        // clients send everything over one link: only short-lived command senders may meet one.
+        for (AddressKind kind : AddressKind.values()) {
+            assertThat(kind.policy(false)).as(kind.name()).isEqualTo(kind == AddressKind.CONTROL
+                    ? AddressFullMessagePolicy.FAIL : AddressFullMessagePolicy.DROP);
+        }
         // One stuck subscriber of a topic keeps its newest messages only, so it cannot fill the
         // address for the others.
         assertThat(AddressKind.BROADCAST.ringSize()).isEqualTo(5_000);

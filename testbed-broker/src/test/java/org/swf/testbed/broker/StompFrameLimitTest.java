@@ -20,7 +20,8 @@ class StompFrameLimitTest {
         channel.writeInbound(bytes(frame));
 
         assertThat(text(channel.readInbound())).isEqualTo(frame);
-        assertThat((Object) channel.readOutbound()).isNull();
+        Object nothing = channel.readOutbound();
+        assertThat(nothing).isNull();
         assertThat(channel.isOpen()).isTrue();
     }
 
@@ -35,7 +36,8 @@ class StompFrameLimitTest {
         // The frame before it and no more of the oversized one than the limit reach the broker.
         String passed = text(channel.readInbound());
         assertThat(passed).startsWith(before).hasSize(before.length() + oversized.length() - 50);
-        assertThat((Object) channel.readInbound()).isNull();
+        Object nothingMore = channel.readInbound();
+        assertThat(nothingMore).isNull();
         String error = text(channel.readOutbound());
         assertThat(error).startsWith("ERROR\nmessage:frame too large\nreceipt-id:r-7\n")
                 .contains("larger than the broker takes (" + MAX_BODY + " bytes)").endsWith("\0");
