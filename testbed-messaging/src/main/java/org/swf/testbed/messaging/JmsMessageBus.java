@@ -384,8 +384,9 @@ public final class JmsMessageBus implements MessageBus {
             // The connection is fine: the broker refused this one message, because its address is
             // full or the message is larger than the broker takes.
             return new TestbedException("Cannot " + action + ": the broker at " + options.redactedUrl()
-                    + " refused the message (" + reason + "). A full queue means nothing consumes it: start its"
-                    + " consumer, or see 'Broker limits' in docs/operations.md", e);
+                    + " refused the message (" + reason + "). A queue is full when nothing consumes it: start its"
+                    + " consumer; a message over the broker's size limit must be made smaller. See 'Broker limits'"
+                    + " in docs/operations.md", e);
         }
         if (!state.connected || e instanceof JmsSendTimedOutException || e instanceof JmsOperationTimedOutException) {
             return new ServiceUnavailableException("Cannot " + action + ": " + reason + ". The broker at "
