@@ -87,6 +87,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Where Artemis puts messages whose time to live has passed. */
     static final String EXPIRED = "ExpiryQueue";
     private static final Duration JOURNAL_LOCK_TIMEOUT = Duration.ofSeconds(2);
+    private static final int JOURNAL_FILE_BYTES = 10 * 1024 * 1024;
+    private static final int JOURNAL_BUFFER_BYTES = 2 * BrokerLimits.MAX_MESSAGE_BYTES + 1024 * 1024;
     private static final String KEY_STORE_TYPE = "PKCS12";
     /** What the AMQP acceptor offers when login is required, in order of preference. */
     private static final List<String> SASL_MECHANISMS = List.of("SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN");
@@ -292,7 +294,14 @@ public final class EmbeddedBroker implements AutoCloseable {
                     .setNodeManagerLockDirectory(dir.toString())
                     // Another broker on the same journal holds its lock; Artemis would wait for it
                     // forever.
-                    .setJournalLockAcquisitionTimeout(JOURNAL_LOCK_TIMEOUT.toMillis());
+                    .setJournalLockAcquisitionTimeout(JOURNAL_LOCK_TIMEOUT.toMillis())
+                    .setJournalFileSize(JOURNAL_FILE_BYTES)
+                    // A message that does not fit the journal's buffer becomes a "large message":
+                    // converted to Artemis' own format (a text body doubles, as UTF-16), kept in a
+                    // file of its own and no longer counted whole against its address's limit.
+                    // Every message the broker takes fits, a STOMP text body of the largest size
+                    // as UTF-16 included.
+                    .setJournalBufferSize_NIO(JOURNAL_BUFFER_BYTES);
         }
         AddressSettings everything = new AddressSettings()
                 .setAutoCreateAddresses(true)

@@ -20,6 +20,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,6 +35,7 @@ import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.swf.testbed.protocol.Destinations;
 
 /**
@@ -231,6 +233,28 @@ class BrokerLimitsIT {
             }
             await().atMost(Duration.ofMillis(RECEIVE_MILLIS)).until(() -> !seen.isEmpty());
             assertThat(seen).containsExactly("{\"msg_type\":\"ping\"}".length());
+        }
+    }
+
+    @Test
+    void withAJournalAFullWorkQueuePagesToDiskInsteadOfDropping(@TempDir Path dataDir) throws Exception {
+        String slices = Destinations.sliceQueue("journal-ns").name();
+        long limit = BrokerLimits.AddressKind.WORK.maxSizeBytes();
+        int sent = (int) (2 * limit / BIG_BODY);
+        try (EmbeddedBroker persistent = EmbeddedBroker.start(EmbeddedBrokerIT.freePorts().withDataDir(dataDir));
+                Connection connection = new JmsConnectionFactory(persistent.amqpUrl()).createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(session.createQueue(slices));
+            String body = "p".repeat(BIG_BODY);
+            for (int i = 0; i < sent; i++) {
+                producer.send(session.createTextMessage(body));
+            }
+
+            Queue queue = persistent.server().getPostOffice().listQueuesForAddress(SimpleString.of(slices)).get(0);
+            assertThat(queue.getMessageCount()).isEqualTo(sent);
+            assertThat(persistent.server().getPagingManager().getPageStore(SimpleString.of(slices)).isPaging()).isTrue();
+            assertThat(dataDir.resolve("paging")).isNotEmptyDirectory();
         }
     }
 
