@@ -43,7 +43,8 @@ final class StompFrameLimit extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (refused) {
-            // Whatever follows the refused frame would only be read into the broker's decoder.
+            // The rest of the refused frame, and anything after it, is read and dropped here: the
+            // broker's decoder would buffer it.
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -63,7 +64,7 @@ final class StompFrameLimit extends ChannelInboundHandlerAdapter {
         }
         buffer.release();
         String reason = reason();
-        LOG.warn("Refused a STOMP frame from {}: {} The connection is closed.", ctx.channel().remoteAddress(), reason);
+        LOG.warn("Refused a STOMP frame from {}: {} Closing the connection.", ctx.channel().remoteAddress(), reason);
         ctx.writeAndFlush(Unpooled.wrappedBuffer(errorFrame(reason, scanner.receipt()))).addListener(written -> {
             if (written.isSuccess() && ctx.channel() instanceof DuplexChannel duplex) {
                 duplex.shutdownOutput();
