@@ -35,7 +35,6 @@ import org.apache.activemq.artemis.core.server.ActivateCallback;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ActiveMQServers;
 import org.apache.activemq.artemis.core.server.JournalType;
-import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 import org.slf4j.Logger;
@@ -61,6 +60,19 @@ import org.swf.testbed.TestbedException;
  * does not route messages to wildcard addresses (a subscription to {@code testbed.#} would
  * otherwise receive copies from addresses its user may not read).
  *
+ * <p>What it holds is bounded ({@link BrokerLimits}): every address has a limit of its own and a
+ * policy for when it is full that never holds up producers (control queues refuse the next
+ * message, all other addresses drop it), so one queue nobody consumes cannot stop the others; all
+ * addresses together hold at most half the heap; a message larger than
+ * {@link BrokerLimits#MAX_MESSAGE_BYTES} is refused, as an error for its sender.
+ *
+ * <p>Messages live in memory unless {@link BrokerOptions#dataDir()} is given. The testbed starts
+ * its own broker without one, on purpose: its queues carry commands whose senders wait seconds for
+ * a reply and the work of the one running workflow, neither worth replaying after a broker
+ * restart, and topics are not persistent anyway. So a restart of the broker empties every queue.
+ * With a journal ({@code testbed broker --data-dir}, by hand), work and other queues page to disk
+ * when full, up to a limit per address, and at 95% disk usage the broker stops taking messages.
+ *
  * <p>The configuration is built in code: there is no {@code broker.xml} to ship, find or get out of
  * step with the ports in the testbed config.
  */
@@ -70,9 +82,13 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private static final String AMQP_ACCEPTOR = "amqp";
     private static final String STOMP_ACCEPTOR = "stomp";
-    private static final String DEAD_LETTER = "DLQ";
+    /** Where Artemis puts messages that could not be delivered. */
+    static final String DEAD_LETTER = "DLQ";
+    /** Where Artemis puts messages whose time to live has passed. */
+    static final String EXPIRED = "ExpiryQueue";
     private static final Duration JOURNAL_LOCK_TIMEOUT = Duration.ofSeconds(2);
-    private static final String EXPIRED = "ExpiryQueue";
+    private static final int JOURNAL_FILE_BYTES = 10 * 1024 * 1024;
+    private static final int JOURNAL_BUFFER_BYTES = 2 * BrokerLimits.MAX_MESSAGE_BYTES + 1024 * 1024;
     private static final String KEY_STORE_TYPE = "PKCS12";
     /** What the AMQP acceptor offers when login is required, in order of preference. */
     private static final List<String> SASL_MECHANISMS = List.of("SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN");
@@ -164,6 +180,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         return options;
     }
 
+    /** @return the Artemis server, for tests that look at what it holds */
+    ActiveMQServer server() {
+        return server;
+    }
+
     /** @return whether the broker is serving */
     public boolean isRunning() {
         return stopped.getCount() > 0 && server.isActive();
@@ -247,13 +268,20 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setPersistenceEnabled(options.persistent())
                 .setJournalType(JournalType.NIO)
                 .setGracefulShutdownEnabled(false)
+                // Set rather than left to Artemis, which logs its choice at every start; the
+                // per-address limits stay far below it (BrokerLimits).
+                .setGlobalMaxSize(BrokerLimits.globalMaxBytes(Runtime.getRuntime().maxMemory()))
                 // A nearly full disk must not silently block senders of an in-memory broker.
                 .setMaxDiskUsage(options.persistent() ? 95 : -1)
                 .addAcceptorConfiguration(amqpAcceptor(options))
                 // The prefixes map STOMP's /queue/x and /topic/x onto the bare address x that Qpid
-                // JMS uses, with the routing type the prefix names.
+                // JMS uses, with the routing type the prefix names. No "large messages" (bodies in
+                // files of their own): every message is small (BrokerLimits.MAX_MESSAGE_BYTES on
+                // the wire), kept whole and counted whole against its address's limit.
                 .addAcceptorConfiguration(STOMP_ACCEPTOR, "tcp://" + hostForUri(host) + ":" + options.stompPort()
-                        + "?protocols=STOMP;anycastPrefix=/queue/;multicastPrefix=/topic/");
+                        + "?protocols=STOMP;anycastPrefix=/queue/;multicastPrefix=/topic/;stompMinLargeMessageSize=-1");
+        config.registerBrokerPlugin(new MessageSizeLimit(BrokerLimits.MAX_MESSAGE_BYTES,
+                BrokerLimits.MAX_STOMP_HEADER_BYTES));
         if (options.security() != null) {
             secure(config, options.security());
         }
@@ -266,7 +294,14 @@ public final class EmbeddedBroker implements AutoCloseable {
                     .setNodeManagerLockDirectory(dir.toString())
                     // Another broker on the same journal holds its lock; Artemis would wait for it
                     // forever.
-                    .setJournalLockAcquisitionTimeout(JOURNAL_LOCK_TIMEOUT.toMillis());
+                    .setJournalLockAcquisitionTimeout(JOURNAL_LOCK_TIMEOUT.toMillis())
+                    .setJournalFileSize(JOURNAL_FILE_BYTES)
+                    // A message that does not fit the journal's buffer becomes a "large message":
+                    // converted to Artemis' own format (a text body doubles, as UTF-16), kept in a
+                    // file of its own and no longer counted whole against its address's limit.
+                    // Every message the broker takes fits, a STOMP text body of the largest size
+                    // as UTF-16 included.
+                    .setJournalBufferSize_NIO(JOURNAL_BUFFER_BYTES);
         }
         AddressSettings everything = new AddressSettings()
                 .setAutoCreateAddresses(true)
@@ -276,21 +311,27 @@ public final class EmbeddedBroker implements AutoCloseable {
                 // Without these Artemis warns for every queue it creates. Listeners never make a
                 // message fail (the bus catches their exceptions), so these stay nearly empty.
                 .setDeadLetterAddress(SimpleString.of(DEAD_LETTER))
-                .setExpiryAddress(SimpleString.of(EXPIRED))
-                // Without a journal there is nowhere to page to: a full address refuses senders
-                // (who see an error) instead of writing paging files into the working directory.
-                .setAddressFullMessagePolicy(options.persistent() ? AddressFullMessagePolicy.PAGE
-                        : AddressFullMessagePolicy.FAIL);
-        config.addAddressSetting("#", everything);
+                .setExpiryAddress(SimpleString.of(EXPIRED));
+        // Limits and full policies per kind of address. Without a journal there is nowhere to
+        // page to: a full address refuses or drops instead of writing paging files into the
+        // working directory.
+        BrokerLimits.addressSettings(options.persistent(), everything).forEach(config::addAddressSetting);
         for (String name : new String[] {DEAD_LETTER, EXPIRED}) {
-            config.addQueueConfiguration(QueueConfiguration.of(name).setRoutingType(RoutingType.ANYCAST));
+            config.addQueueConfiguration(QueueConfiguration.of(name).setRoutingType(RoutingType.ANYCAST)
+                    .setRingSize(BrokerLimits.DEAD_LETTER_RING));
         }
         return config;
     }
 
     private static TransportConfiguration amqpAcceptor(BrokerOptions options) throws Exception {
+        // No large messages (see the STOMP acceptor): a message is received into memory whole.
+        // No draining of a link's credit when a message on it is refused (full control queue,
+        // oversized message): Artemis would then grant credit again only once the refusing address
+        // has room, and a Qpid JMS client sends to every address over one link, so all its sends
+        // would wait for that one queue.
         StringBuilder uri = new StringBuilder("tcp://").append(hostForUri(options.host())).append(':')
-                .append(options.amqpPort()).append("?protocols=AMQP");
+                .append(options.amqpPort())
+                .append("?protocols=AMQP;amqpMinLargeMessageSize=-1;amqpDrainOnTransientDeliveryErrors=false");
         if (options.security() != null) {
             // No ANONYMOUS. SCRAM first: Artemis offers them in this order, and a client that
             // knows SCRAM proves the password without sending it.

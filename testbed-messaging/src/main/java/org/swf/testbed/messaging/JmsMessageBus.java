@@ -10,6 +10,7 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
+import jakarta.jms.ResourceAllocationException;
 import jakarta.jms.Session;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
@@ -281,7 +282,9 @@ public final class JmsMessageBus implements MessageBus {
             message.setJMSCorrelationID(correlationId);
         }
         // Broadcasts are transient, as the original's STOMP sends: a topic message that nobody
-        // subscribed to is gone anyway. Queue messages (commands, work) survive a broker restart.
+        // subscribed to is gone anyway. Queue messages (commands, work) are persistent, so a broker
+        // with a journal keeps them across a restart; the testbed's own broker has none and keeps
+        // every message in memory only.
         int deliveryMode = destination.kind() == Destination.Kind.TOPIC ? DeliveryMode.NON_PERSISTENT
                 : DeliveryMode.PERSISTENT;
         producer.send(toJms(producerSession, destination), message, deliveryMode, Message.DEFAULT_PRIORITY,
@@ -379,6 +382,14 @@ public final class JmsMessageBus implements MessageBus {
             return new ServiceUnavailableException("Cannot " + action + ": the broker at " + options.redactedUrl()
                     + " does not permit it (" + reason + "). Use the broker user this address belongs to, or ask the"
                     + " broker's administrator to grant the permission", e);
+        }
+        if (e instanceof ResourceAllocationException) {
+            // The connection is fine: the broker refused this one message, because its address is
+            // full or the message is larger than the broker takes.
+            return new TestbedException("Cannot " + action + ": the broker at " + options.redactedUrl()
+                    + " refused the message (" + reason + "). A queue is full when nothing consumes it: start its"
+                    + " consumer; a message over the broker's size limit must be made smaller. See 'Broker limits'"
+                    + " in docs/operations.md", e);
         }
         if (!state.connected || e instanceof JmsSendTimedOutException || e instanceof JmsOperationTimedOutException) {
             return new ServiceUnavailableException("Cannot " + action + ": " + reason + ". The broker at "
@@ -569,9 +580,10 @@ public final class JmsMessageBus implements MessageBus {
 
         @Override
         public void onException(JMSException error) {
-            if (error instanceof JMSSecurityException) {
-                // An asynchronous send the broker's rules refused; the connection itself is fine
-                // (a lost one is reported through onConnectionFailure as well).
+            if (error instanceof JMSSecurityException || error instanceof ResourceAllocationException) {
+                // An asynchronous send the broker refused (its rules, a full address, a message
+                // larger than it takes); the connection itself is fine (a lost one is reported
+                // through onConnectionFailure as well).
                 LOG.warn("{}: the broker at {} refused a message: {}", clientName, url, reason(error));
                 return;
             }

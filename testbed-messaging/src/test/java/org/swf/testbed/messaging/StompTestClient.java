@@ -43,6 +43,7 @@ public final class StompTestClient implements AutoCloseable {
     private final Map<String, CompletableFuture<Frame>> receipts = new ConcurrentHashMap<>();
     private final Thread reader;
     private volatile boolean closing;
+    private volatile boolean closedByBroker;
 
     private StompTestClient(Socket socket) throws IOException {
         this.socket = socket;
@@ -167,7 +168,8 @@ public final class StompTestClient implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            if (!socket.isClosed()) {
+            // After the broker has closed the connection (e.g. after an ERROR frame) no receipt can come.
+            if (!socket.isClosed() && !closedByBroker) {
                 request("DISCONNECT", new LinkedHashMap<>(), "", false);
             }
         } catch (RuntimeException e) {
@@ -248,6 +250,7 @@ public final class StompTestClient implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
+            closedByBroker = true;
             if (!closing) {
                 receipts.values().forEach(f -> f.completeExceptionally(e));
             }
