@@ -7,8 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.swf.testbed.ConfigException;
 import org.swf.testbed.agents.Agent;
@@ -64,7 +63,7 @@ public final class WorkflowRunner implements Agent {
     private final ExecutionStore executionStore;
     private final JsonCodec codec;
     private final Map<String, SeenHeartbeat> heartbeats = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService executions = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    private final ScheduledThreadPoolExecutor executions = new ScheduledThreadPoolExecutor(1, runnable -> {
         Thread thread = new Thread(runnable, "workflow-execution");
         thread.setDaemon(true);
         return thread;
@@ -83,6 +82,8 @@ public final class WorkflowRunner implements Agent {
         this.testbed = testbed;
         this.executionStore = executionStore;
         this.codec = codec;
+        // A run's duration timer still pending at shutdown would otherwise hold close() until it fires.
+        executions.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     @Override
@@ -263,15 +264,35 @@ public final class WorkflowRunner implements Agent {
                 execution == null ? null : execution.snapshot(), agents);
     }
 
+    /**
+     * Stops a running execution at its next step, so it sends {@code end_run} and records its end
+     * as terminated, and waits for that at most three quarters of {@code deadline}. An execution
+     * that cannot end by then (its {@code end_run} stuck on a broker that does not answer) is
+     * recorded terminated here, in the last quarter: a runner stopped on purpose never leaves its
+     * execution to be found running and marked failed.
+     */
     @Override
-    public void close() {
+    public void close(Duration deadline) {
         stopCurrent.countDown();
         executions.shutdown();
+        boolean ended;
         try {
-            // Let a stopped run send its end_run before the connection closes.
-            executions.awaitTermination(5, TimeUnit.SECONDS);
+            ended = executions.awaitTermination(deadline.multipliedBy(3).dividedBy(4).toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            ended = false;
+        }
+        ExecutionProgress running = current;
+        if (!ended && running != null && running.running()) {
+            LOG.log(Level.WARNING, "{0} did not end within {1} ms of the stop; recording it terminated without its"
+                    + " end_run", running.executionId(), deadline.toMillis());
+            running.ended(ExecutionStatus.TERMINATED, Instant.now(), "runner shut down before the run could end");
+            try {
+                executionStore.finished(running.executionId(), running.status(), running.endedAt(),
+                        running.messageCounts(), running.failure());
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "Cannot record the end of " + running.executionId(), e);
+            }
         }
     }
 
