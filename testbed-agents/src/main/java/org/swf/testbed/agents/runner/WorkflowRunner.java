@@ -57,6 +57,8 @@ public final class WorkflowRunner implements Agent {
     public static final String AGENT_TYPE = "DAQ_Simulator";
 
     private static final System.Logger LOG = System.getLogger(WorkflowRunner.class.getName());
+    /** Why an execution the runner's shutdown cut short has no end_run. */
+    private static final String SHUT_DOWN = "runner shut down before the run could end";
 
     private final ConfigLocator locator;
     private final TestbedConfig testbed;
@@ -219,8 +221,15 @@ public final class WorkflowRunner implements Agent {
             Thread.currentThread().interrupt();
             progress.ended(ExecutionStatus.TERMINATED, Instant.now(), "runner shutting down");
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "Execution " + progress.executionId() + " failed", e);
-            progress.ended(ExecutionStatus.FAILED, Instant.now(), e.toString());
+            if (executions.isShutdown()) {
+                // The runner was stopped and its bus closed under a send the broker never answered:
+                // the execution was stopped, not broken, as close() has already recorded it.
+                LOG.log(Level.INFO, "{0} ended by the runner's shutdown: {1}", progress.executionId(), e.toString());
+                progress.ended(ExecutionStatus.TERMINATED, Instant.now(), SHUT_DOWN);
+            } else {
+                LOG.log(Level.ERROR, "Execution " + progress.executionId() + " failed", e);
+                progress.ended(ExecutionStatus.FAILED, Instant.now(), e.toString());
+            }
         } finally {
             try {
                 executionStore.finished(progress.executionId(), progress.status(), progress.endedAt(),
@@ -286,7 +295,7 @@ public final class WorkflowRunner implements Agent {
         if (!ended && running != null && running.running()) {
             LOG.log(Level.WARNING, "{0} did not end within {1} ms of the stop; recording it terminated without its"
                     + " end_run", running.executionId(), deadline.toMillis());
-            running.ended(ExecutionStatus.TERMINATED, Instant.now(), "runner shut down before the run could end");
+            running.ended(ExecutionStatus.TERMINATED, Instant.now(), SHUT_DOWN);
             try {
                 executionStore.finished(running.executionId(), running.status(), running.endedAt(),
                         running.messageCounts(), running.failure());
