@@ -1,5 +1,6 @@
 package org.swf.testbed.agents;
 
+import java.time.Duration;
 import java.util.List;
 import org.swf.testbed.protocol.Destination;
 
@@ -35,7 +36,14 @@ public interface Agent {
     default void started(AgentRuntime runtime) {
     }
 
-    /** Releases what the agent holds; called once at shutdown, before the exit heartbeat. */
-    default void close() {
+    /**
+     * Ends the agent's work and releases what it holds; called once at shutdown, before the exit
+     * heartbeat. Returns within {@code deadline}, the agent's share of the program's
+     * {@link org.swf.testbed.lifecycle.ShutdownBudget}: what is not done by then is left undone,
+     * since supervisord kills a program that overruns its stop wait.
+     *
+     * @param deadline the longest the agent may take
+     */
+    default void close(Duration deadline) {
     }
 }

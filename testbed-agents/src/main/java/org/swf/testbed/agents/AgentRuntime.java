@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -16,6 +17,7 @@ import org.swf.testbed.TestbedException;
 import org.swf.testbed.heartbeat.HeartbeatPublisher;
 import org.swf.testbed.heartbeat.HeartbeatSender;
 import org.swf.testbed.heartbeat.MonitorClient;
+import org.swf.testbed.lifecycle.ShutdownBudget;
 import org.swf.testbed.port.InboundMessage;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.CommandEnvelope;
@@ -35,6 +37,10 @@ import org.swf.testbed.protocol.Timestamps;
  * subscription is active, filters messages by namespace, answers commands that carry a reply
  * address, sends heartbeats (periodically and on every state change), and on shutdown sends an
  * EXITED heartbeat before disconnecting.
+ *
+ * <p>Shutdown keeps to a {@link ShutdownBudget}: each step that may wait on something outside the
+ * process (the agent's work, the exit heartbeat and its POST to the monitor, the broker connection)
+ * gets its share and no more, so the program exits before supervisord's stop wait ends in SIGKILL.
  */
 public final class AgentRuntime implements AutoCloseable {
 
@@ -51,8 +57,11 @@ public final class AgentRuntime implements AutoCloseable {
     private final ScheduledExecutorService heartbeats;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch shutdown = new CountDownLatch(1);
+    private final ShutdownBudget budget;
 
     /**
+     * A runtime that shuts down within {@link ShutdownBudget#STANDARD}.
+     *
      * @param identity who this agent is
      * @param bus the connected message bus; closed with the runtime
      * @param agent what the agent does
@@ -62,6 +71,22 @@ public final class AgentRuntime implements AutoCloseable {
      */
     public AgentRuntime(AgentIdentity identity, MessageBus bus, Agent agent, JsonCodec codec,
             Duration heartbeatInterval, Optional<MonitorClient> monitor) {
+        this(identity, bus, agent, codec, heartbeatInterval, monitor, ShutdownBudget.STANDARD);
+    }
+
+    /**
+     * @param identity who this agent is
+     * @param bus the connected message bus, whose own close keeps to {@code budget}'s bus share;
+     *     closed with the runtime
+     * @param agent what the agent does
+     * @param codec the JSON codec
+     * @param heartbeatInterval how often to send a heartbeat when nothing changes
+     * @param monitor where heartbeats are also POSTed, if a monitor is configured
+     * @param budget how {@link #close()} shares out its time
+     */
+    public AgentRuntime(AgentIdentity identity, MessageBus bus, Agent agent, JsonCodec codec,
+            Duration heartbeatInterval, Optional<MonitorClient> monitor, ShutdownBudget budget) {
+        this.budget = Objects.requireNonNull(budget, "budget");
         this.identity = identity;
         this.bus = bus;
         this.agent = agent;
@@ -106,12 +131,16 @@ public final class AgentRuntime implements AutoCloseable {
     }
 
     /**
-     * Changes the reported state and sends a heartbeat at once when it changed.
+     * Changes the reported state and sends a heartbeat at once when it changed; an agent that has
+     * exited stays EXITED.
      *
      * @param next the new state
      */
     public void setState(OperationalState next) {
-        if (state.getAndSet(next) != next) {
+        // Once EXITED, nothing reports the agent alive again: an execution thread that ends after
+        // the shutdown gave up waiting for it would otherwise send READY after the exit heartbeat.
+        OperationalState previous = state.getAndUpdate(current -> current == OperationalState.EXITED ? current : next);
+        if (previous != next && previous != OperationalState.EXITED) {
             heartbeat();
         }
     }
@@ -227,24 +256,43 @@ public final class AgentRuntime implements AutoCloseable {
         shutdown.await();
     }
 
-    /** Stops the agent: ends subscriptions, sends the EXITED heartbeat, disconnects. Idempotent. */
+    /**
+     * Stops the agent: ends its work, sends the EXITED heartbeat, disconnects; each step within
+     * its share of the budget, so the whole takes at most {@link ShutdownBudget#total()}.
+     * Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        long start = System.nanoTime();
+        String name = identity.instanceName();
         try {
             heartbeats.shutdownNow();
             // Subscriptions end with the bus below; closing them one by one could block while the
             // broker is unreachable, and the process must exit within supervisord's stopwaitsecs.
-            agent.close();
+            // The steps run on threads of their own because a send to a broker that has stopped
+            // answering blocks for Qpid's send timeout, longer than any share.
+            if (!ShutdownBudget.runWithin(budget.stopWork(), "shutdown-work " + name,
+                    () -> agent.close(budget.stopWork()))) {
+                LOG.log(Level.WARNING, "{0}: its work did not stop within {1} ms; exiting without waiting for it",
+                        name, budget.stopWork().toMillis());
+            }
             state.set(OperationalState.EXITED);
-            heartbeat();
-            heartbeatPublisher.flush();
+            long flushStart = System.nanoTime();
+            if (!ShutdownBudget.runWithin(budget.monitorFlush(), "shutdown-heartbeat " + name, () -> {
+                heartbeat();
+                heartbeatPublisher.flush(budget.monitorFlush().minusNanos(System.nanoTime() - flushStart));
+            })) {
+                LOG.log(Level.WARNING, "{0}: the exit heartbeat was not sent within {1} ms", name,
+                        budget.monitorFlush().toMillis());
+            }
         } finally {
             bus.close();
             shutdown.countDown();
-            LOG.log(Level.INFO, "{0} exited", identity.instanceName());
+            LOG.log(Level.INFO, "{0} exited after {1} ms", name,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         }
     }
 }

@@ -12,6 +12,7 @@ import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.config.TestbedConfigReader;
 import org.swf.testbed.config.TestbedEnvironment;
 import org.swf.testbed.heartbeat.MonitorClient;
+import org.swf.testbed.lifecycle.ShutdownBudget;
 import org.swf.testbed.messaging.JmsMessageBusFactory;
 import org.swf.testbed.port.BrokerEndpoint;
 import org.swf.testbed.port.MessageBus;
@@ -50,10 +51,12 @@ final class AgentHost {
         String program = environment.program().orElse(agent.agentType().toLowerCase(Locale.ROOT));
         AgentIdentity identity = AgentIdentity.ofThisProcess(agent.agentType(), config.namespace(), program);
         BrokerEndpoint broker = home.brokerAccess().endpoint(config.broker());
-        MessageBus bus = new JmsMessageBusFactory().connectReconnecting(broker, identity.instanceName(),
-                Duration.ofSeconds(10));
+        // supervisord sends SIGKILL SUPERVISOR_GRACE after SIGTERM (stopwaitsecs): the budget is well inside it.
+        ShutdownBudget budget = ShutdownBudget.STANDARD;
+        MessageBus bus = new JmsMessageBusFactory(budget.busClose()).connectReconnecting(broker,
+                identity.instanceName(), Duration.ofSeconds(10));
         AgentRuntime runtime = new AgentRuntime(identity, bus, agent, new JsonCodec(), heartbeat,
-                MonitorClient.fromEnvironment(environment));
+                MonitorClient.fromEnvironment(environment, budget.monitorFlush()), budget);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             boolean connected = bus.isConnected();
             runtime.close();

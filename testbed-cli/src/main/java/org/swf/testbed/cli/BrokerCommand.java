@@ -1,11 +1,14 @@
 package org.swf.testbed.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.swf.testbed.access.BrokerAccess;
 import org.swf.testbed.broker.EmbeddedBroker;
 import org.swf.testbed.config.BrokerSettings;
 import org.swf.testbed.config.TestbedConfigReader;
+import org.swf.testbed.lifecycle.ShutdownBudget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,7 +52,16 @@ final class BrokerCommand implements Callable<Integer> {
                 : new TestbedConfigReader(home.configLocator()).read(config).broker();
         BrokerAccess access = home.brokerAccess();
         EmbeddedBroker broker = HomeBrokers.start(access, given(settings), dataDirectory, spec.commandLine().getErr());
-        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "broker-shutdown"));
+        PrintWriter err = spec.commandLine().getErr();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // Artemis's stop has no deadline of its own, and supervisord kills the program at its
+            // stop wait: give up well before, and let the JVM's exit drop what is left.
+            Duration limit = ShutdownBudget.STANDARD.total();
+            if (!ShutdownBudget.runWithin(limit, "broker-stop", broker::close)) {
+                err.println("The broker did not stop within " + limit.toMillis() + " ms; exiting without waiting");
+                err.flush();
+            }
+        }, "broker-shutdown"));
         spec.commandLine().getErr().println("Broker running: AMQP " + broker.amqpUrl() + ", STOMP 127.0.0.1:"
                 + broker.stompPort() + "; login: user '" + access.homeBroker().credentials().user() + "', password in "
                 + access.homeBroker().credentialsFile());

@@ -1,6 +1,7 @@
 package org.swf.testbed.heartbeat;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.Optional;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.Destinations;
@@ -49,8 +50,18 @@ public final class HeartbeatPublisher {
         monitor.ifPresent(client -> client.post(body));
     }
 
-    /** Waits briefly for the last POST, so an exit heartbeat leaves before the process does. */
+    /** Waits briefly (the monitor client's timeout) for the last POST, so an exit heartbeat leaves before the process does. */
     public void flush() {
         monitor.ifPresent(MonitorClient::flush);
+    }
+
+    /**
+     * Waits for the last POST at most {@code deadline}, so an exit heartbeat leaves before the
+     * process does without a silent monitor holding up the shutdown.
+     *
+     * @param deadline the longest to wait
+     */
+    public void flush(Duration deadline) {
+        monitor.ifPresent(client -> client.flush(deadline));
     }
 }

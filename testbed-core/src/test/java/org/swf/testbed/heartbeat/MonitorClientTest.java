@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -53,6 +57,35 @@ class MonitorClientTest {
             assertThat(request[2]).isEqualTo("Token secret-token");
             assertThat(request[3]).contains("data-agent-alice-1");
         });
+    }
+
+    @Test
+    void aMonitorThatNeverAnswersHoldsNeitherTheFlushNorThePostBeyondTheirDeadlines() throws IOException {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> accepted = new CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept()); // held open, never answered
+                    }
+                } catch (IOException e) {
+                    // closed by the test
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            MonitorClient client = new MonitorClient("http://127.0.0.1:" + silent.getLocalPort(), null,
+                    Duration.ofSeconds(1));
+
+            client.post("{\"instance_name\":\"data-agent-alice-1\"}");
+
+            assertThat(client.flush(Duration.ofMillis(50))).as("the flush gives up at its deadline").isFalse();
+            // The request timeout ends the POST itself: nothing waits on that monitor for ever.
+            assertThat(client.flush(Duration.ofSeconds(30))).isTrue();
+            for (Socket socket : accepted) {
+                socket.close();
+            }
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
+import org.swf.testbed.lifecycle.ShutdownBudget;
 
 /**
  * How to reach the broker.
@@ -25,12 +26,20 @@ import java.util.regex.Pattern;
  * @param caFile a PEM file with the CA certificates that {@code amqps://} brokers must be signed
  *     by, instead of the JVM's default trust store; null for the default. Host names are verified
  *     either way. Ignored for plain {@code amqp://}.
+ * @param closeTimeout the longest {@link JmsMessageBus#close()} waits for the broker to confirm the
+ *     close; null means {@link #DEFAULT_CLOSE_TIMEOUT}
  */
 public record BusOptions(String url, String user, String password, String clientName, Duration connectTimeout,
-        boolean reconnect, Path caFile) {
+        boolean reconnect, Path caFile, Duration closeTimeout) {
 
     /** The connect timeout used when none is given. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * The close timeout used when none is given: the broker connection's share of the standard
+     * shutdown budget, so a supervised program whose broker hangs still exits before SIGKILL.
+     */
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = ShutdownBudget.STANDARD.busClose();
 
     private static final Pattern PLAIN_URL = Pattern.compile("(?i)amqps?|amqpwss?");
 
@@ -62,10 +71,32 @@ public record BusOptions(String url, String user, String password, String client
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("The broker connect timeout must be positive, got " + connectTimeout);
         }
+        if (closeTimeout == null) {
+            closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+        }
+        if (closeTimeout.isNegative() || closeTimeout.isZero()) {
+            throw new IllegalArgumentException("The broker close timeout must be positive, got " + closeTimeout);
+        }
         if (caFile != null && (!Files.isRegularFile(caFile) || !Files.isReadable(caFile))) {
             throw new IllegalArgumentException("The broker CA file " + caFile + " is not a readable file. Set"
                     + " ACTIVEMQ_SSL_CA_CERTS or [broker] ca_file to the PEM file with the broker's CA certificates");
         }
+    }
+
+    /**
+     * Options with the {@linkplain #DEFAULT_CLOSE_TIMEOUT default close timeout}.
+     *
+     * @param url the broker URL
+     * @param user the user name, or null
+     * @param password the password, or null
+     * @param clientName who connects
+     * @param connectTimeout the longest the first connection may take; null means 5 s
+     * @param reconnect whether a connection lost later is re-established
+     * @param caFile a PEM file with the CA certificates to trust for {@code amqps://}, or null
+     */
+    public BusOptions(String url, String user, String password, String clientName, Duration connectTimeout,
+            boolean reconnect, Path caFile) {
+        this(url, user, password, clientName, connectTimeout, reconnect, caFile, null);
     }
 
     /**
@@ -90,7 +121,7 @@ public record BusOptions(String url, String user, String password, String client
      * @return anonymous options with the default timeout and no reconnect
      */
     public static BusOptions of(String url, String clientName) {
-        return new BusOptions(url, null, null, clientName, DEFAULT_CONNECT_TIMEOUT, false, null);
+        return new BusOptions(url, null, null, clientName, DEFAULT_CONNECT_TIMEOUT, false, null, null);
     }
 
     /**
@@ -99,7 +130,7 @@ public record BusOptions(String url, String user, String password, String client
      * @return these options with credentials
      */
     public BusOptions withCredentials(String newUser, String newPassword) {
-        return new BusOptions(url, newUser, newPassword, clientName, connectTimeout, reconnect, caFile);
+        return new BusOptions(url, newUser, newPassword, clientName, connectTimeout, reconnect, caFile, closeTimeout);
     }
 
     /**
@@ -107,7 +138,7 @@ public record BusOptions(String url, String user, String password, String client
      * @return these options with another connect timeout
      */
     public BusOptions withConnectTimeout(Duration timeout) {
-        return new BusOptions(url, user, password, clientName, timeout, reconnect, caFile);
+        return new BusOptions(url, user, password, clientName, timeout, reconnect, caFile, closeTimeout);
     }
 
     /**
@@ -115,7 +146,7 @@ public record BusOptions(String url, String user, String password, String client
      * @return these options with reconnect on or off
      */
     public BusOptions withReconnect(boolean enabled) {
-        return new BusOptions(url, user, password, clientName, connectTimeout, enabled, caFile);
+        return new BusOptions(url, user, password, clientName, connectTimeout, enabled, caFile, closeTimeout);
     }
 
     /**
@@ -124,7 +155,15 @@ public record BusOptions(String url, String user, String password, String client
      * @return these options with that CA file
      */
     public BusOptions withCaFile(Path file) {
-        return new BusOptions(url, user, password, clientName, connectTimeout, reconnect, file);
+        return new BusOptions(url, user, password, clientName, connectTimeout, reconnect, file, closeTimeout);
+    }
+
+    /**
+     * @param timeout the longest {@link JmsMessageBus#close()} waits for the broker
+     * @return these options with another close timeout
+     */
+    public BusOptions withCloseTimeout(Duration timeout) {
+        return new BusOptions(url, user, password, clientName, connectTimeout, reconnect, caFile, timeout);
     }
 
     /** @return the URL with anything that looks like a credential masked, for logs and messages */
@@ -137,7 +176,7 @@ public record BusOptions(String url, String user, String password, String client
     public String toString() {
         return "BusOptions[url=" + redactedUrl() + ", user=" + (user == null ? "none" : "***")
                 + ", password=" + (password == null ? "none" : "***") + ", clientName=" + clientName
-                + ", connectTimeout=" + connectTimeout + ", reconnect=" + reconnect
+                + ", connectTimeout=" + connectTimeout + ", closeTimeout=" + closeTimeout + ", reconnect=" + reconnect
                 + ", caFile=" + (caFile == null ? "default trust store" : caFile) + "]";
     }
 

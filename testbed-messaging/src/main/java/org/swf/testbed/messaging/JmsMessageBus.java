@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
 import org.swf.testbed.ServiceUnavailableException;
 import org.swf.testbed.TestbedException;
 import org.swf.testbed.TestbedTimeoutException;
+import org.swf.testbed.lifecycle.ShutdownBudget;
 import org.swf.testbed.port.InboundMessage;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.Destination;
@@ -59,8 +60,8 @@ import org.swf.testbed.util.Await;
  * decoded as UTF-8 too.
  *
  * <p>Every wait has a deadline: the first connection takes at most the connect timeout, sends and
- * broker round trips at most as long again, and {@link #close()} does not wait for a broker that
- * is gone. With {@link BusOptions#reconnect()} a lost connection is re-established forever, with
+ * broker round trips at most as long again, and {@link #close()} at most the close timeout, whether
+ * the broker is gone or hangs. With {@link BusOptions#reconnect()} a lost connection is re-established forever, with
  * back-off, and subscriptions carry on once it is back.
  */
 public final class JmsMessageBus implements MessageBus {
@@ -77,6 +78,8 @@ public final class JmsMessageBus implements MessageBus {
     private final ReentrantLock sendLock = new ReentrantLock();
     private final Set<JmsSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set on this bus's delivery threads while a listener runs: JMS forbids closing the connection there. */
+    private final ThreadLocal<Boolean> delivering = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private JmsMessageBus(BusOptions options, Opened opened, ConnectionState state) {
         this.options = options;
@@ -111,7 +114,9 @@ public final class JmsMessageBus implements MessageBus {
         factory.setConnectTimeout(timeoutMillis);
         factory.setRequestTimeout(timeoutMillis);
         factory.setSendTimeout(timeoutMillis);
-        factory.setCloseTimeout(timeoutMillis);
+        // Qpid waits this long per resource it closes (each session, then the connection); close()
+        // bounds the whole by the same figure.
+        factory.setCloseTimeout(options.closeTimeout().toMillis());
         JmsDefaultPrefetchPolicy prefetch = new JmsDefaultPrefetchPolicy();
         // Competing consumers of a queue (parallel workers) should share its messages, not have
         // the first one to attach take a thousand of them; a few in flight keep a single consumer
@@ -245,7 +250,12 @@ public final class JmsMessageBus implements MessageBus {
         return !closed.get() && state.connected;
     }
 
-    /** Closes every subscription and the connection, waiting at most the connect timeout. */
+    /**
+     * Closes every subscription and the connection, waiting at most the close timeout: a broker
+     * that hangs (accepts, never answers) or is gone must not keep a stopping program past its
+     * shutdown budget. A close the broker has not confirmed by then carries on in the background;
+     * the connection is dropped with the process at the latest, and the broker cleans up after it.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -254,16 +264,18 @@ public final class JmsMessageBus implements MessageBus {
         state.closing = true;
         subscriptions.forEach(JmsSubscription::markClosed);
         subscriptions.clear();
-        try {
-            connection.close();
-        } catch (jakarta.jms.IllegalStateException e) {
+        String clientName = options.clientName();
+        if (delivering.get()) {
             // close() called from one of our own listeners: JMS forbids closing the connection on
             // its delivery thread (it would wait for itself), so finish the close on another one.
-            closeInBackground(connection, options.clientName());
-        } catch (JMSException e) {
-            LOG.debug("{}: closing the connection failed: {}", options.clientName(), e.toString());
+            closeInBackground(connection, clientName);
+        } else if (!ShutdownBudget.runWithin(options.closeTimeout(), "testbed-bus-close " + clientName,
+                () -> closeQuietly(connection))) {
+            LOG.warn("{}: the broker at {} did not confirm the close within {} ms; leaving the connection to be"
+                    + " dropped", clientName, options.redactedUrl(), options.closeTimeout().toMillis());
+            return;
         }
-        LOG.info("{} disconnected from {}", options.clientName(), options.redactedUrl());
+        LOG.info("{} disconnected from {}", clientName, options.redactedUrl());
     }
 
     /** @return the options this bus was connected with */
@@ -303,6 +315,7 @@ public final class JmsMessageBus implements MessageBus {
         if (inbound == null) {
             return;
         }
+        delivering.set(Boolean.TRUE);
         try {
             listener.accept(inbound);
         } catch (VirtualMachineError e) {
@@ -311,6 +324,8 @@ public final class JmsMessageBus implements MessageBus {
             // Caught here, because a listener exception in an AUTO_ACKNOWLEDGE session makes JMS
             // redeliver the message at once, to the same failing listener, again and again.
             LOG.warn("{}: listener on {} failed; delivery continues", options.clientName(), describe(destination), e);
+        } finally {
+            delivering.remove();
         }
     }
 
@@ -471,7 +486,7 @@ public final class JmsMessageBus implements MessageBus {
             try {
                 connection.close();
             } catch (JMSException | RuntimeException e) {
-                LOG.debug("Closing an abandoned connection failed: {}", e.toString());
+                LOG.debug("Closing a connection failed: {}", e.toString());
             }
         }
     }

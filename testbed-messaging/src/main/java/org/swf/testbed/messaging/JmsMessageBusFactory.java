@@ -1,12 +1,25 @@
 package org.swf.testbed.messaging;
 
 import java.time.Duration;
+import java.util.Objects;
 import org.swf.testbed.port.BrokerEndpoint;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.port.MessageBusFactory;
 
 /** Connects {@link JmsMessageBus}es to a broker endpoint: its URL, login and trusted CAs. */
 public final class JmsMessageBusFactory implements MessageBusFactory {
+
+    private final Duration closeTimeout;
+
+    /** Buses close within {@link BusOptions#DEFAULT_CLOSE_TIMEOUT}. */
+    public JmsMessageBusFactory() {
+        this(BusOptions.DEFAULT_CLOSE_TIMEOUT);
+    }
+
+    /** @param closeTimeout the longest each bus's {@code close()} waits for the broker */
+    public JmsMessageBusFactory(Duration closeTimeout) {
+        this.closeTimeout = Objects.requireNonNull(closeTimeout, "closeTimeout");
+    }
 
     @Override
     public MessageBus connect(BrokerEndpoint endpoint, String clientName, Duration timeout) {
@@ -26,8 +39,8 @@ public final class JmsMessageBusFactory implements MessageBusFactory {
         return JmsMessageBus.connect(options(endpoint, clientName, timeout, true));
     }
 
-    private static BusOptions options(BrokerEndpoint endpoint, String clientName, Duration timeout, boolean reconnect) {
+    private BusOptions options(BrokerEndpoint endpoint, String clientName, Duration timeout, boolean reconnect) {
         return new BusOptions(endpoint.url(), endpoint.user(), endpoint.password(), clientName, timeout, reconnect,
-                endpoint.caFile());
+                endpoint.caFile(), closeTimeout);
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.swf.testbed.lifecycle.ShutdownBudget;
 
 class BusOptionsTest {
 
@@ -26,6 +27,17 @@ class BusOptionsTest {
     void nullTimeoutMeansTheDefault() {
         assertThat(new BusOptions("amqp://h:1", null, null, "x", null, true).connectTimeout())
                 .isEqualTo(BusOptions.DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    @Test
+    void theCloseTimeoutIsTheBusShareOfTheShutdownBudgetUnlessGiven() {
+        BusOptions options = BusOptions.of("amqp://h:1", "agent").withConnectTimeout(Duration.ofSeconds(10));
+
+        assertThat(options.closeTimeout()).isEqualTo(ShutdownBudget.STANDARD.busClose());
+        assertThat(options.withCloseTimeout(Duration.ofMillis(500)).closeTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(options.withCloseTimeout(Duration.ofMillis(500)).withReconnect(true).closeTimeout())
+                .isEqualTo(Duration.ofMillis(500));
+        assertThatThrownBy(() -> options.withCloseTimeout(Duration.ZERO)).hasMessageContaining("close timeout");
     }
 
     @Test

@@ -103,11 +103,13 @@ record ConfIndex(List<String> programs, Set<String> agents, Map<String, Integer>
 
     /**
      * @return the programs in the order they must stop, as supervisorctl addresses them: one
-     *     list per priority, lowest first (agents, then the runner, then the broker)
+     *     list per priority, highest first, as supervisord's own shutdown goes (agents, then the
+     *     runner, then the broker)
      */
     List<List<String>> stopPhases() {
-        java.util.TreeMap<Integer, List<String>> phases = new java.util.TreeMap<>();
+        java.util.TreeMap<Integer, List<String>> phases = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
         for (String program : programs) {
+            // An unknown priority counts as supervisord's default, 999: such a program stops first.
             phases.computeIfAbsent(priorities.getOrDefault(program, 999), p -> new ArrayList<>()).add(namespec(program));
         }
         return List.copyOf(phases.values());

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import org.swf.testbed.ServiceUnavailableException;
+import org.swf.testbed.lifecycle.ShutdownBudget;
 import org.swf.testbed.port.ProgramRole;
 import org.swf.testbed.port.ProgramSpec;
 
@@ -47,24 +48,32 @@ public final class SupervisordConfWriter {
     public static final String PROGRAM_MARKER = "TESTBED_PROGRAM";
 
     /**
-     * supervisord's {@code stop all} stops programs one at a time in ascending priority order
-     * (groups first by their own priority): agents, then the runner, then the broker, so that
-     * agents can still send their exit heartbeat through the broker. (Its shutdown uses the
-     * reverse order, but the testbed only shuts supervisord down when nothing runs.)
+     * Priorities order the programs for supervisord's own shutdown (on {@code supervisorctl
+     * shutdown}, SIGTERM, or the machine going down): it stops the group with the highest number
+     * first and waits until all its programs have stopped before the next (supervisor 4.2.5,
+     * {@code ordered_stop_groups_phase_1/2}). Agents (their group), then the runner, then the
+     * broker: every agent and the runner still reach the broker with their exit heartbeat and
+     * the runner's {@code end_run}. Starting goes the other way (lowest first), the broker first,
+     * though here programs start only when asked ({@code autostart=false}). supervisorctl's
+     * {@code stop all} also goes lowest first, broker first, which is why
+     * {@link SupervisordProcessSupervisor#stopAll()} stops one priority at a time, highest first.
      */
     static int priority(ProgramRole role) {
         return switch (role) {
-            case AGENT -> 100;
+            case BROKER -> 100;
             case RUNNER -> 200;
-            case BROKER -> 300;
+            case AGENT -> 300;
         };
     }
 
     /** How often supervisord retries a program that exits before startsecs. */
     public static final int START_RETRIES = 2;
 
-    /** How long supervisord waits after SIGTERM before SIGKILL. */
-    public static final int STOP_WAIT_SECONDS = 10;
+    /**
+     * How long supervisord waits after SIGTERM before SIGKILL: {@link ShutdownBudget#SUPERVISOR_GRACE},
+     * which every built-in program's shutdown budget stays well inside.
+     */
+    public static final int STOP_WAIT_SECONDS = Math.toIntExact(ShutdownBudget.SUPERVISOR_GRACE.toSeconds());
 
     private final SupervisorLayout layout;
 

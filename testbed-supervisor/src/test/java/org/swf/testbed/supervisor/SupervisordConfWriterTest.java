@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.swf.testbed.lifecycle.ShutdownBudget;
 import org.swf.testbed.port.ProgramRole;
 import org.swf.testbed.port.ProgramSpec;
 
@@ -59,12 +61,37 @@ class SupervisordConfWriterTest {
                 program("agent", ProgramRole.AGENT, List.of("/bin/true"), Map.of())));
 
         Map<String, Map<String, String>> ini = PythonConfigParsing.ini(text);
-        // supervisord's stop all goes in ascending priority, groups by their own priority.
+        // supervisord's shutdown stops the highest priority (number) first, groups by their own
+        // priority, and waits for each group before the next; it starts the lowest first.
         assertThat(Integer.parseInt(ini.get("group:agents").get("priority")))
                 .isEqualTo(Integer.parseInt(ini.get("program:agent").get("priority")))
-                .isLessThan(Integer.parseInt(ini.get("program:runner").get("priority")));
+                .isGreaterThan(Integer.parseInt(ini.get("program:runner").get("priority")));
         assertThat(Integer.parseInt(ini.get("program:runner").get("priority")))
-                .isLessThan(Integer.parseInt(ini.get("program:broker").get("priority")));
+                .isGreaterThan(Integer.parseInt(ini.get("program:broker").get("priority")));
+        // The broker has the lowest number: it starts first and stops last.
+        assertThat(ini.values().stream().filter(section -> section.containsKey("priority"))
+                .mapToInt(section -> Integer.parseInt(section.get("priority"))).min().orElseThrow())
+                .isEqualTo(Integer.parseInt(ini.get("program:broker").get("priority")));
+        // The adapter's own stop goes phase by phase in the same order.
+        assertThat(ConfIndex.parse(text.lines().toList()).stopPhases())
+                .containsExactly(List.of("agents:agent"), List.of("runner"), List.of("broker"));
+    }
+
+    @Test
+    void everyProgramGetsTheSupervisorGraceAsStopWaitAndItsShutdownBudgetFitsWellInside() {
+        String text = WRITER.render(List.of(program("broker", ProgramRole.BROKER, List.of("/bin/true"), Map.of()),
+                program("runner", ProgramRole.RUNNER, List.of("/bin/true"), Map.of()),
+                program("agent", ProgramRole.AGENT, List.of("/bin/true"), Map.of())));
+
+        Map<String, Map<String, String>> ini = PythonConfigParsing.ini(text);
+        for (String program : List.of("program:broker", "program:runner", "program:agent")) {
+            assertThat(ini.get(program)).as(program)
+                    .containsEntry("stopwaitsecs", Long.toString(ShutdownBudget.SUPERVISOR_GRACE.toSeconds()))
+                    .containsEntry("stopsignal", "TERM");
+        }
+        // Well inside: a program that uses its whole budget still has a margin before SIGKILL.
+        assertThat(ShutdownBudget.STANDARD.total().multipliedBy(3).dividedBy(2))
+                .isLessThan(Duration.ofSeconds(SupervisordConfWriter.STOP_WAIT_SECONDS));
     }
 
     @Test

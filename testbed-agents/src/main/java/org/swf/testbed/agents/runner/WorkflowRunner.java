@@ -6,8 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.swf.testbed.ConfigException;
 import org.swf.testbed.agents.Agent;
@@ -58,13 +57,15 @@ public final class WorkflowRunner implements Agent {
     public static final String AGENT_TYPE = "DAQ_Simulator";
 
     private static final System.Logger LOG = System.getLogger(WorkflowRunner.class.getName());
+    /** Why an execution the runner's shutdown cut short has no end_run. */
+    private static final String SHUT_DOWN = "runner shut down before the run could end";
 
     private final ConfigLocator locator;
     private final TestbedConfig testbed;
     private final ExecutionStore executionStore;
     private final JsonCodec codec;
     private final HeartbeatTable heartbeats;
-    private final ScheduledExecutorService executions = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    private final ScheduledThreadPoolExecutor executions = new ScheduledThreadPoolExecutor(1, runnable -> {
         Thread thread = new Thread(runnable, "workflow-execution");
         thread.setDaemon(true);
         return thread;
@@ -99,6 +100,8 @@ public final class WorkflowRunner implements Agent {
         this.executionStore = executionStore;
         this.codec = codec;
         this.heartbeats = HeartbeatTable.forInterval(heartbeatInterval);
+        // A run's duration timer still pending at shutdown would otherwise hold close() until it fires.
+        executions.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     @Override
@@ -240,8 +243,15 @@ public final class WorkflowRunner implements Agent {
             Thread.currentThread().interrupt();
             progress.ended(ExecutionStatus.TERMINATED, Instant.now(), "runner shutting down");
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "Execution " + progress.executionId() + " failed", e);
-            progress.ended(ExecutionStatus.FAILED, Instant.now(), e.toString());
+            if (executions.isShutdown()) {
+                // The runner was stopped and its bus closed under a send the broker never answered:
+                // the execution was stopped, not broken, as close() has already recorded it.
+                LOG.log(Level.INFO, "{0} ended by the runner's shutdown: {1}", progress.executionId(), e.toString());
+                progress.ended(ExecutionStatus.TERMINATED, Instant.now(), SHUT_DOWN);
+            } else {
+                LOG.log(Level.ERROR, "Execution " + progress.executionId() + " failed", e);
+                progress.ended(ExecutionStatus.FAILED, Instant.now(), e.toString());
+            }
         } finally {
             try {
                 executionStore.finished(progress.executionId(), progress.status(), progress.endedAt(),
@@ -275,15 +285,35 @@ public final class WorkflowRunner implements Agent {
                 execution == null ? null : execution.snapshot(), heartbeats.liveness());
     }
 
+    /**
+     * Stops a running execution at its next step, so it sends {@code end_run} and records its end
+     * as terminated, and waits for that at most three quarters of {@code deadline}. An execution
+     * that cannot end by then (its {@code end_run} stuck on a broker that does not answer) is
+     * recorded terminated here, in the last quarter: a runner stopped on purpose never leaves its
+     * execution to be found running and marked failed.
+     */
     @Override
-    public void close() {
+    public void close(Duration deadline) {
         stopCurrent.countDown();
         executions.shutdown();
+        boolean ended;
         try {
-            // Let a stopped run send its end_run before the connection closes.
-            executions.awaitTermination(5, TimeUnit.SECONDS);
+            ended = executions.awaitTermination(deadline.multipliedBy(3).dividedBy(4).toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            ended = false;
+        }
+        ExecutionProgress running = current;
+        if (!ended && running != null && running.running()) {
+            LOG.log(Level.WARNING, "{0} did not end within {1} ms of the stop; recording it terminated without its"
+                    + " end_run", running.executionId(), deadline.toMillis());
+            running.ended(ExecutionStatus.TERMINATED, Instant.now(), SHUT_DOWN);
+            try {
+                executionStore.finished(running.executionId(), running.status(), running.endedAt(),
+                        running.messageCounts(), running.failure());
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "Cannot record the end of " + running.executionId(), e);
+            }
         }
     }
 }

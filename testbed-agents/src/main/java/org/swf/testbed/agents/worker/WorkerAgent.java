@@ -149,7 +149,7 @@ public final class WorkerAgent implements Agent {
     }
 
     @Override
-    public void close() {
+    public void close(Duration deadline) {
         closing.countDown();
         synchronized (this) {
             idleTimer.shutdownNow();
