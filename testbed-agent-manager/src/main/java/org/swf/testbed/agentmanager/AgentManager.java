@@ -142,9 +142,7 @@ public final class AgentManager implements AutoCloseable {
                     e.getMessage() + ". Send a JSON object such as {\"command\": \"ping\"}", List.of()));
             return;
         }
-        Object name = fields.containsKey(JsonCodec.COMMAND_FIELD) ? fields.get(JsonCodec.COMMAND_FIELD)
-                : fields.get(JsonCodec.MSG_TYPE_FIELD);
-        String commandName = name == null ? null : String.valueOf(name);
+        String commandName = JsonCodec.commandName(fields);
         Command<?> decoded;
         try {
             decoded = codec.decodeCommand(fields);

@@ -4,7 +4,6 @@ import java.time.Duration;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.CommandEnvelope;
 import org.swf.testbed.protocol.CommandRefusedException;
-import org.swf.testbed.protocol.Destination;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.protocol.LogLines;
@@ -83,11 +82,6 @@ public final class AgentManagerClient {
      */
     public LogLines logs(String program, int lines, Duration wait) {
         return channel.call(new LogsRequest(program, lines, envelope(wait)), wait);
-    }
-
-    /** @return the queue the manager serves */
-    public Destination queue() {
-        return channel.queue();
     }
 
     private CommandEnvelope envelope(Duration wait) {

@@ -34,10 +34,6 @@ final class CommandChannel {
         this.who = Objects.requireNonNull(who, "who");
     }
 
-    Destination queue() {
-        return queue;
-    }
-
     <R> Reply<R> send(Command<R> command, Duration timeout) {
         InboundMessage answer = bus.request(queue, codec.encodeCommand(command), timeout);
         return codec.decodeReply(answer.body(), command.resultType());

@@ -92,8 +92,4 @@ public final class RunnerClient {
         return CommandEnvelope.sentNowBy(source, wait);
     }
 
-    /** @return the runner's namespace */
-    public String namespace() {
-        return namespace;
-    }
 }

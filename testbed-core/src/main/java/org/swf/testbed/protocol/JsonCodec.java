@@ -124,13 +124,23 @@ public final class JsonCodec {
      * @throws MalformedMessageException when it names none, or its fields do not fit the command
      */
     public Command<?> decodeCommand(Map<String, Object> fields) {
-        Object name = fields.containsKey(COMMAND_FIELD) ? fields.get(COMMAND_FIELD) : fields.get(MSG_TYPE_FIELD);
+        String name = commandName(fields);
         if (name == null) {
             throw new MalformedMessageException("The message has no command (or msg_type) field");
         }
-        Class<? extends Command<?>> type = MessageType.fromWireName(String.valueOf(name)).map(COMMANDS::get)
-                .orElseThrow(() -> new UnknownCommandException(String.valueOf(name)));
+        Class<? extends Command<?>> type = MessageType.fromWireName(name).map(COMMANDS::get)
+                .orElseThrow(() -> new UnknownCommandException(name));
         return convert(fields, type);
+    }
+
+    /**
+     * @param fields a decoded message
+     * @return the command it names: its {@code command} field, else its {@code msg_type}; null
+     *     when it has neither
+     */
+    public static String commandName(Map<String, Object> fields) {
+        Object name = fields.containsKey(COMMAND_FIELD) ? fields.get(COMMAND_FIELD) : fields.get(MSG_TYPE_FIELD);
+        return name == null ? null : String.valueOf(name);
     }
 
     /**
