@@ -1,25 +1,25 @@
 package org.swf.testbed.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.swf.testbed.access.BrokerAccess;
-import org.swf.testbed.access.BrokerPorts;
+import org.swf.testbed.access.BrokerHold;
 import org.swf.testbed.agentmanager.AgentManager;
 import org.swf.testbed.agentmanager.AgentManagerDaemon;
 import org.swf.testbed.agentmanager.ManagerLock;
-import org.swf.testbed.broker.EmbeddedBroker;
 import org.swf.testbed.config.BrokerSettings;
 import org.swf.testbed.heartbeat.HeartbeatSender;
 import org.swf.testbed.heartbeat.MonitorClient;
 import org.swf.testbed.messaging.JmsMessageBusFactory;
+import org.swf.testbed.orchestrator.BrokerStart;
+import org.swf.testbed.orchestrator.Orchestrator;
+import org.swf.testbed.orchestrator.ProgramFactory;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.port.BrokerEndpoint;
-import org.swf.testbed.util.ListeningSockets;
 import org.swf.testbed.util.OsUser;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,7 +36,10 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " (start_testbed, stop_testbed, status, ping, logs) for the MCP tools, answers every command,"
                 + " and sends heartbeats (every 30 s, at once on SIGUSR1, EXITED on shutdown).",
             "It uses the broker of the default config; when that is the embedded broker and none is running, it"
-                + " runs one itself. It reconnects to the broker forever."})
+                + " starts it as the supervised program 'broker', and holds it: 'testbed stop-agents' and"
+                + " stop_testbed then stop the agents and leave the broker running, and a manager that stops"
+                + " leaves the broker to the agents (or stops it, when nothing else runs). It reconnects to the"
+                + " broker forever."})
 final class AgentManagerCommand implements Callable<Integer> {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -71,14 +74,14 @@ final class AgentManagerCommand implements Callable<Integer> {
             BrokerSettings broker = config.brokerSettings(home.configLocator());
             BrokerAccess access = home.brokerAccess();
             JmsMessageBusFactory buses = new JmsMessageBusFactory();
-            EmbeddedBroker ownBroker = broker.embedded() ? startBrokerIfNone(broker, access) : null;
+            Orchestrator orchestrator = home.orchestrator();
+            List<AutoCloseable> owned = broker.embedded() ? List.of(holdBroker(orchestrator)) : List.of();
             BrokerEndpoint endpoint = access.endpoint(broker);
             AgentManagerDaemon daemon = new AgentManagerDaemon(user,
                     () -> buses.connectReconnecting(endpoint, "agent-manager-" + user, CONNECT_TIMEOUT),
-                    bus -> new AgentManager(user, home.orchestrator(), bus, new JsonCodec(), interval,
+                    bus -> new AgentManager(user, orchestrator, bus, new JsonCodec(), interval,
                             MonitorClient.fromEnvironment(home.environment()), host),
-                    AgentManagerDaemon.Backoff.DEFAULT, AgentManagerDaemon.ProcessEvents.jvm(),
-                    ownBroker == null ? List.of() : List.of(ownBroker));
+                    AgentManagerDaemon.Backoff.DEFAULT, AgentManagerDaemon.ProcessEvents.jvm(), owned);
             daemon.run(manager -> spec.commandLine().getErr().println("Agent manager for " + user + " serving /queue/"
                     + manager.controlQueue().name() + " on " + endpoint.redactedUrl()));
         }
@@ -86,22 +89,34 @@ final class AgentManagerCommand implements Callable<Integer> {
     }
 
     /**
-     * Starts this home's broker in this process unless one runs: a listener of this user where the
-     * home's broker should be is taken for it (connecting proves it, by the home's login); one of
-     * another user never is.
+     * Holds this home's broker, then starts it as a supervised program unless it runs (a
+     * listener of this user that knows the home's login is taken for it). Held first, so that a
+     * stop running meanwhile leaves it. The returned closeable lets go of the hold when the manager
+     * stops, and stops the broker too when no program of the testbed uses it.
      */
-    private EmbeddedBroker startBrokerIfNone(BrokerSettings broker, BrokerAccess access) {
-        Optional<BrokerPorts> known = access.homeBroker().knownPorts(broker);
-        if (known.isPresent() && !ListeningSockets.free(BrokerSettings.EMBEDDED_HOST, known.get().amqpPort())) {
-            OptionalInt owner = ListeningSockets.ownerOf(known.get().amqpPort());
-            if (owner.isEmpty() || owner.getAsInt() == OsUser.effectiveUid()) {
-                return null;
+    private AutoCloseable holdBroker(Orchestrator orchestrator) {
+        PrintWriter err = spec.commandLine().getErr();
+        BrokerHold hold = orchestrator.holdBroker();
+        try {
+            BrokerStart start = orchestrator.startBroker(config.name());
+            start.notices().forEach(notice -> err.println("testbed: note: " + notice));
+            if (start.startedNow()) {
+                err.println("Started the embedded broker as the supervised program 'broker': AMQP "
+                        + BrokerSettings.embeddedUrl(start.ports().amqpPort()) + ", STOMP 127.0.0.1:"
+                        + start.ports().stompPort() + "; its log: " + orchestrator.logFile(ProgramFactory.BROKER));
             }
+        } catch (RuntimeException e) {
+            hold.close();
+            throw e;
         }
-        EmbeddedBroker started = HomeBrokers.start(access, broker, null, spec.commandLine().getErr());
-        spec.commandLine().getErr().println("Started the embedded broker: AMQP " + started.amqpUrl()
-                + ", STOMP 127.0.0.1:" + started.stompPort());
-        return started;
+        return () -> {
+            hold.close();
+            List<String> stopped = orchestrator.stopBrokerIfIdle();
+            if (!stopped.isEmpty()) {
+                err.println("Stopped the embedded broker: no agent uses it");
+                err.flush();
+            }
+        };
     }
 
     private Duration interval() {

@@ -19,6 +19,11 @@ final class BrokerConfigOption {
             + " default config).")
     private String config;
 
+    /** @return the config name given, or null for the default */
+    String name() {
+        return config;
+    }
+
     /**
      * A named config must be usable; without a name, a home without a usable default config still
      * has its embedded broker, so the front end starts and says why it uses that one.

@@ -29,6 +29,10 @@ final class StopAgentsCommand implements Callable<Integer> {
         } else {
             spec.commandLine().getOut().println("Stopped: " + String.join(", ", result.stopped()));
         }
+        if (!result.keptRunning().isEmpty()) {
+            spec.commandLine().getOut().println("Left running for the agent manager: "
+                    + String.join(", ", result.keptRunning()));
+        }
         return ExitCode.OK.code;
     }
 }

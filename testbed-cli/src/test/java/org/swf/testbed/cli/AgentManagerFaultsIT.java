@@ -23,7 +23,10 @@ import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.protocol.WireReply;
 
-/** The agent manager under faults: a second one for the same user, and a kill in the middle of a start. */
+/**
+ * The agent manager under faults: a second one for the same user, a kill in the middle of a start,
+ * and who owns the broker when the manager goes.
+ */
 class AgentManagerFaultsIT {
 
     private static final String USER = TestUser.primary().name;
@@ -84,6 +87,64 @@ class AgentManagerFaultsIT {
         assertThat(counts).as("processes per program").containsEntry("workflow-runner", 1L)
                 .containsEntry("data-agent", 1L);
         assertThat(counts.values()).allSatisfy(count -> assertThat(count).isEqualTo(1L));
+    }
+
+    @Test
+    void theBrokerTheManagerStartedOutlivesItAndEveryStopWhileItHoldsIt() throws Exception {
+        testbed.quickWorkflow(1, "");
+        Process first = startManager("first");
+        awaitPing();
+        // The manager found no broker: supervisord runs one for it, outside the manager's JVM.
+        long broker = onlyBrokerProcess();
+        assertThat(broker).isNotEqualTo(first.pid());
+        assertThat(log("first")).contains("Started the embedded broker as the supervised program 'broker'");
+        assertThat(command("start_testbed", Duration.ofSeconds(90)).success()).isTrue();
+
+        // Killed however hard, the manager takes neither the broker nor the agents with it.
+        assertThat(new ProcessBuilder("kill", "-KILL", Long.toString(first.pid())).start().waitFor()).isZero();
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Map<String, Object> status = codec.decodeObject(testbed.cli("status", "--json").out());
+        assertThat(status).containsEntry("state", "RUNNING");
+        assertThat(programStates(status)).containsEntry("broker", "RUNNING").containsEntry("workflow-runner", "RUNNING")
+                .containsEntry("data-agent", "RUNNING");
+        assertThat(onlyBrokerProcess()).isEqualTo(broker);
+
+        // A new manager takes the running broker over; its stop_testbed, and the CLI's stop, leave the
+        // broker to it, and it still answers afterwards.
+        Process second = startManager("second");
+        awaitPing();
+        assertThat(log("second")).doesNotContain("Started the embedded broker");
+        WireReply stopped = command("stop_testbed", Duration.ofSeconds(60));
+        assertThat(stopped.result().get("stopped")).asList().containsExactlyInAnyOrder("workflow-runner", "data-agent");
+        assertThat(onlyBrokerProcess()).isEqualTo(broker);
+        assertThat(command("start_testbed", Duration.ofSeconds(90)).success()).isTrue();
+        TestbedHome.Result stop = testbed.cli("stop-agents");
+        assertThat(stop.out()).contains("Stopped: ").doesNotContain("broker,").doesNotContain(", broker")
+                .contains("Left running for the agent manager: broker");
+        assertThat(onlyBrokerProcess()).isEqualTo(broker);
+        assertThat(command("ping", Duration.ofSeconds(10)).result()).containsEntry("pid", (int) second.pid());
+
+        // A manager that leaves with nothing running takes the broker it held along.
+        second.destroy();
+        assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(log("second")).contains("Stopped the embedded broker: no agent uses it");
+        assertThat(TestbedHome.running(broker)).isFalse();
+        assertThat(programStates(codec.decodeObject(testbed.cli("status", "--json").out())))
+                .containsEntry("broker", "STOPPED");
+    }
+
+    /** @return the pid of the one broker process supervisord runs for this home */
+    private long onlyBrokerProcess() {
+        List<Long> brokers = testbed.processesOfThisHome().stream().filter(TestbedHome::running)
+                .filter(pid -> programOf(pid).equals("broker")).toList();
+        assertThat(brokers).as("broker processes").hasSize(1);
+        return brokers.get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> programStates(Map<String, Object> status) {
+        return ((List<Map<String, Object>>) status.get("programs")).stream()
+                .collect(Collectors.toMap(p -> (String) p.get("name"), p -> p.get("state")));
     }
 
     private Process startManager(String name) throws IOException {

@@ -43,6 +43,19 @@ public record TestbedConfig(
         tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables));
     }
 
+    /**
+     * A config that runs no agent and no workflow, only the home's embedded broker: for a home
+     * whose default config cannot be read, which still has its broker.
+     *
+     * @param home the testbed home
+     * @param broker the broker settings to use
+     * @return the config; its source is where the default config would be
+     */
+    public static TestbedConfig brokerOnly(Path home, BrokerSettings broker) {
+        return new TestbedConfig(home.resolve("workflows").resolve(ConfigLocator.DEFAULT_CONFIG), home, "", List.of(),
+                new WorkflowSettings(WorkflowSettings.DEFAULT_NAME, null, false), broker, Map.of(), Map.of());
+    }
+
     /** @return the agents {@code testbed run} starts */
     public List<AgentSpec> enabledAgents() {
         return agents.stream().filter(AgentSpec::enabled).toList();

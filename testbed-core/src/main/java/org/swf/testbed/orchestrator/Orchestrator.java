@@ -10,6 +10,7 @@ import org.swf.testbed.LifecycleConflictException;
 import org.swf.testbed.ServiceUnavailableException;
 import org.swf.testbed.TestbedException;
 import org.swf.testbed.access.BrokerAccess;
+import org.swf.testbed.access.BrokerHold;
 import org.swf.testbed.config.ConfigLocator;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.config.TestbedConfigReader;
@@ -47,6 +48,7 @@ import org.swf.testbed.status.TestbedStatus;
 public final class Orchestrator {
 
     private final ProcessSupervisor supervisor;
+    private final Path stateDirectory;
     private final ConfigLocator locator;
     private final TestbedConfigReader reader;
     private final BrokerAccess access;
@@ -67,6 +69,7 @@ public final class Orchestrator {
             ProgramFactory programs, ExecutionStore executions) {
         JsonCodec codec = new JsonCodec();
         this.supervisor = supervisor;
+        this.stateDirectory = settings.stateDirectory();
         this.locator = new ConfigLocator(settings.home(), settings.environment());
         this.reader = new TestbedConfigReader(locator);
         this.access = new BrokerAccess(settings.stateDirectory(), settings.environment());
@@ -113,9 +116,51 @@ public final class Orchestrator {
     }
 
     /**
-     * Stops every program of the testbed, orphans of a killed supervisord included.
+     * Starts this home's embedded broker as a supervised program unless it runs already (a
+     * listener of this user that knows the home's login counts as running), as the agent manager
+     * does when it starts. Later starts of the testbed update the supervisor around it instead of
+     * restarting it. Waits, with a deadline, while a start or stop of the testbed holds the home's
+     * lock. Starts nothing while programs of the testbed run without the broker (a new broker
+     * would restart the supervisor under them); a notice says so.
      *
-     * @return the programs that were stopped; empty when none ran
+     * @param configName a config name, or null for the default (when that cannot be read, the
+     *     embedded broker at the standard ports); nothing is started when it names an external
+     *     broker
+     * @return where the broker listens, and whether this call started it
+     * @throws ServiceUnavailableException when the supervisor is not installed or the broker does
+     *     not start
+     */
+    public BrokerStart startBroker(String configName) {
+        return launcher.startBroker(configName);
+    }
+
+    /**
+     * Holds this home's broker: until the hold is closed, {@link #stopAgents} stops the agents and
+     * the runner and leaves the broker running. The kernel lets go of the hold when the process
+     * ends, however it ends.
+     *
+     * @return the hold
+     * @throws ServiceUnavailableException when the state directory cannot be written
+     */
+    public BrokerHold holdBroker() {
+        return BrokerHold.acquire(stateDirectory);
+    }
+
+    /**
+     * Stops the broker, as a holder that leaves does: only when it is all that runs (the agents
+     * use it otherwise) and nobody else holds it.
+     *
+     * @return the programs stopped: the broker, or nothing
+     */
+    public List<String> stopBrokerIfIdle() {
+        return launcher.stopBrokerIfIdle();
+    }
+
+    /**
+     * Stops every program of the testbed, orphans of a killed supervisord included, and the
+     * home's broker unless the agent manager holds it.
+     *
+     * @return the programs that were stopped (empty when none ran), and those kept running
      * @throws ServiceUnavailableException when supervisord is not installed
      */
     public StopResult stopAgents() {

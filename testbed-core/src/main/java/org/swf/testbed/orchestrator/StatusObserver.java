@@ -60,7 +60,9 @@ final class StatusObserver {
         daemonProblem(snapshot).ifPresent(problems::add);
         Boolean brokerReachable = null;
         RunnerStatus runner = null;
-        if (record.isPresent() && !snapshot.active().isEmpty()) {
+        // A broker running alone (held by the agent manager) has no runner to ask.
+        List<ProgramStatus> testbedPrograms = BrokerProgram.others(snapshot);
+        if (record.isPresent() && testbedPrograms.stream().anyMatch(p -> p.state().isActive())) {
             try (MessageBus bus = connections.connect(connections.endpointOf(record.get()))) {
                 brokerReachable = true;
                 runner = askRunner(bus, record.get().namespace());
@@ -97,7 +99,7 @@ final class StatusObserver {
                     program.uptime().toSeconds(), program.detail(), failing, operational, age, tail));
         }
         ExecutionSnapshot execution = runner == null ? null : runner.execution();
-        return new TestbedStatus(LifecycleState.observe(snapshot.programs()).name(), snapshot.daemonRunning(),
+        return new TestbedStatus(LifecycleState.observe(testbedPrograms).name(), snapshot.daemonRunning(),
                 record.map(RunRecord::config).orElse(null), record.map(RunRecord::namespace).orElse(null),
                 record.map(RunRecord::brokerUrl).orElse(null),
                 record.map(RunRecord::brokerPorts).map(BrokerPorts::stompPort).orElse(null), brokerReachable, reports,
@@ -151,6 +153,10 @@ final class StatusObserver {
 
     private static int rank(List<String> order, String name) {
         int index = order.indexOf(name);
+        if (index < 0 && name.equals(ProgramFactory.BROKER)) {
+            // A broker the last run did not start (the agent manager's) still comes first.
+            return -1;
+        }
         return index < 0 ? Integer.MAX_VALUE : index;
     }
 }

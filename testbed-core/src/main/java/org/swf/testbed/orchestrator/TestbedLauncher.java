@@ -7,11 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.Collectors;
+import org.swf.testbed.ConfigException;
 import org.swf.testbed.LifecycleConflictException;
+import org.swf.testbed.OperationInProgressException;
 import org.swf.testbed.ServiceUnavailableException;
 import org.swf.testbed.TestbedException;
 import org.swf.testbed.TestbedTimeoutException;
 import org.swf.testbed.access.BrokerAccess;
+import org.swf.testbed.access.BrokerHold;
 import org.swf.testbed.access.BrokerPorts;
 import org.swf.testbed.access.HomeBroker;
 import org.swf.testbed.config.AgentSpec;
@@ -91,6 +95,19 @@ final class TestbedLauncher {
                 supervisor.removeStaleFiles();
                 return new StopResult(List.of());
             }
+            Optional<ProgramStatus> held = BrokerHold.isHeld(settings.stateDirectory())
+                    ? BrokerProgram.running(snapshot) : Optional.empty();
+            if (held.isPresent()) {
+                // The agent manager serves on this broker: it stays, and supervisord with it.
+                List<ProgramStatus> others = BrokerProgram.others(snapshot);
+                List<String> active = others.stream().filter(p -> p.state().isActive()).map(ProgramStatus::name)
+                        .toList();
+                if (active.isEmpty()) {
+                    return new StopResult(List.of(), List.of(ProgramFactory.BROKER));
+                }
+                LifecycleState.observe(others).next(LifecycleEvent.STOP_AGENTS);
+                return new StopResult(supervisor.stop(active), List.of(ProgramFactory.BROKER));
+            }
             // A supervisord that does not answer never blocks a stop: the supervisor stops it and
             // its programs by their process markers.
             LifecycleState.beginStop(snapshot);
@@ -100,14 +117,88 @@ final class TestbedLauncher {
         }, true);
     }
 
+    /** Starts this home's embedded broker as a supervised program unless it runs (see {@link Orchestrator#startBroker}). */
+    BrokerStart startBroker(String configName) {
+        TestbedConfig config;
+        try {
+            config = reader.read(configName);
+        } catch (ConfigException e) {
+            if (configName != null) {
+                throw e;
+            }
+            // A home whose default config cannot be read still has its embedded broker.
+            config = TestbedConfig.brokerOnly(settings.home(), BrokerSettings.embeddedDefault());
+        }
+        if (!config.broker().embedded()) {
+            return new BrokerStart(null, false, List.of());
+        }
+        supervisor.requireInstalled();
+        TestbedConfig brokerConfig = config;
+        // A start or stop of the testbed may hold the home's lock for a while; it decides about the
+        // broker meanwhile, and this start follows it.
+        return Await.until("the home's lock, to start its broker", settings.readinessTimeout(), () -> {
+            try {
+                return Optional.of(state.withLock(() -> startBrokerLocked(brokerConfig), false));
+            } catch (OperationInProgressException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** Stops the broker when it is all that runs and nobody holds it (see {@link Orchestrator#stopBrokerIfIdle}). */
+    List<String> stopBrokerIfIdle() {
+        try {
+            return state.withLock(() -> {
+                SupervisorSnapshot snapshot = supervisor.observe();
+                boolean brokerAlone = BrokerProgram.running(snapshot).isPresent()
+                        && BrokerProgram.others(snapshot).stream().noneMatch(p -> p.state().isActive());
+                if (!brokerAlone || BrokerHold.isHeld(settings.stateDirectory())) {
+                    return List.<String>of();
+                }
+                List<String> stopped = supervisor.stopAll();
+                supervisor.removeStaleFiles();
+                return stopped;
+            }, true);
+        } catch (OperationInProgressException e) {
+            // A start or stop runs: it decides what becomes of the broker.
+            return List.of();
+        }
+    }
+
+    private BrokerStart startBrokerLocked(TestbedConfig config) {
+        List<String> notices = new ArrayList<>();
+        try (MessageBus running = runningHomeBroker(config, notices)) {
+            if (running != null) {
+                return new BrokerStart(homeBroker.currentPorts(config.broker()), false, notices);
+            }
+        }
+        SupervisorSnapshot snapshot = supervisor.observe();
+        if (!snapshot.active().isEmpty()) {
+            // Starting the broker now would restart supervisord under programs that run.
+            notices.add("Programs of this testbed run without its broker ("
+                    + snapshot.active().stream().map(ProgramStatus::name).collect(Collectors.joining(", "))
+                    + "); the broker is left to them. 'testbed stop-agents' stops them");
+            return new BrokerStart(null, false, notices);
+        }
+        BrokerPorts ports = homeBroker.choosePorts(config.broker(), notices::add);
+        supervisor.restart(List.of(programs.broker(config, ports)), programEnvironment(config, ports));
+        try (MessageBus started = startBroker(ports)) {
+            return new BrokerStart(ports, true, notices);
+        }
+    }
+
     private RunResult start(LaunchPlan plan, RunOptions options, StepTimer timer) {
         TestbedConfig config = plan.config();
         timer.time("check supervisord", supervisor::requireInstalled);
         SupervisorSnapshot before = timer.time("check running agents", supervisor::observe);
+        // A broker running alone (the agent manager's, or one left by a stop that kept it) is the
+        // home's broker between testbeds, not an agent.
+        List<ProgramStatus> others = BrokerProgram.others(before);
         try {
-            LifecycleState.observe(before.programs()).next(LifecycleEvent.START_AGENTS);
+            LifecycleState.observe(others).next(LifecycleEvent.START_AGENTS);
         } catch (IllegalLifecycleTransitionException e) {
-            List<String> active = before.active().stream().map(p -> p.name() + " (" + p.state() + ")").toList();
+            List<String> active = others.stream().filter(p -> p.state().isActive())
+                    .map(p -> p.name() + " (" + p.state() + ")").toList();
             throw new LifecycleConflictException("Cannot start - agents already running: " + String.join(", ", active)
                     + ". Run 'testbed stop-agents' first");
         }
@@ -117,8 +208,8 @@ final class TestbedLauncher {
         if (!config.broker().embedded()) {
             runningBus = timer.time("connect to broker", () -> connections.connect(access.endpoint(config.broker())));
         } else {
-            // This home's broker may run already (`testbed broker`, or the agent manager's): it is
-            // used as it is. Anything else listening where it should be is left alone.
+            // This home's broker may run already (supervised, or `testbed broker`): it is used as
+            // it is. Anything else listening where it should be is left alone.
             runningBus = timer.time("look for this home's broker", () -> runningHomeBroker(config, notices));
             if (runningBus == null) {
                 newBroker = homeBroker.choosePorts(config.broker(), notices::add);
@@ -126,15 +217,42 @@ final class TestbedLauncher {
         }
         BrokerPorts ports = config.broker().embedded()
                 ? newBroker != null ? newBroker : homeBroker.currentPorts(config.broker()) : null;
+        // A supervised broker that answers keeps running: supervisord takes the new programs
+        // around it instead of restarting, so whoever uses it (the agent manager) never loses it.
+        boolean keepBroker = BrokerProgram.running(before).isPresent()
+                && (!config.broker().embedded() || runningBus != null);
+        Map<String, String> environment = programEnvironment(config, ports);
         List<ProgramSpec> specs = new ArrayList<>();
-        if (newBroker != null) {
-            specs.add(programs.broker(config, newBroker));
+        List<String> startedPrograms = new ArrayList<>();
+        if (keepBroker) {
+            specs.add(programs.broker(config, homeBroker.currentPorts(config.broker().embedded() ? config.broker()
+                    : BrokerSettings.embeddedDefault())));
+            // The kept supervisord's environment is that of its start: the programs carry theirs.
+            plan.programs().forEach(program -> specs.add(withEnvironment(program, environment)));
+        } else {
+            if (newBroker != null) {
+                specs.add(programs.broker(config, newBroker));
+            }
+            specs.addAll(plan.programs());
         }
-        specs.addAll(plan.programs());
+        if (newBroker != null) {
+            startedPrograms.add(ProgramFactory.BROKER);
+        }
+        startedPrograms.addAll(plan.programNames());
         state.writeRunRecord(new RunRecord(config.source().toString(), config.namespace(), shownBrokerUrl(config, ports),
-                ports, specs.stream().map(ProgramSpec::name).toList(), plan.heartbeatPrograms(),
-                Instant.now().toString()));
-        timer.time("restart supervisord", () -> supervisor.restart(specs, programEnvironment(config, ports)));
+                ports, startedPrograms, plan.heartbeatPrograms(), Instant.now().toString()));
+        try {
+            if (keepBroker) {
+                timer.time("update supervisord", () -> supervisor.update(specs));
+            } else {
+                timer.time("restart supervisord", () -> supervisor.restart(specs, environment));
+            }
+        } catch (RuntimeException e) {
+            if (runningBus != null) {
+                runningBus.close();
+            }
+            throw e;
+        }
         BrokerPorts toStart = newBroker;
         try (MessageBus bus = runningBus != null ? runningBus : timer.time("start broker", () -> startBroker(toStart))) {
             HeartbeatWatch watch = new HeartbeatWatch(config.namespace(), codec, settings.readinessTimeout());
@@ -148,10 +266,18 @@ final class TestbedLauncher {
             }
             WorkflowStarted started = options.triggerWorkflow()
                     ? timer.time("trigger workflow", () -> workflows.trigger(bus, config, options)) : null;
-            return new RunResult(config.source(), config.namespace(), specs.stream().map(ProgramSpec::name).toList(),
+            return new RunResult(config.source(), config.namespace(), startedPrograms,
                     started == null ? null : started.executionId(), started == null ? null : started.runId(),
                     timer.steps(), notices);
         }
+    }
+
+    /** @return the program with {@code environment} under its own variables, which win */
+    private static ProgramSpec withEnvironment(ProgramSpec program, Map<String, String> environment) {
+        Map<String, String> merged = new LinkedHashMap<>(environment);
+        merged.putAll(program.environment());
+        return new ProgramSpec(program.name(), program.role(), program.command(), program.directory(), merged,
+                program.startSeconds(), program.autoRestart());
     }
 
     /** The runner and the agents, in start order; the broker joins them when one is to start. */

@@ -44,6 +44,29 @@ public interface ProcessSupervisor {
     void restart(List<ProgramSpec> programs, Map<String, String> environment);
 
     /**
+     * Replaces the programs of the running daemon without restarting it: a program whose
+     * definition is unchanged keeps running untouched (the broker the agent manager holds),
+     * programs no longer listed are stopped and forgotten, new and changed ones are loaded, and
+     * none is started. The daemon's environment stays what it was when it started, so whatever a
+     * new program needs beyond it belongs in the program's own environment.
+     *
+     * @param programs every program the daemon should know, none started automatically
+     * @throws org.swf.testbed.ServiceUnavailableException when no daemon answers
+     */
+    void update(List<ProgramSpec> programs);
+
+    /**
+     * Stops the named programs and waits until they are gone; the daemon and its other programs
+     * keep running.
+     *
+     * @param programs names from the last {@link #restart} or {@link #update}
+     * @return the names of those that were active and are now stopped
+     * @throws org.swf.testbed.ServiceUnavailableException when no daemon answers (then only
+     *     {@link #stopAll} can stop them)
+     */
+    List<String> stop(List<String> programs);
+
+    /**
      * Starts the named programs concurrently and returns when each is running.
      *
      * @param programs names from the last {@link #restart}

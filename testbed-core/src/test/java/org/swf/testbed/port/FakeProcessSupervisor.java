@@ -176,6 +176,48 @@ public final class FakeProcessSupervisor implements ProcessSupervisor {
         daemonRunning = true;
     }
 
+    /**
+     * Replaces the program set of the running daemon: an unchanged program keeps its state, a
+     * changed or new one is STOPPED, a dropped one is forgotten, like supervisorctl update.
+     */
+    @Override
+    public synchronized void update(List<ProgramSpec> newPrograms) {
+        requireInstalled();
+        events.add("update " + String.join(",", newPrograms.stream().map(ProgramSpec::name).toList()));
+        if (!daemonRunning || daemonHung) {
+            throw new ServiceUnavailableException("Cannot update the programs: supervisord is not running");
+        }
+        Map<String, ProgramStatus> kept = new LinkedHashMap<>();
+        for (ProgramSpec program : newPrograms) {
+            ProgramStatus before = states.get(program.name());
+            kept.put(program.name(), before != null && program.equals(programs.get(program.name())) ? before
+                    : new ProgramStatus(program.name(), ProgramState.STOPPED, 0, Duration.ZERO, "Not started"));
+        }
+        programs.clear();
+        newPrograms.forEach(program -> programs.put(program.name(), program));
+        states.clear();
+        states.putAll(kept);
+    }
+
+    /** Stops the named programs; the daemon and the others keep running. */
+    @Override
+    public synchronized List<String> stop(List<String> names) {
+        events.add("stop " + String.join(",", names));
+        if (!daemonRunning || daemonHung) {
+            throw new ServiceUnavailableException("Cannot stop " + String.join(", ", names)
+                    + ": supervisord is not answering");
+        }
+        List<String> stopped = new ArrayList<>();
+        states.replaceAll((name, status) -> {
+            if (names.contains(name) && status.state().isActive()) {
+                stopped.add(name);
+                return new ProgramStatus(name, ProgramState.STOPPED, 0, Duration.ZERO, "stopped");
+            }
+            return status;
+        });
+        return stopped;
+    }
+
     /** Marks the programs RUNNING with new pids, or fails like supervisord for those set up with {@link #failStartOf}. */
     @Override
     public synchronized void start(List<String> names) {

@@ -31,6 +31,16 @@ public class ForwardingProcessSupervisor implements ProcessSupervisor {
     }
 
     @Override
+    public void update(List<ProgramSpec> programs) {
+        delegate.update(programs);
+    }
+
+    @Override
+    public List<String> stop(List<String> programs) {
+        return delegate.stop(programs);
+    }
+
+    @Override
     public void start(List<String> programs) {
         delegate.start(programs);
     }

@@ -215,6 +215,88 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
     }
 
     /**
+     * Rewrites the configuration and applies it with {@code supervisorctl update}, which leaves
+     * every program whose section is unchanged as it is, stops and removes the ones no longer
+     * there, and loads the new and changed ones.
+     *
+     * @param programs every program the daemon should know
+     * @throws IllegalArgumentException when a program cannot be written faithfully
+     * @throws ServiceUnavailableException when supervisord does not run or refuses the update
+     */
+    @Override
+    public void update(List<ProgramSpec> programs) {
+        Objects.requireNonNull(programs, "programs");
+        synchronized (lock) {
+            requireInstalled();
+            writer.render(programs); // refuse bad input before anything is touched
+            layout.checkRuntimeDirectory();
+            if (!socketAccepts()) {
+                throw new ServiceUnavailableException("Cannot update the programs of " + layout.confFile()
+                        + ": its supervisord is not running. Run 'testbed stop-agents', then 'testbed run'");
+            }
+            writer.write(programs);
+            CommandRunner.Result result = ctl(layout.stopTimeout(), List.of("update"), ANY_CTL_EXIT);
+            LOG.log(System.Logger.Level.DEBUG, "supervisorctl update: exit {0}: {1}", result.exitCode(),
+                    result.output());
+            Set<String> known = queryStatus().orElseThrow(() -> new ServiceUnavailableException("supervisord for "
+                    + layout.confFile() + " stopped answering during an update: " + result.output()
+                    + ". Run 'testbed stop-agents', then 'testbed run'")).stream().map(ProgramStatus::name)
+                    .collect(Collectors.toSet());
+            List<String> missing = programs.stream().map(ProgramSpec::name).filter(name -> !known.contains(name))
+                    .toList();
+            if (result.exitCode() != 0 || !missing.isEmpty()) {
+                throw new ServiceUnavailableException("supervisord did not take the new programs of "
+                        + layout.confFile() + (missing.isEmpty() ? "" : " (missing: " + String.join(", ", missing)
+                        + ")") + ": " + result.output().strip() + ". See " + supervisordLog(), null,
+                        LogTail.read(supervisordLog(), FAILURE_LOG_LINES));
+            }
+        }
+    }
+
+    /**
+     * Stops the named programs with {@code supervisorctl stop}, in supervisord's stop order (agents,
+     * then the runner, then the broker), and waits until their processes are gone.
+     *
+     * @param programs program names
+     * @return those that were active
+     * @throws ServiceUnavailableException when supervisord does not answer
+     */
+    @Override
+    public List<String> stop(List<String> programs) {
+        Objects.requireNonNull(programs, "programs");
+        synchronized (lock) {
+            SupervisorSnapshot before = observe();
+            if (before.daemon() != DaemonState.RUNNING) {
+                throw new ServiceUnavailableException("Cannot stop " + String.join(", ", programs) + ": supervisord for "
+                        + layout.confFile() + " is " + before.daemon() + ". 'testbed stop-agents' stops everything"
+                        + " without it");
+            }
+            List<String> active = before.active().stream().map(ProgramStatus::name).filter(programs::contains)
+                    .distinct().toList();
+            if (active.isEmpty()) {
+                return active;
+            }
+            ConfIndex conf = ConfIndex.read(layout.confFile()).orElseThrow(() -> new ServiceUnavailableException(
+                    "Cannot stop " + String.join(", ", active) + ": there is no supervisord configuration at "
+                            + layout.confFile()));
+            for (List<String> phase : conf.stopPhases()) {
+                List<String> arguments = new ArrayList<>(List.of("stop"));
+                phase.stream().filter(namespec -> active.contains(SupervisorctlOutput.plainName(namespec)))
+                        .forEach(arguments::add);
+                if (arguments.size() > 1) {
+                    CommandRunner.Result result = ctl(layout.stopTimeout(), arguments, ANY_CTL_EXIT);
+                    LOG.log(System.Logger.Level.DEBUG, "supervisorctl {0}: exit {1}: {2}", arguments,
+                            result.exitCode(), result.output());
+                }
+            }
+            Await.until(String.join(", ", active) + " of " + layout.confFile() + " to stop", layout.stopTimeout(),
+                    () -> ProcFs.markedProcesses(layout.confFile()).stream()
+                            .noneMatch(process -> active.contains(process.program())));
+            return active;
+        }
+    }
+
+    /**
      * Starts the named programs concurrently: every agent with one {@code start agents:*} when
      * all agents are named (supervisord then waits startsecs once for all of them), every other
      * program with its own call.

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.assertj.core.groups.Tuple;
 import org.swf.testbed.ConfigException;
 import org.swf.testbed.LifecycleConflictException;
 import org.swf.testbed.ServiceUnavailableException;
@@ -30,15 +31,19 @@ import org.swf.testbed.access.BrokerCredentials;
 import org.swf.testbed.config.ConfigLocator;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.config.TestbedEnvironment;
+import org.swf.testbed.access.BrokerHold;
+import org.swf.testbed.orchestrator.BrokerStart;
 import org.swf.testbed.orchestrator.NamedPrograms;
 import org.swf.testbed.orchestrator.Orchestrator;
 import org.swf.testbed.orchestrator.OrchestratorSettings;
 import org.swf.testbed.orchestrator.RunOptions;
 import org.swf.testbed.orchestrator.RunResult;
+import org.swf.testbed.orchestrator.StopResult;
 import org.swf.testbed.port.FakeProcessSupervisor;
 import org.swf.testbed.port.ForwardingProcessSupervisor;
 import org.swf.testbed.port.InMemoryMessageBus;
 import org.swf.testbed.port.MessageBusFactory;
+import org.swf.testbed.port.ProgramSpec;
 import org.swf.testbed.status.ProgramReport;
 import org.swf.testbed.status.TestbedStatus;
 import org.swf.testbed.protocol.JsonCodec;
@@ -61,10 +66,14 @@ class EmbeddedOrchestratorTest {
     private InProcessSupervisor supervisor;
     private Orchestrator orchestrator;
     private int stompPort;
+    private int amqpPort;
+    /** Listens where the "broker" program would, so the orchestrator finds it running, as a real one. */
+    private java.net.ServerSocket brokerListener;
 
     @BeforeEach
     void setUp() throws IOException {
         stompPort = freePort();
+        amqpPort = freePort();
         Path workflows = Files.createDirectories(home.resolve("workflows"));
         Files.writeString(workflows.resolve("testbed.toml"), """
                 [testbed]
@@ -78,7 +87,7 @@ class EmbeddedOrchestratorTest {
                 [broker]
                 amqp_port = %d
                 stomp_port = %d
-                """.formatted(freePort(), stompPort));
+                """.formatted(amqpPort, stompPort));
         Files.writeString(workflows.resolve("wf_default.toml"), """
                 [workflow]
                 name = "stf_datataking"
@@ -99,8 +108,69 @@ class EmbeddedOrchestratorTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws IOException {
         running.values().forEach(AgentRuntime::close);
+        if (brokerListener != null) {
+            brokerListener.close();
+        }
+    }
+
+    @Test
+    void aHeldBrokerRunsOnThroughStopsAndStartsOfTheAgents() {
+        try (BrokerHold hold = orchestrator.holdBroker()) {
+            BrokerStart started = orchestrator.startBroker(null);
+
+            assertThat(started.startedNow()).isTrue();
+            assertThat(started.ports().amqpPort()).isEqualTo(amqpPort);
+            assertThat(supervisor.events()).containsExactly("restart broker", "start broker");
+            // The broker alone is not a running testbed, but it is listed.
+            TestbedStatus alone = orchestrator.status();
+            assertThat(alone.state()).isEqualTo("STOPPED");
+            assertThat(alone.programs()).extracting(ProgramReport::name, ProgramReport::state)
+                    .containsExactly(Tuple.tuple("broker", "RUNNING"));
+
+            RunResult run = orchestrator.run(RunOptions.of(null));
+
+            // supervisord takes the agents around the running broker: no restart, no second broker.
+            assertThat(run.programs()).containsExactly("workflow-runner", "data-agent");
+            assertThat(supervisor.events()).containsExactly("restart broker", "start broker",
+                    "update broker,workflow-runner,data-agent", "start workflow-runner,data-agent");
+            assertThat(supervisor.programs()).filteredOn(p -> !p.name().equals("broker")).hasSize(2)
+                    .allSatisfy(program -> assertThat(program.environment()).containsEntry("SWF_TESTBED_CONFIG",
+                            home.resolve("workflows/testbed.toml").toString()).containsKey("ACTIVEMQ_PASSWORD"));
+            assertThat(supervisor.programs()).filteredOn(p -> p.name().equals("broker")).singleElement()
+                    .satisfies(broker -> assertThat(broker.environment()).isEmpty());
+            await().atMost(Duration.ofSeconds(10)).until(() -> "completed".equals(execution(orchestrator.status())));
+
+            StopResult stopped = orchestrator.stopAgents();
+
+            assertThat(stopped.stopped()).containsExactlyInAnyOrder("workflow-runner", "data-agent");
+            assertThat(stopped.keptRunning()).containsExactly("broker");
+            assertThat(brokerUp).isTrue();
+            assertThat(orchestrator.status().state()).isEqualTo("STOPPED");
+            StopResult again = orchestrator.stopAgents();
+            assertThat(again.stopped()).isEmpty();
+            assertThat(again.keptRunning()).containsExactly("broker");
+            assertThat(orchestrator.startBroker(null).startedNow()).isFalse();
+            // Held, the broker outlives a holder's attempt to let it go.
+            assertThat(orchestrator.stopBrokerIfIdle()).isEmpty();
+        }
+        // Let go, the idle broker goes with its holder.
+        assertThat(orchestrator.stopBrokerIfIdle()).containsExactly("broker");
+        assertThat(brokerUp).isFalse();
+    }
+
+    @Test
+    void aBrokerNobodyHoldsStopsWithTheAgents() {
+        orchestrator.startBroker(null);
+        orchestrator.run(RunOptions.of(null));
+        assertThat(orchestrator.stopBrokerIfIdle()).as("agents use it").isEmpty();
+
+        StopResult stopped = orchestrator.stopAgents();
+
+        assertThat(stopped.stopped()).containsExactlyInAnyOrder("broker", "workflow-runner", "data-agent");
+        assertThat(stopped.keptRunning()).isEmpty();
+        assertThat(brokerUp).isFalse();
     }
 
     @Test
@@ -196,7 +266,15 @@ class EmbeddedOrchestratorTest {
             ConfigLocator locator = new ConfigLocator(home, TestbedEnvironment.empty());
             TestbedConfig config = orchestrator.loadConfig(null);
             for (String name : names) {
-                brokerUp |= name.equals("broker");
+                if (name.equals("broker") && !brokerUp) {
+                    brokerUp = true;
+                    try {
+                        brokerListener = new java.net.ServerSocket(amqpPort, 50,
+                                java.net.InetAddress.getLoopbackAddress());
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
                 Agent agent = switch (name) {
                     case "workflow-runner" -> new WorkflowRunner(locator, config,
                             executions, new JsonCodec());
@@ -217,8 +295,33 @@ class EmbeddedOrchestratorTest {
         public List<String> stopAll() {
             running.values().forEach(AgentRuntime::close);
             running.clear();
-            brokerUp = false;
+            stopBroker();
             return delegate.stopAll();
+        }
+
+        @Override
+        public List<String> stop(List<String> names) {
+            names.forEach(name -> Optional.ofNullable(running.remove(name)).ifPresent(AgentRuntime::close));
+            if (names.contains("broker")) {
+                stopBroker();
+            }
+            return delegate.stop(names);
+        }
+
+        private void stopBroker() {
+            brokerUp = false;
+            if (brokerListener != null) {
+                try {
+                    brokerListener.close();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                brokerListener = null;
+            }
+        }
+
+        List<ProgramSpec> programs() {
+            return delegate.programs();
         }
 
         List<String> events() {
