@@ -97,6 +97,42 @@ class SupervisordScenariosIT {
     }
 
     @Test
+    void anUpdateLeavesAnUnchangedRunningProgramAloneAndGivesNewOnesTheirEnvironment() throws IOException {
+        ProgramSpec broker = sleeper("broker", ProgramRole.BROKER, 1);
+        supervisor.restart(List.of(broker), Map.of("DAEMON_LEVEL", "first"));
+        supervisor.start(List.of("broker"));
+        long daemon = SupervisordTestSupport.pidFromFile(layout);
+        long brokerPid = byName(supervisor.observe()).get("broker").pid();
+
+        supervisor.update(List.of(broker, new ProgramSpec("runner", ProgramRole.RUNNER, List.of("/bin/sleep", "600"),
+                home, Map.of("CONFIG", "second"), 1, false), sleeper("a1", ProgramRole.AGENT, 1)));
+        supervisor.start(List.of("runner", "a1"));
+
+        Map<String, ProgramStatus> observed = byName(supervisor.observe());
+        assertThat(SupervisordTestSupport.pidFromFile(layout)).as("the same supervisord").isEqualTo(daemon);
+        assertThat(observed.get("broker").pid()).as("the broker, untouched").isEqualTo(brokerPid);
+        assertThat(observed.get("runner").state()).isEqualTo(ProgramState.RUNNING);
+        assertThat(observed.get("a1").state()).isEqualTo(ProgramState.RUNNING);
+        assertThat(environmentOf(observed.get("runner").pid())).containsEntry("CONFIG", "second")
+                .containsEntry("DAEMON_LEVEL", "first");
+
+        assertThat(supervisor.stop(List.of("runner", "a1"))).containsExactlyInAnyOrder("runner", "a1");
+
+        observed = byName(supervisor.observe());
+        assertThat(observed.get("broker").state()).isEqualTo(ProgramState.RUNNING);
+        assertThat(observed.get("broker").pid()).isEqualTo(brokerPid);
+        assertThat(observed.get("runner").state()).isEqualTo(ProgramState.STOPPED);
+        assertThat(observed.get("a1").state()).isEqualTo(ProgramState.STOPPED);
+        assertThat(SupervisordTestSupport.copiesPerProgram(layout)).containsExactlyEntriesOf(Map.of("broker", 1L));
+
+        // A later update without a program forgets it, and still leaves the broker alone.
+        supervisor.update(List.of(broker, sleeper("a2", ProgramRole.AGENT, 1)));
+        observed = byName(supervisor.observe());
+        assertThat(observed.keySet()).containsExactlyInAnyOrder("broker", "a2");
+        assertThat(observed.get("broker").pid()).isEqualTo(brokerPid);
+    }
+
+    @Test
     void programsOfAKilledDaemonAreReportedOrphanedStoppedAndNeverDuplicated() {
         List<ProgramSpec> programs = List.of(sleeper("plain", ProgramRole.AGENT, 1),
                 new ProgramSpec("wrapped", ProgramRole.AGENT, List.of("/bin/sh", "-c", "/bin/sleep 600; echo done"),
