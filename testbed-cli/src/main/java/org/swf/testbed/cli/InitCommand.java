@@ -1,5 +1,10 @@
 package org.swf.testbed.cli;
 
+import picocli.CommandLine.Mixin;
+import org.swf.testbed.protocol.JsonCodec;
+import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -36,6 +41,9 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite existing config files.")
     private boolean force;
 
+    @Mixin
+    private JsonOption json;
+
     InitCommand(HomeServices home) {
         this.home = home;
     }
@@ -45,12 +53,16 @@ final class InitCommand implements Callable<Integer> {
         Path target = directory != null ? directory.toAbsolutePath().normalize() : home.home();
         Path workflows = target.resolve("workflows");
         PrintWriter out = spec.commandLine().getOut();
+        List<String> created = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        List<String> said = new ArrayList<>();
         try {
             Files.createDirectories(workflows);
             for (String name : EXAMPLES) {
                 Path file = workflows.resolve(name);
                 if (Files.exists(file) && !force) {
-                    out.println("Kept existing " + file);
+                    kept.add(file.toString());
+                    said.add("Kept existing " + file);
                     continue;
                 }
                 try (InputStream example = InitCommand.class.getResourceAsStream("/workflows/" + name)) {
@@ -59,12 +71,22 @@ final class InitCommand implements Callable<Integer> {
                     }
                     Files.copy(example, file, StandardCopyOption.REPLACE_EXISTING);
                 }
-                out.println("Created " + file);
+                created.add(file.toString());
+                said.add("Created " + file);
             }
         } catch (IOException e) {
             throw new TestbedException("Cannot write the example configs to " + workflows + ": " + e.getMessage()
                     + ". Check that the directory is writable", e);
         }
+        if (json.enabled()) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("home", target.toString());
+            fields.put("created", created);
+            fields.put("kept", kept);
+            out.println(new JsonCodec().encode(fields));
+            return ExitCode.OK.code;
+        }
+        said.forEach(out::println);
         out.println("Testbed home ready: " + target + ". Set your namespace in workflows/testbed.toml, then run"
                 + " 'testbed run' there.");
         return ExitCode.OK.code;

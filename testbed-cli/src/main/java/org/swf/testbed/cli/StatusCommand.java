@@ -1,7 +1,9 @@
 package org.swf.testbed.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.swf.testbed.port.DaemonState;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.status.ExecutionSnapshot;
@@ -15,8 +17,17 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code testbed status}: what runs now, observed, never remembered. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show each program's supervisord state, pid, uptime and heartbeat, and the current workflow"
-                + " execution.")
+                + " execution.",
+        footerHeading = "%nExit status (as supervisorctl status, for scripts):%n",
+        footer = {"  0  nothing is failing: the programs run, or none was started; also while supervisord does not"
+                + " answer (the Problem line says so, and 'testbed stop-agents' still stops everything)",
+            "  3  a program is failing (FATAL, BACKOFF, EXITED, left without its supervisord, or silent)",
+            "  4  supervisord is not installed, or the state cannot be read",
+            "  other codes as for every command (testbed --help)"})
 final class StatusCommand implements Callable<Integer> {
+
+    /** The exit status of a status with a failing program: supervisorctl's ("not running", as LSB has it). */
+    static final int PROGRAM_FAILING = 3;
 
     private final HomeServices home;
 
@@ -39,7 +50,12 @@ final class StatusCommand implements Callable<Integer> {
         } else {
             print(out, status);
         }
-        return ExitCode.OK.code;
+        return exitCode(status);
+    }
+
+    /** @return 3 when a program is failing, else 0 */
+    static int exitCode(TestbedStatus status) {
+        return status.programs().stream().anyMatch(ProgramReport::failing) ? PROGRAM_FAILING : ExitCode.OK.code;
     }
 
     private static void print(PrintWriter out, TestbedStatus status) {
@@ -56,14 +72,18 @@ final class StatusCommand implements Callable<Integer> {
         if (status.programs().isEmpty()) {
             out.println("No programs. Start the testbed with 'testbed run'.");
         } else {
-            out.printf("%-24s %-9s %8s %9s  %s%n", "PROGRAM", "STATE", "PID", "UPTIME", "HEARTBEAT");
+            TextTable table = new TextTable(List.of("PROGRAM", "STATE", "PID", "UPTIME", "HEARTBEAT", ""), false, false,
+                    true, true, false, false);
             for (ProgramReport program : status.programs()) {
-                String heartbeat = program.operationalState() == null ? "-" : program.operationalState()
-                        + (program.secondsSinceHeartbeat() == null ? "" : " (" + program.secondsSinceHeartbeat() + " s ago)");
-                out.printf("%-24s %-9s %8s %9s  %s%s%n", program.name(), program.state(),
-                        program.pid() == 0 ? "-" : Long.toString(program.pid()), uptime(program.uptimeSeconds()),
-                        heartbeat, program.failing() ? "  FAILING" + (program.detail().isEmpty() ? "" : ": " + program.detail()) : "");
-                for (String line : program.logTail()) {
+                table.row(program.name(), program.state(), program.pid() == 0 ? "-" : Long.toString(program.pid()),
+                        uptime(program.uptimeSeconds()), heartbeat(program), program.failing() ? "FAILING"
+                                + (program.detail().isEmpty() ? "" : ": " + program.detail()) : "");
+            }
+            List<String> lines = table.lines();
+            out.println(lines.get(0));
+            for (int i = 0; i < status.programs().size(); i++) {
+                out.println(lines.get(i + 1));
+                for (String line : status.programs().get(i).logTail()) {
                     out.println("    | " + line);
                 }
             }
@@ -74,13 +94,22 @@ final class StatusCommand implements Callable<Integer> {
             out.println("Execution: " + execution.executionId() + " (run " + execution.runId() + ") "
                     + execution.status() + ", " + execution.state() + "/" + execution.substate()
                     + ", STFs " + execution.stfGenerated() + (expected == null ? "" : " of " + expected));
-            out.println("Messages: " + execution.messages());
+            out.println("Messages: " + execution.messages().entrySet().stream()
+                    .map(count -> count.getKey() + " " + count.getValue()).collect(Collectors.joining(", ")));
         } else if (status.runnerState() != null) {
             out.println("Execution: none yet");
         }
         for (String problem : status.problems()) {
             out.println("Problem: " + problem);
         }
+    }
+
+    private static String heartbeat(ProgramReport program) {
+        if (program.operationalState() == null) {
+            return "-";
+        }
+        return program.operationalState()
+                + (program.secondsSinceHeartbeat() == null ? "" : " (" + program.secondsSinceHeartbeat() + " s ago)");
     }
 
     /** @return the daemon's state in words; the problem lines say why and what to do */

@@ -1,21 +1,29 @@
 package org.swf.testbed.cli;
 
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.swf.testbed.orchestrator.StopResult;
+import org.swf.testbed.protocol.JsonCodec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code testbed stop-agents}: stop every program of this testbed. */
+/** {@code testbed stop-agents}: stop every program of the testbed. */
 @Command(name = "stop-agents", mixinStandardHelpOptions = true,
-        description = "Stop all workflow agents, the runner and the embedded broker (supervisorctl -c"
-                + " agents.supervisord.conf stop all), including agents left running by a killed supervisord.")
+        description = "Stop the agents, then the workflow runner, then the broker (programs left by a killed"
+                + " supervisord included); while the agent manager holds the broker, the broker keeps running.")
 final class StopAgentsCommand implements Callable<Integer> {
 
     private final HomeServices home;
 
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private JsonOption json;
 
     StopAgentsCommand(HomeServices home) {
         this.home = home;
@@ -24,14 +32,21 @@ final class StopAgentsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StopResult result = home.orchestrator().stopAgents();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json.enabled()) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("stopped", result.stopped());
+            fields.put("kept_running", result.keptRunning());
+            out.println(new JsonCodec().encode(fields));
+            return ExitCode.OK.code;
+        }
         if (result.stopped().isEmpty()) {
-            spec.commandLine().getOut().println("No agents running");
+            out.println("No agents running");
         } else {
-            spec.commandLine().getOut().println("Stopped: " + String.join(", ", result.stopped()));
+            out.println("Stopped: " + String.join(", ", result.stopped()));
         }
         if (!result.keptRunning().isEmpty()) {
-            spec.commandLine().getOut().println("Left running for the agent manager: "
-                    + String.join(", ", result.keptRunning()));
+            out.println("Left running for the agent manager: " + String.join(", ", result.keptRunning()));
         }
         return ExitCode.OK.code;
     }

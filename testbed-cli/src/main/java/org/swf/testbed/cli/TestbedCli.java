@@ -4,14 +4,16 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.swf.testbed.TestbedException;
 import org.swf.testbed.config.TestbedEnvironment;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * {@code testbed}: starts, stops and watches the agents of a streaming workflow testbed. The
@@ -37,17 +39,19 @@ import picocli.CommandLine.Option;
             BenchmarkCommand.class,
             WorkflowRunnerCommand.class,
             AgentCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",
         footer = "%s")
 public final class TestbedCli implements Runnable {
 
-    @Option(names = "--home", description = "Testbed home: the directory holding workflows/ (default:"
-            + " $TESTBED_HOME, else the current directory).")
+    // Inherited: accepted before or after the subcommand, as git and systemctl take theirs.
+    @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR", description = "Testbed home: the"
+            + " directory holding workflows/ (default: $TESTBED_HOME, else the current directory).")
     private Path home;
 
-    @Option(names = "--stacktrace", description = "Print stack traces of failures.")
+    @Option(names = "--stacktrace", scope = ScopeType.INHERIT, description = "Print stack traces of failures.")
     private boolean stacktrace;
 
     private CommandLine commandLine;
@@ -75,12 +79,27 @@ public final class TestbedCli implements Runnable {
         commandLine.setOut(outWriter);
         commandLine.setErr(errWriter);
         commandLine.setExecutionExceptionHandler((failure, command, parsed) -> {
-            report(errWriter, failure, cli.stacktrace);
-            return ExitCode.of(failure).code;
+            ExitCode exit = ExitCode.of(failure);
+            if (JsonOption.requested(command)) {
+                ErrorReport.json(errWriter, failure, exit);
+            } else {
+                ErrorReport.text(errWriter, failure);
+            }
+            if (cli.stacktrace) {
+                failure.printStackTrace(errWriter);
+            }
+            return exit.code;
         });
         commandLine.setParameterExceptionHandler((failure, arguments) -> {
+            if (Arrays.asList(arguments).contains(JsonOption.NAME)) {
+                ErrorReport.json(errWriter, failure, ExitCode.USAGE);
+                return ExitCode.USAGE.code;
+            }
             errWriter.println("testbed: " + failure.getMessage());
-            errWriter.println("Try 'testbed --help'.");
+            // picocli's "Did you mean ...?" for a mistyped subcommand or option.
+            UnmatchedArgumentException.printSuggestions(failure, errWriter);
+            String command = failure.getCommandLine().getCommandSpec().qualifiedName();
+            errWriter.println("Try '" + command + " --help'.");
             return ExitCode.USAGE.code;
         });
         int code = commandLine.execute(args);
@@ -113,18 +132,6 @@ public final class TestbedCli implements Runnable {
         commandLine.usage(commandLine.getOut());
     }
 
-    private static void report(PrintWriter err, Throwable failure, boolean stacktrace) {
-        String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
-        err.println("testbed: error: " + message.replace('\n', ' '));
-        if (failure instanceof TestbedException testbed && !testbed.logTail().isEmpty()) {
-            err.println("Last lines of its log:");
-            testbed.logTail().forEach(line -> err.println("  | " + line));
-        }
-        if (stacktrace) {
-            failure.printStackTrace(err);
-        }
-    }
-
     /**
      * Makes every subcommand with what it needs, through its constructor; picocli asks it for the
      * subcommands while building the command line, and for mixins and help, which it makes as
@@ -150,7 +157,8 @@ public final class TestbedCli implements Runnable {
                     Map.entry(McpCommand.class, () -> new McpCommand(home)),
                     Map.entry(BenchmarkCommand.class, () -> new BenchmarkCommand(home)),
                     Map.entry(WorkflowRunnerCommand.class, () -> new WorkflowRunnerCommand(home, agents)),
-                    Map.entry(AgentCommand.class, () -> new AgentCommand(agents, home.environment())));
+                    Map.entry(AgentCommand.class, () -> new AgentCommand(agents, home.environment())),
+                    Map.entry(CompletionCommand.class, CompletionCommand::new));
         }
 
         @Override

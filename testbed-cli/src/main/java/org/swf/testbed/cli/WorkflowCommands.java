@@ -1,5 +1,8 @@
 package org.swf.testbed.cli;
 
+import org.swf.testbed.protocol.JsonCodec;
+import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.concurrent.Callable;
 import org.swf.testbed.orchestrator.RunOptions;
 import org.swf.testbed.orchestrator.RunResult;
@@ -28,6 +31,9 @@ final class WorkflowCommands {
         @Mixin
         private WorkflowOptions workflow;
 
+        @Mixin
+        private JsonOption json;
+
         Start(HomeServices home) {
             this.home = home;
         }
@@ -36,8 +42,16 @@ final class WorkflowCommands {
         public Integer call() {
             RunResult result = home.orchestrator().startWorkflow(new RunOptions(null, true, workflow.realtime(),
                     workflow.parameters(), "cli"));
-            spec.commandLine().getOut().println("Workflow triggered: " + result.executionId() + " (run "
-                    + result.runId() + ").");
+            if (json.enabled()) {
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("execution_id", result.executionId());
+                fields.put("run_id", result.runId());
+                fields.put("namespace", result.namespace());
+                spec.commandLine().getOut().println(new JsonCodec().encode(fields));
+            } else {
+                spec.commandLine().getOut().println("Workflow triggered: " + result.executionId() + " (run "
+                        + result.runId() + ").");
+            }
             return ExitCode.OK.code;
         }
     }
@@ -56,6 +70,9 @@ final class WorkflowCommands {
                 description = "The execution to stop (default: whichever runs).")
         private String executionId;
 
+        @Mixin
+        private JsonOption json;
+
         Stop(HomeServices home) {
             this.home = home;
         }
@@ -63,7 +80,12 @@ final class WorkflowCommands {
         @Override
         public Integer call() {
             String stopped = home.orchestrator().stopWorkflow(executionId);
-            spec.commandLine().getOut().println("Stopping " + stopped + ".");
+            if (json.enabled()) {
+                spec.commandLine().getOut().println(new JsonCodec().encode(Map.of("execution_id", stopped,
+                        "status", "stopping")));
+            } else {
+                spec.commandLine().getOut().println("Stopping " + stopped + ".");
+            }
             return ExitCode.OK.code;
         }
     }

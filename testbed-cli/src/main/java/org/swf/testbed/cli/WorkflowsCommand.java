@@ -52,14 +52,15 @@ final class WorkflowsCommand implements Callable<Integer> {
             out.println("No workflow executions yet. Start one with 'testbed run'.");
             return ExitCode.OK.code;
         }
-        out.printf("%-32s %-10s %-7s %-14s %-19s %9s %5s%n", "EXECUTION", "STATUS", "RUN", "NAMESPACE", "STARTED",
-                "DURATION", "STFS");
+        TextTable table = new TextTable(List.of("EXECUTION", "STATUS", "RUN", "NAMESPACE", "STARTED", "DURATION",
+                "STFS", ""), false, false, false, false, false, true, true, false);
         for (ExecutionRecord execution : executions) {
-            out.printf("%-32s %-10s %-7s %-14s %-19s %9s %5s%s%n", execution.executionId(), execution.status().word(),
-                    execution.runId(), execution.namespace(), TIME.format(execution.startedAt()), duration(execution),
+            table.row(execution.executionId(), execution.status().word(), execution.runId(), execution.namespace(),
+                    TIME.format(execution.startedAt()), duration(execution),
                     execution.messageCounts().getOrDefault("stf_gen", 0),
-                    execution.failure() == null ? "" : "  " + execution.failure());
+                    execution.failure() == null ? "" : execution.failure());
         }
+        table.print(out);
         return ExitCode.OK.code;
     }
 

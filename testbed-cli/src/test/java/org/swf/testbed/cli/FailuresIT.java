@@ -46,6 +46,8 @@ class FailuresIT {
         assertThat((List<?>) crasher.get("log_tail")).anySatisfy(line ->
                 assertThat(String.valueOf(line)).contains("cannot open detector"));
         assertThat(testbed.cli("status").out()).containsPattern("crasher-agent +(FATAL|BACKOFF).*FAILING");
+        // As supervisorctl status: a failing program makes the status non-zero, for scripts.
+        assertThat(testbed.cli("status").code()).isEqualTo(StatusCommand.PROGRAM_FAILING);
     }
 
     @Test

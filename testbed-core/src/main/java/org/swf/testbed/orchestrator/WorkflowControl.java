@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.swf.testbed.LifecycleConflictException;
+import org.swf.testbed.TestbedException;
 import org.swf.testbed.TestbedTimeoutException;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.config.TestbedConfigReader;
@@ -120,7 +121,38 @@ final class WorkflowControl {
 
     List<ExecutionRecord> executions(int limit) {
         executions.failAbandoned(RunnerLiveness.ofThisHost());
-        return executions.recent(limit);
+        List<ExecutionRecord> recent = executions.recent(limit);
+        if (recent.stream().noneMatch(execution -> execution.status() == ExecutionStatus.RUNNING)) {
+            return recent;
+        }
+        // The record's counts are written when an execution ends: a running one is counted by its
+        // runner, so that this list and the status agree.
+        Optional<ExecutionSnapshot> live = liveExecution();
+        return recent.stream().map(execution -> live.filter(snapshot -> execution.status() == ExecutionStatus.RUNNING
+                && execution.executionId().equals(snapshot.executionId()))
+                .map(snapshot -> withCounts(execution, snapshot.messages())).orElse(execution)).toList();
+    }
+
+    /** @return what the running runner reports of its execution; empty when none runs or it does not answer */
+    private Optional<ExecutionSnapshot> liveExecution() {
+        try {
+            RunRecord record = runningRecord();
+            try (MessageBus bus = connections.connect(connections.endpointOf(record))) {
+                Reply<RunnerStatus> reply = new RunnerClient(bus, codec, record.namespace(), "workflows",
+                        settings.replyTimeout()).statusReply(settings.replyTimeout());
+                return reply.success() ? Optional.ofNullable(reply.result().execution()) : Optional.empty();
+            }
+        } catch (TestbedException e) {
+            // Not running, or not answering: the stored record is what is known.
+            return Optional.empty();
+        }
+    }
+
+    private static ExecutionRecord withCounts(ExecutionRecord execution, Map<String, Integer> counts) {
+        return new ExecutionRecord(execution.executionId(), execution.workflowName(), execution.namespace(),
+                execution.user(), execution.runId(), execution.status(), execution.startedAt(), execution.endedAt(),
+                execution.parameters(), counts, execution.runnerPid(), execution.runnerStartedAt(),
+                execution.hostname(), execution.failure());
     }
 
     /** @throws LifecycleConflictException when no workflow runner of this home runs */
