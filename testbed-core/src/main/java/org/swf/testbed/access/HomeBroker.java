@@ -2,12 +2,10 @@ package org.swf.testbed.access;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,33 +75,17 @@ public final class HomeBroker {
             return existing.get();
         }
         BrokerCredentials fresh = BrokerCredentials.generate(owner, new SecureRandom());
-        Path temporary = null;
         try {
             PrivateFiles.directory(stateDirectory);
-            temporary = Files.createTempFile(stateDirectory, CREDENTIALS_FILE + ".", ".new",
-                    PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
-            Files.writeString(temporary, "# The login of this testbed home's embedded broker. Keep it private"
-                    + " (mode 0600).\n# To change it: testbed stop-agents, delete this file, testbed run.\n"
-                    + USER_KEY + "=" + fresh.user() + "\n" + PASSWORD_KEY + "=" + fresh.password() + "\n",
-                    StandardCharsets.UTF_8);
-            // A hard link appears complete or not at all, and fails when another process of this
-            // home got there first: then its login is the one.
-            Files.createLink(credentialsFile(), temporary);
-            return fresh;
-        } catch (FileAlreadyExistsException e) {
-            return existingCredentials().orElseThrow(() -> unreadable(credentialsFile(), "it holds no login"));
+            // Of two processes of this home creating it at once, the first one's login is the one.
+            PrivateFiles.createOnce(credentialsFile(), "# The login of this testbed home's embedded broker. Keep it"
+                    + " private (mode 0600).\n# To change it: testbed stop-agents, delete this file, testbed run.\n"
+                    + USER_KEY + "=" + fresh.user() + "\n" + PASSWORD_KEY + "=" + fresh.password() + "\n");
         } catch (IOException e) {
             throw new ServiceUnavailableException("Cannot create the broker login file " + credentialsFile() + ": "
                     + e.getMessage() + ". Check that " + stateDirectory + " is writable by you", e);
-        } finally {
-            try {
-                if (temporary != null) {
-                    Files.deleteIfExists(temporary);
-                }
-            } catch (IOException e) {
-                // A leftover private temporary file is harmless; the next creation replaces it.
-            }
         }
+        return existingCredentials().orElseThrow(() -> unreadable(credentialsFile(), "it holds no login"));
     }
 
     /**

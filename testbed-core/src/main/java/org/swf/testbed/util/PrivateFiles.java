@@ -70,6 +70,30 @@ public final class PrivateFiles {
     }
 
     /**
+     * Creates a file with owner-only text unless it exists: a secret made on first use. Of two
+     * processes creating it at once, one wins and both then read its text; nobody ever sees a
+     * half-written file.
+     *
+     * @param file the file
+     * @param text its content, when it is created now
+     * @throws IOException when it cannot be created
+     */
+    public static void createOnce(Path file, String text) throws IOException {
+        Path directory = file.toAbsolutePath().getParent();
+        Path temporary = Files.createTempFile(directory, file.getFileName() + ".", ".new",
+                PosixFilePermissions.asFileAttribute(FILE));
+        try {
+            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            // A hard link appears complete or not at all, and fails when another process got there first.
+            Files.createLink(file, temporary);
+        } catch (FileAlreadyExistsException e) {
+            // Theirs is the one.
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /**
      * Takes group and other access away from an existing file or directory of ours; the owner's
      * own bits stay as they are (a directory its owner made read-only stays read-only).
      *
