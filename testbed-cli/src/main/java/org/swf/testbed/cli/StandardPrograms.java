@@ -20,6 +20,7 @@ import org.swf.testbed.agents.BuiltInAgents;
 import org.swf.testbed.config.AgentLaunch;
 import org.swf.testbed.config.AgentSpec;
 import org.swf.testbed.config.ConfigLocator;
+import org.swf.testbed.config.JavaOptions;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.orchestrator.ProgramFactory;
 import org.swf.testbed.port.ProgramRole;
@@ -40,6 +41,9 @@ import org.swf.testbed.port.ProgramSpec;
  *
  * <p>Every JVM program runs on the java binary of the JVM that made the factory, with the same
  * class path for all of them, so the broker, the runner and the agents always run one build.
+ * The runner and the built-in agents add the config's JVM options ({@link TestbedConfig#javaOptions()},
+ * {@link AgentSpec#javaOptions()}) to the testbed's own, after them so that they win; the broker
+ * keeps its own.
  * No program is told its config here: the orchestrator hands every program the one config it
  * resolved for the start, in {@code SWF_TESTBED_CONFIG}.
  */
@@ -125,15 +129,16 @@ public final class StandardPrograms implements ProgramFactory {
     @Override
     public ProgramSpec broker(TestbedConfig config, BrokerPorts ports) {
         return new ProgramSpec(BROKER, ProgramRole.BROKER,
-                command(BROKER_JVM_OPTIONS, List.of("broker", "--amqp-port", Integer.toString(ports.amqpPort()),
+                command(BROKER_JVM_OPTIONS, JavaOptions.NONE, List.of("broker", "--amqp-port", Integer.toString(ports.amqpPort()),
                         "--stomp-port", Integer.toString(ports.stompPort()))), config.home(), Map.of(),
                 JVM_START_SECONDS, true);
     }
 
     @Override
     public ProgramSpec workflowRunner(TestbedConfig config) {
-        return new ProgramSpec(WORKFLOW_RUNNER, ProgramRole.RUNNER, command(AGENT_JVM_OPTIONS, List.of("workflow-runner")),
-                config.home(), Map.of(), JVM_START_SECONDS, true);
+        return new ProgramSpec(WORKFLOW_RUNNER, ProgramRole.RUNNER,
+                command(AGENT_JVM_OPTIONS, config.javaOptions(), List.of("workflow-runner")), config.home(), Map.of(),
+                JVM_START_SECONDS, true);
     }
 
     /**
@@ -150,7 +155,7 @@ public final class StandardPrograms implements ProgramFactory {
         Optional<String> builtIn = builtInType(config, agent);
         List<String> command;
         if (builtIn.isPresent()) {
-            command = command(AGENT_JVM_OPTIONS, List.of("agent", builtIn.get()));
+            command = command(AGENT_JVM_OPTIONS, agent.javaOptions(), List.of("agent", builtIn.get()));
         } else if (agent.launch() instanceof AgentLaunch.Command given) {
             command = given.argv();
         } else if (agent.launch() instanceof AgentLaunch.Script script) {
@@ -214,10 +219,12 @@ public final class StandardPrograms implements ProgramFactory {
         return Optional.empty();
     }
 
-    private List<String> command(List<String> options, List<String> arguments) {
+    /** @param configured the config's options, after the testbed's so that the JVM takes them where both set one */
+    private List<String> command(List<String> options, JavaOptions configured, List<String> arguments) {
         List<String> command = new ArrayList<>();
         command.add(javaBinary);
         command.addAll(options);
+        command.addAll(configured.arguments());
         command.add("-cp");
         command.add(classPath);
         command.add(TestbedCli.class.getName());

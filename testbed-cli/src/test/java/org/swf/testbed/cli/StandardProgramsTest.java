@@ -172,6 +172,63 @@ class StandardProgramsTest {
     }
 
     @Test
+    void configuredJavaOptionsFollowTheTestbedsOwnInTheRunnerAndBuiltInAgentsOnly() throws IOException {
+        Files.writeString(home.resolve("workflows/tuned.toml"), """
+                [testbed]
+                namespace = "tuned"
+                java_options = ["-Xmx512m", "-Dlabel=two words"]
+                [agents.data]
+                enabled = true
+                [agents.fast]
+                enabled = true
+                type = "fastmon"
+                java_options = ["-Xmx1g"]
+                [agents.original]
+                enabled = true
+                script = "example_agents/example_data_agent.py"
+                [agents.own]
+                enabled = true
+                command = ["python3", "-u", "own.py"]
+                [agents.shell]
+                enabled = true
+                script = "agents/mine.sh"
+                """);
+        TestbedConfig tuned = new TestbedConfigReader(new ConfigLocator(home, TestbedEnvironment.of(
+                Map.of("TESTBED_JAVA_OPTS", "-Xmx64m")))).read("tuned");
+        List<String> testbedWide = concat(AGENT_JVM.subList(0, 7), List.of("-Xmx512m", "-Dlabel=two words"),
+                AGENT_JVM.subList(7, AGENT_JVM.size()));
+
+        assertThat(programs.workflowRunner(tuned).command()).isEqualTo(concat(testbedWide, "workflow-runner"));
+        assertThat(programs.agent(tuned, tuned.agent("data").orElseThrow()).command())
+                .isEqualTo(concat(testbedWide, "agent", "data"));
+        assertThat(programs.agent(tuned, tuned.agent("original").orElseThrow()).command())
+                .isEqualTo(concat(testbedWide, "agent", "data"));
+        assertThat(programs.agent(tuned, tuned.agent("fast").orElseThrow()).command()).isEqualTo(concat(
+                AGENT_JVM.subList(0, 7), List.of("-Xmx1g"), AGENT_JVM.subList(7, AGENT_JVM.size()),
+                List.of("agent", "fastmon")));
+        assertThat(programs.agent(tuned, tuned.agent("own").orElseThrow()).command())
+                .containsExactly("python3", "-u", "own.py");
+        assertThat(programs.agent(tuned, tuned.agent("shell").orElseThrow()).command())
+                .containsExactly("bash", home.resolve("agents/mine.sh").toString());
+        assertThat(programs.broker(tuned, new BrokerPorts(5673, 61614)).command()).isEqualTo(concat(BROKER_JVM,
+                "broker", "--amqp-port", "5673", "--stomp-port", "61614"));
+    }
+
+    @Test
+    void withoutJavaOptionsInTheConfigTestbedJavaOptsReachTheRunnerAndBuiltInAgents() {
+        TestbedConfig silent = new TestbedConfigReader(new ConfigLocator(home, TestbedEnvironment.of(
+                Map.of("TESTBED_JAVA_OPTS", "-Xmx64m -XX:+PrintCommandLineFlags")))).read((String) null);
+        List<String> fromVariable = concat(AGENT_JVM.subList(0, 7), List.of("-Xmx64m", "-XX:+PrintCommandLineFlags"),
+                AGENT_JVM.subList(7, AGENT_JVM.size()));
+
+        assertThat(programs.workflowRunner(silent).command()).isEqualTo(concat(fromVariable, "workflow-runner"));
+        assertThat(programs.agent(silent, silent.agent("data").orElseThrow()).command())
+                .isEqualTo(concat(fromVariable, "agent", "data"));
+        assertThat(programs.agent(silent, silent.agent("own").orElseThrow()).command())
+                .containsExactly("python3", "-u", "own.py", "--verbose");
+    }
+
+    @Test
     void fromADistributionTheProgramsRunItsLibOnThisJava(@TempDir Path installed) throws IOException {
         Path lib = Files.createDirectories(installed.resolve("testbed/lib"));
         Files.writeString(lib.resolve("testbed-cli-1.2.3.jar"), "");

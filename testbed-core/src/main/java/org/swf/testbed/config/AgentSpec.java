@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
  * @param environment extra environment variables for this agent
  * @param startSeconds how long it must stay up to count as started
  * @param autoRestart whether it is restarted when it exits unexpectedly
+ * @param javaOptions the options of its JVM when it is a built-in agent: the table's
+ *     {@code java_options}, else the testbed's ({@link TestbedConfig#javaOptions()}); a command
+ *     or script runs no JVM of the testbed's, and they do not reach it
  */
 public record AgentSpec(
         String key,
@@ -20,12 +23,13 @@ public record AgentSpec(
         AgentLaunch launch,
         Map<String, String> environment,
         int startSeconds,
-        boolean autoRestart) {
+        boolean autoRestart,
+        JavaOptions javaOptions) {
 
     /** Agent keys become program names and destination parts, so they stay plain words. */
     public static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,47}");
 
-    /** Requires a plain key and a launch; copies the environment. */
+    /** Requires a plain key, a launch and JVM options (perhaps none); copies the environment. */
     public AgentSpec {
         Objects.requireNonNull(key, "key");
         if (!KEY.matcher(key).matches()) {
@@ -33,5 +37,6 @@ public record AgentSpec(
         }
         Objects.requireNonNull(launch, "launch");
         environment = Map.copyOf(environment == null ? Map.of() : environment);
+        Objects.requireNonNull(javaOptions, "javaOptions");
     }
 }

@@ -30,7 +30,8 @@ public final class ConfigLocator {
 
     /**
      * @param home the testbed home, the directory that holds {@code workflows/}
-     * @param environment the process environment, for {@value #CONFIG_VARIABLE}
+     * @param environment the process environment, for {@value #CONFIG_VARIABLE} (and, when a
+     *     config sets no JVM options, {@value TestbedEnvironment#JAVA_OPTIONS_VARIABLE})
      */
     public ConfigLocator(Path home, TestbedEnvironment environment) {
         this.home = home.toAbsolutePath().normalize();
@@ -40,6 +41,11 @@ public final class ConfigLocator {
     /** @return the directory that holds the configuration files */
     public Path workflowsDirectory() {
         return home.resolve("workflows");
+    }
+
+    /** @return the environment the configs are read in */
+    public TestbedEnvironment environment() {
+        return environment;
     }
 
     /** @return the testbed home */

@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param agents every {@code [agents.KEY]} table, in file order
  * @param workflow the {@code [workflow]} table
  * @param broker the broker to use
+ * @param javaOptions the options of the workflow runner's JVM, and of every built-in agent's whose
+ *     table sets none: {@code [testbed] java_options}, else
+ *     {@value TestbedEnvironment#JAVA_OPTIONS_VARIABLE} of the environment the config was read in
  * @param parameters the {@code [parameters]} table, sent as overrides with {@code run_workflow}
  * @param tables every top-level table of the file, for workflow parameter merging
  */
@@ -28,6 +31,7 @@ public record TestbedConfig(
         List<AgentSpec> agents,
         WorkflowSettings workflow,
         BrokerSettings broker,
+        JavaOptions javaOptions,
         Map<String, Object> parameters,
         Map<String, Map<String, Object>> tables) {
 
@@ -38,6 +42,7 @@ public record TestbedConfig(
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(workflow, "workflow");
         Objects.requireNonNull(broker, "broker");
+        Objects.requireNonNull(javaOptions, "javaOptions");
         agents = List.copyOf(agents);
         parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables));
@@ -53,7 +58,8 @@ public record TestbedConfig(
      */
     public static TestbedConfig brokerOnly(Path home, BrokerSettings broker) {
         return new TestbedConfig(home.resolve("workflows").resolve(ConfigLocator.DEFAULT_CONFIG), home, "", List.of(),
-                new WorkflowSettings(WorkflowSettings.DEFAULT_NAME, null, false), broker, Map.of(), Map.of());
+                new WorkflowSettings(WorkflowSettings.DEFAULT_NAME, null, false), broker, JavaOptions.NONE, Map.of(),
+                Map.of());
     }
 
     /** @return the agents {@code testbed run} starts */

@@ -20,8 +20,9 @@ import org.swf.testbed.port.ProgramSpec;
 public final class TestbedConfigReader {
 
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final String JAVA_OPTIONS = "java_options";
     private static final Set<String> AGENT_KEYS = Set.of("enabled", "type", "command", "script", "args",
-            "environment", "startsecs", "autorestart", "description");
+            "environment", "startsecs", "autorestart", "description", JAVA_OPTIONS);
     private static final int DEFAULT_START_SECONDS = 1;
 
     private final TomlConfigParser parser = new TomlConfigParser();
@@ -56,12 +57,16 @@ public final class TestbedConfigReader {
                 tables.put(key, cast(table));
             }
         });
-        String namespace = namespace(shown, tables.get("testbed"));
-        List<AgentSpec> agents = agents(shown, tables.get("agents"));
+        Map<String, Object> testbed = tables.get("testbed");
+        String namespace = namespace(shown, testbed);
+        JavaOptions javaOptions = testbed.containsKey(JAVA_OPTIONS) ? javaOptions(shown + ": [testbed]", testbed)
+                : locator.environment().javaOptions();
+        List<AgentSpec> agents = agents(shown, tables.get("agents"), javaOptions);
         WorkflowSettings workflow = workflow(shown, tables.getOrDefault("workflow", Map.of()));
         BrokerSettings broker = broker(shown, locator.home(), tables.get("broker"));
         Map<String, Object> parameters = tables.getOrDefault("parameters", Map.of());
-        return new TestbedConfig(source, locator.home(), namespace, agents, workflow, broker, parameters, tables);
+        return new TestbedConfig(source, locator.home(), namespace, agents, workflow, broker, javaOptions, parameters,
+                tables);
     }
 
     private String shown(Path source) {
@@ -85,7 +90,11 @@ public final class TestbedConfigReader {
         return namespace;
     }
 
-    private static List<AgentSpec> agents(String shown, Map<String, Object> agentsTable) {
+    /**
+     * @param testbedJavaOptions the JVM options of built-in agents whose table sets none
+     */
+    private static List<AgentSpec> agents(String shown, Map<String, Object> agentsTable,
+            JavaOptions testbedJavaOptions) {
         List<AgentSpec> agents = new ArrayList<>();
         if (agentsTable == null) {
             return agents;
@@ -100,12 +109,13 @@ public final class TestbedConfigReader {
             if (!(entry.getValue() instanceof Map<?, ?> raw)) {
                 throw new ConfigException(where + " must be a table, e.g. [agents." + key + "] with enabled = true");
             }
-            agents.add(agent(where, key, cast(raw)));
+            agents.add(agent(where, key, cast(raw), testbedJavaOptions));
         }
         return agents;
     }
 
-    private static AgentSpec agent(String where, String key, Map<String, Object> table) {
+    private static AgentSpec agent(String where, String key, Map<String, Object> table,
+            JavaOptions testbedJavaOptions) {
         for (String field : table.keySet()) {
             if (!AGENT_KEYS.contains(field)) {
                 throw new ConfigException(where + ": unknown key '" + ProgramSpec.printable(field) + "'. Known keys: "
@@ -155,7 +165,17 @@ public final class TestbedConfigReader {
             throw new ConfigException(where + ": startsecs = " + startSeconds + " is out of range: use 0 to 3600");
         }
         boolean autoRestart = bool(where, table, "autorestart", true);
-        return new AgentSpec(key, enabled, launch, environment, (int) startSeconds, autoRestart);
+        JavaOptions javaOptions = testbedJavaOptions;
+        if (table.containsKey(JAVA_OPTIONS)) {
+            if (launch instanceof AgentLaunch.Command) {
+                // Ignored, they would leave the user wondering why the program never got them.
+                throw new ConfigException(where + ": " + JAVA_OPTIONS + " applies only to built-in agents, whose"
+                        + " JVMs the testbed starts; a command runs as given. Put JVM options into the command, or"
+                        + " remove " + JAVA_OPTIONS);
+            }
+            javaOptions = javaOptions(where, table);
+        }
+        return new AgentSpec(key, enabled, launch, environment, (int) startSeconds, autoRestart, javaOptions);
     }
 
     private static WorkflowSettings workflow(String shown, Map<String, Object> table) {
@@ -184,6 +204,24 @@ public final class TestbedConfigReader {
             return new BrokerSettings(url, (int) amqp, (int) stomp, portsConfigured, caFile);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(shown + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A list of strings, each one JVM option: a single string is refused rather than split, since
+     * no splitting can tell whether a space separates two options or belongs to a value.
+     */
+    private static JavaOptions javaOptions(String where, Map<String, Object> table) {
+        Object value = table.get(JAVA_OPTIONS);
+        if (!(value instanceof List<?>)) {
+            throw new ConfigException(where + ": " + JAVA_OPTIONS + " must be a list of strings, one JVM option each,"
+                    + " e.g. " + JAVA_OPTIONS + " = [\"-Xmx512m\", \"-Dlog.level=debug\"]; got " + describe(value));
+        }
+        List<String> options = strings(where, table, JAVA_OPTIONS);
+        try {
+            return new JavaOptions(options);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + ": " + JAVA_OPTIONS + ": " + e.getMessage(), e);
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.swf.testbed.ConfigException;
+import org.swf.testbed.port.ProgramSpec;
 
 /**
  * The process environment as the testbed reads it: the one class that knows the variables' names
@@ -41,6 +42,11 @@ public record TestbedEnvironment(Map<String, String> variables) {
     public static final String BROKER_PASSWORD_VARIABLE = "ACTIVEMQ_PASSWORD";
     /** The CA file for an external broker's TLS, the original agents' name. */
     public static final String BROKER_CA_VARIABLE = "ACTIVEMQ_SSL_CA_CERTS";
+    /**
+     * JVM options of the CLI ({@code bin/testbed}), and of the workflow runner and built-in agents
+     * when their config sets no {@code java_options}.
+     */
+    public static final String JAVA_OPTIONS_VARIABLE = "TESTBED_JAVA_OPTS";
     /** Simulated processing time per slice of the worker agent, in milliseconds. */
     public static final String SLICE_PROCESSING_VARIABLE = "SLICE_PROCESSING_MILLIS";
 
@@ -128,6 +134,24 @@ public record TestbedEnvironment(Map<String, String> variables) {
     /** @return {@value #BROKER_CA_VARIABLE} */
     public Optional<Path> brokerCaFile() {
         return value(BROKER_CA_VARIABLE).map(Path::of);
+    }
+
+    /**
+     * @return {@value #JAVA_OPTIONS_VARIABLE} split at whitespace, as {@code bin/testbed} splits it
+     *     for the CLI, else none
+     * @throws ConfigException naming the variable, the option refused and the fix
+     */
+    public JavaOptions javaOptions() {
+        Optional<String> options = value(JAVA_OPTIONS_VARIABLE);
+        if (options.isEmpty()) {
+            return JavaOptions.NONE;
+        }
+        try {
+            return JavaOptions.split(options.get());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(JAVA_OPTIONS_VARIABLE + "=" + ProgramSpec.printable(options.get()) + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /**

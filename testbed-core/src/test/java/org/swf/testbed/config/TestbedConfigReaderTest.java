@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.swf.testbed.ConfigException;
@@ -17,9 +18,13 @@ class TestbedConfigReaderTest {
     Path home;
 
     private TestbedConfig read(String toml) throws IOException {
+        return read(toml, TestbedEnvironment.empty());
+    }
+
+    private TestbedConfig read(String toml, TestbedEnvironment environment) throws IOException {
         Files.createDirectories(home.resolve("workflows"));
         Files.writeString(home.resolve("workflows/testbed.toml"), toml);
-        return new TestbedConfigReader(new ConfigLocator(home, TestbedEnvironment.empty())).read((String) null);
+        return new TestbedConfigReader(new ConfigLocator(home, environment)).read((String) null);
     }
 
     private void assertRefused(String toml, String... fragments) {
@@ -112,5 +117,77 @@ class TestbedConfigReaderTest {
         assertRefused("[testbed]\nnamespace='n'\n[agents.x]\ncommand='a'\nscript='b'\n", "both command and script");
         assertRefused("[testbed]\nnamespace='n'\n[broker]\nurl='http://x'\n", "not an AMQP URL");
         assertRefused("[testbed]\nnamespace='n'\n[broker]\namqp_port=70000\n", "not a port");
+    }
+
+    @Test
+    void javaOptionsOfTheTestbedReachEveryAgentWithoutItsOwnAndAnAgentsOwnReplaceThem() throws IOException {
+        TestbedConfig config = read("""
+                [testbed]
+                namespace = "n"
+                java_options = ["-Xmx512m", "-Duser.timezone=UTC"]
+                [agents.data]
+                enabled = true
+                [agents.fastmon]
+                enabled = true
+                java_options = ["-Xmx1g", "-Dlabel=two words"]
+                [agents.quiet]
+                type = "worker"
+                java_options = []
+                """, TestbedEnvironment.of(Map.of("TESTBED_JAVA_OPTS", "-Xmx64m")));
+
+        assertThat(config.javaOptions().arguments()).containsExactly("-Xmx512m", "-Duser.timezone=UTC");
+        assertThat(config.agent("data").orElseThrow().javaOptions()).isEqualTo(config.javaOptions());
+        assertThat(config.agent("fastmon").orElseThrow().javaOptions().arguments())
+                .containsExactly("-Xmx1g", "-Dlabel=two words");
+        assertThat(config.agent("quiet").orElseThrow().javaOptions()).isEqualTo(JavaOptions.NONE);
+    }
+
+    @Test
+    void withoutJavaOptionsInTheConfigTestbedJavaOptsApplyAndAnEmptyListTurnsThemOff() throws IOException {
+        TestbedEnvironment environment = TestbedEnvironment.of(Map.of("TESTBED_JAVA_OPTS", " -Xmx64m\t-Dx=1 "));
+        String agent = "[agents.data]\nenabled = true\n";
+
+        TestbedConfig silent = read("[testbed]\nnamespace = 'n'\n" + agent, environment);
+        assertThat(silent.javaOptions().arguments()).containsExactly("-Xmx64m", "-Dx=1");
+        assertThat(silent.agent("data").orElseThrow().javaOptions()).isEqualTo(silent.javaOptions());
+
+        TestbedConfig off = read("[testbed]\nnamespace = 'n'\njava_options = []\n" + agent, environment);
+        assertThat(off.javaOptions()).isEqualTo(JavaOptions.NONE);
+        assertThat(off.agent("data").orElseThrow().javaOptions()).isEqualTo(JavaOptions.NONE);
+
+        assertThat(read("[testbed]\nnamespace = 'n'\n" + agent).javaOptions()).isEqualTo(JavaOptions.NONE);
+    }
+
+    @Test
+    void javaOptionsThatWouldNotStayOneJvmOptionAreRefusedNamingFileKeyAndFix() {
+        String testbed = "[testbed]\nnamespace='n'\n";
+        assertRefused(testbed + "java_options = '-Xmx1g -Xss1m'\n", "[testbed]: java_options must be a list of strings",
+                "java_options = [\"-Xmx512m\"");
+        assertRefused(testbed + "[agents.x]\njava_options = [1024]\n", "[agents.x]: java_options must be a list of strings");
+        assertRefused(testbed + "[agents.x]\njava_options = [\"-Dx=a\\nb\"]\n", "[agents.x]: java_options",
+                "'-Dx=a\\nb'", "line break", "Remove it");
+        assertRefused(testbed + "java_options = [\"-Dx=\\u0007\"]\n", "[testbed]: java_options", "control character");
+        assertRefused(testbed + "java_options = ['Xmx512m']\n", "[testbed]: java_options: 'Xmx512m' is not a JVM option",
+                "the class to run", "\"-Xmx512m\"");
+        assertRefused(testbed + "java_options = ['-Xmx512m -Xss1m']\n", "'-Xmx512m -Xss1m' holds several options",
+                "give each its own string");
+        assertRefused(testbed + "java_options = ['']\n", "an empty string is no JVM option");
+        assertRefused(testbed + "java_options = ['-cp', '/tmp/evil']\n", "'-cp' is not allowed",
+                "chooses the class path");
+        assertRefused(testbed + "java_options = ['-jar']\n", "'-jar' is not allowed");
+        assertRefused(testbed + "java_options = ['--add-opens', 'java.base/java.lang=ALL-UNNAMED']\n",
+                "'--add-opens' needs its value in the same string", "\"--add-opens=VALUE\"");
+        assertRefused(testbed + "[agents.x]\ncommand = ['python3', 'x.py']\njava_options = ['-Xmx1g']\n",
+                "[agents.x]: java_options applies only to built-in agents", "Put JVM options into the command");
+    }
+
+    @Test
+    void testbedJavaOptsThatCannotBeJvmOptionsAreAConfigErrorNamingTheVariable() {
+        assertThatThrownBy(() -> read("[testbed]\nnamespace='n'\n",
+                TestbedEnvironment.of(Map.of("TESTBED_JAVA_OPTS", "-Xmx1g -cp /tmp"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("TESTBED_JAVA_OPTS=-Xmx1g -cp /tmp: '-cp' is not allowed");
+        assertThat(new JavaOptions(List.of("--add-opens=java.base/java.lang=ALL-UNNAMED", "-XX:OnError=echo %p"))
+                .arguments()).hasSize(2);
     }
 }
