@@ -58,8 +58,7 @@ final class McpCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        String version = TestbedCli.class.getPackage().getImplementationVersion();
-        McpServerSettings settings = McpServerSettings.of(broker, version == null ? "development" : version)
+        McpServerSettings settings = McpServerSettings.of(broker, BuildInfo.ofThisBuild().version())
                 .withOtherUsers(anyUser);
         PrintStream protocol = System.out;
         // stdout is the JSON-RPC channel, and one stray line from anything else (a library printing a

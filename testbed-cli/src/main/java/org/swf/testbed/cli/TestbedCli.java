@@ -168,12 +168,13 @@ public final class TestbedCli implements Runnable {
         }
     }
 
-    /** Reports the version from the jar manifest. */
+    /** Reports the version, the commit of the build and the Java runtime. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = TestbedCli.class.getPackage().getImplementationVersion();
-            return new String[] {"testbed " + (version == null ? "development build" : version)};
+            // picocli formats each line (String.format): a '%' in a path must come out as itself.
+            return BuildInfo.ofThisBuild().describe().stream().map(line -> line.replace("%", "%%"))
+                    .toArray(String[]::new);
         }
     }
 }

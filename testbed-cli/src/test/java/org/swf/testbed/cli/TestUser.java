@@ -136,11 +136,26 @@ final class TestUser {
             result.put("HOME", homeDirectory.toString());
             result.put("USER", name);
             result.put("LOGNAME", name);
-            String java = Path.of(ProcessHandle.current().info().command().orElse("/usr/bin/java")).getParent().toString();
-            result.put("PATH", java + ":" + SYSTEM_PATH);
+            result.put("PATH", javaDirectory() + ":" + SYSTEM_PATH);
             result.remove("MAVEN_OPTS");
             result.remove("TMPDIR");
         }
+        return result;
+    }
+
+    /**
+     * @param commands a directory where this user keeps commands (e.g. ~/.local/bin)
+     * @return this user's login environment on a machine with Java and the system's programs
+     *     alone: {@code PATH} is {@code commands}, the test JVM's java and the system directories;
+     *     nothing of Maven, no {@code CLASSPATH}, no {@code JAVA_HOME} (the java on the PATH runs),
+     *     no {@code TESTBED_HOME} (the current directory is the home)
+     */
+    Map<String, String> environmentWithOnlyJava(Path commands) {
+        Map<String, String> result = environment(System.getenv());
+        result.keySet().removeIf(name -> name.startsWith("MAVEN_") || name.startsWith("M2_")
+                || List.of("CLASSPATH", "JAVA_HOME", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "TESTBED_HOME",
+                        "TESTBED_JAVA_OPTS").contains(name));
+        result.put("PATH", commands + ":" + javaDirectory() + ":" + SYSTEM_PATH);
         return result;
     }
 
@@ -223,6 +238,11 @@ final class TestUser {
                 Files.deleteIfExists(path);
             }
         }
+    }
+
+    /** @return the directory of the test JVM's java binary */
+    private static Path javaDirectory() {
+        return Path.of(ProcessHandle.current().info().command().orElse("/usr/bin/java")).getParent();
     }
 
     private static TestUser current() {

@@ -49,6 +49,17 @@ class TestbedCliTest {
     }
 
     @Test
+    void versionNamesTheBuildItsCommitAndTheJavaRuntime() {
+        assertThat(run("--version")).isZero();
+        assertThat(out().lines().toList()).hasSize(3).satisfiesExactly(
+                version -> assertThat(version).matches("testbed \\d+\\.\\d+\\.\\d+\\S*"),
+                commit -> assertThat(commit).matches("Commit: ([0-9a-f]{40}(-dirty)?|unknown)"),
+                java -> assertThat(java).isEqualTo("Java:   " + System.getProperty("java.runtime.version") + " ("
+                        + System.getProperty("java.vendor") + "), " + System.getProperty("java.home")));
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         assertThat(run("no-such-command")).isEqualTo(2);
         assertThat(err()).contains("testbed: ").contains("Try 'testbed --help'");

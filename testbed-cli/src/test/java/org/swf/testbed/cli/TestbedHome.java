@@ -37,6 +37,7 @@ final class TestbedHome implements AutoCloseable {
     final int stompPort;
     final String namespace;
     final TestUser user;
+    private final Path launcher;
     private final Map<String, String> environment;
 
     TestbedHome(String namespace) {
@@ -44,21 +45,15 @@ final class TestbedHome implements AutoCloseable {
     }
 
     /**
+     * A home made by {@code testbed init} of the build's distribution, which it runs; {@code
+     * TESTBED_HOME} names it.
+     *
      * @param namespace the namespace of its configs
      * @param user who owns the home and runs its testbed
      */
     TestbedHome(String namespace, TestUser user) {
-        this.user = user;
-        this.home = user.newDirectory("testbed-it-");
-        TempLeftovers.made(runtimeDirectory());
-        System.err.println("testbed home " + home + " (runtime directory " + runtimeDirectory() + ")");
-        this.environment = user.environment(System.getenv());
-        this.namespace = namespace;
-        this.amqpPort = freePort();
-        this.stompPort = freePort();
-        environment.remove("SWF_TESTBED_CONFIG");
+        this(namespace, user, TestUser.launcher(), user.environment(System.getenv()));
         environment.put("TESTBED_HOME", home.toString());
-        environment.put("TESTBED_HEARTBEAT_SECONDS", "2");
         try {
             assertThat(cli("init").code()).isZero();
         } catch (RuntimeException | AssertionError e) {
@@ -66,6 +61,30 @@ final class TestbedHome implements AutoCloseable {
             TestUser.deleteTree(home);
             throw e;
         }
+    }
+
+    /**
+     * An empty directory for a home, which {@code testbed init} has not made one yet; the
+     * commands run in it as their current directory.
+     *
+     * @param namespace the namespace of its configs
+     * @param user who owns the home and runs its testbed
+     * @param launcher the {@code bin/testbed} every command runs, e.g. of an installed distribution
+     * @param environment the environment of every command (without {@code TESTBED_HOME}, the home
+     *     is the current directory)
+     */
+    TestbedHome(String namespace, TestUser user, Path launcher, Map<String, String> environment) {
+        this.user = user;
+        this.launcher = launcher;
+        this.home = user.newDirectory("testbed-it-");
+        TempLeftovers.made(runtimeDirectory());
+        System.err.println("testbed home " + home + " (runtime directory " + runtimeDirectory() + ")");
+        this.environment = new HashMap<>(environment);
+        this.namespace = namespace;
+        this.amqpPort = freePort();
+        this.stompPort = freePort();
+        this.environment.remove("SWF_TESTBED_CONFIG");
+        this.environment.put("TESTBED_HEARTBEAT_SECONDS", "2");
     }
 
     /**
@@ -182,7 +201,7 @@ final class TestbedHome implements AutoCloseable {
      */
     ProcessBuilder processBuilder(String... args) {
         List<String> command = new ArrayList<>();
-        command.add(TestUser.launcher().toString());
+        command.add(launcher.toString());
         command.addAll(List.of(args));
         return processBuilder(command);
     }
@@ -200,7 +219,7 @@ final class TestbedHome implements AutoCloseable {
 
     Result run(Map<String, String> env, Duration timeout, String... args) {
         List<String> command = new ArrayList<>();
-        command.add(TestUser.launcher().toString());
+        command.add(launcher.toString());
         command.addAll(List.of(args));
         Path out = null;
         Path err = null;
