@@ -23,7 +23,18 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Start the testbed (embedded broker unless [broker] url is set, workflow runner, enabled"
                 + " agents) under supervisord and trigger its workflow.",
             "CONFIG is looked up as workflows/CONFIG, workflows/CONFIG.toml, workflows/CONFIG_default.toml;"
-                + " without it, $SWF_TESTBED_CONFIG or workflows/testbed.toml."})
+                + " without it, $SWF_TESTBED_CONFIG or workflows/testbed.toml.",
+            "",
+            "Before it triggers the workflow (or returns, with --no-workflow), run waits until every program is"
+                + " ready:",
+            "- the broker: it accepts a connection with the login (the embedded broker, or [broker] url's);",
+            "- the workflow runner and built-in agents (and an original example script a built-in agent"
+                + " replaces): RUNNING in supervisord, then a READY heartbeat, which they send once subscribed;",
+            "- command and script agents (e.g. the original Python agents): RUNNING in supervisord, that is up"
+                + " for their startsecs (default 1 s). Whether they reached the broker is not checked: raise"
+                + " startsecs for one that needs longer.",
+            "A program that exits before it is ready fails the run with its log (exit 1); one not ready within"
+                + " --timeout times out (exit 6)."})
 final class RunCommand implements Callable<Integer> {
 
     private final HomeServices home;
@@ -41,7 +52,7 @@ final class RunCommand implements Callable<Integer> {
     private boolean noWorkflow;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "How long programs may take to become ready (default ${DEFAULT-VALUE}).")
+            description = "How long programs may take to become ready, as above (default ${DEFAULT-VALUE}).")
     private long timeoutSeconds;
 
     @Option(names = "--wait", description = "Follow the workflow to its end with a progress bar (on stderr); exit 0"

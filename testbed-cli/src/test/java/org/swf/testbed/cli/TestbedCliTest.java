@@ -60,6 +60,15 @@ class TestbedCliTest {
     }
 
     @Test
+    void runsHelpSaysWhatReadyMeansForEachKindOfProgram() {
+        assertThat(run("run", "--help")).isZero();
+        String help = out().replaceAll("\\s+", " ");
+        assertThat(help).contains("the workflow runner and built-in agents", "then a READY heartbeat",
+                "command and script agents (e.g. the original Python agents): RUNNING in supervisord, that is up for"
+                        + " their startsecs (default 1 s). Whether they reached the broker is not checked");
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         assertThat(run("no-such-command")).isEqualTo(2);
         assertThat(err()).contains("testbed: ").contains("Try 'testbed --help'");
