@@ -17,6 +17,7 @@ import org.swf.testbed.TestbedException;
 import org.swf.testbed.access.BrokerPorts;
 import org.swf.testbed.config.AgentSpec;
 import org.swf.testbed.config.ConfigLocator;
+import org.swf.testbed.config.JavaOptions;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.config.TestbedConfigReader;
 import org.swf.testbed.config.TestbedEnvironment;
@@ -172,43 +173,22 @@ class StandardProgramsTest {
     }
 
     @Test
-    void configuredJavaOptionsFollowTheTestbedsOwnInTheRunnerAndBuiltInAgentsOnly() throws IOException {
-        Files.writeString(home.resolve("workflows/tuned.toml"), """
-                [testbed]
-                namespace = "tuned"
-                java_options = ["-Xmx512m", "-Dlabel=two words"]
-                [agents.data]
-                enabled = true
-                [agents.fast]
-                enabled = true
-                type = "fastmon"
-                java_options = ["-Xmx1g"]
-                [agents.original]
-                enabled = true
-                script = "example_agents/example_data_agent.py"
-                [agents.own]
-                enabled = true
-                command = ["python3", "-u", "own.py"]
-                [agents.shell]
-                enabled = true
-                script = "agents/mine.sh"
-                """);
-        TestbedConfig tuned = new TestbedConfigReader(new ConfigLocator(home, TestbedEnvironment.of(
-                Map.of("TESTBED_JAVA_OPTS", "-Xmx64m")))).read("tuned");
-        List<String> testbedWide = concat(AGENT_JVM.subList(0, 7), List.of("-Xmx512m", "-Dlabel=two words"),
-                AGENT_JVM.subList(7, AGENT_JVM.size()));
+    void configuredJavaOptionsFollowTheTestbedsOwnInTheRunnerAndBuiltInAgentsOnly() {
+        JavaOptions testbedWide = new JavaOptions(List.of("-Xmx512m", "-Dlabel=two words"));
+        JavaOptions fastmonsOwn = new JavaOptions(List.of("-Xmx1g"));
+        TestbedConfig tuned = new TestbedConfig(config.source(), config.home(), config.namespace(), config.agents(),
+                config.workflow(), config.broker(), testbedWide, config.parameters(), config.tables());
 
-        assertThat(programs.workflowRunner(tuned).command()).isEqualTo(concat(testbedWide, "workflow-runner"));
-        assertThat(programs.agent(tuned, tuned.agent("data").orElseThrow()).command())
-                .isEqualTo(concat(testbedWide, "agent", "data"));
-        assertThat(programs.agent(tuned, tuned.agent("original").orElseThrow()).command())
-                .isEqualTo(concat(testbedWide, "agent", "data"));
-        assertThat(programs.agent(tuned, tuned.agent("fast").orElseThrow()).command()).isEqualTo(concat(
-                AGENT_JVM.subList(0, 7), List.of("-Xmx1g"), AGENT_JVM.subList(7, AGENT_JVM.size()),
-                List.of("agent", "fastmon")));
-        assertThat(programs.agent(tuned, tuned.agent("own").orElseThrow()).command())
-                .containsExactly("python3", "-u", "own.py");
-        assertThat(programs.agent(tuned, tuned.agent("shell").orElseThrow()).command())
+        assertThat(programs.workflowRunner(tuned).command()).isEqualTo(agentJvmWith(testbedWide, "workflow-runner"));
+        assertThat(programs.agent(tuned, agent("data", testbedWide)).command())
+                .isEqualTo(agentJvmWith(testbedWide, "agent", "data"));
+        assertThat(programs.agent(tuned, agent("original", testbedWide)).command())
+                .isEqualTo(agentJvmWith(testbedWide, "agent", "data"));
+        assertThat(programs.agent(tuned, agent("fast", fastmonsOwn)).command())
+                .isEqualTo(agentJvmWith(fastmonsOwn, "agent", "fastmon"));
+        assertThat(programs.agent(tuned, agent("own", testbedWide)).command())
+                .containsExactly("python3", "-u", "own.py", "--verbose");
+        assertThat(programs.agent(tuned, agent("shell", testbedWide)).command())
                 .containsExactly("bash", home.resolve("agents/mine.sh").toString());
         assertThat(programs.broker(tuned, new BrokerPorts(5673, 61614)).command()).isEqualTo(concat(BROKER_JVM,
                 "broker", "--amqp-port", "5673", "--stomp-port", "61614"));
@@ -218,12 +198,11 @@ class StandardProgramsTest {
     void withoutJavaOptionsInTheConfigTestbedJavaOptsReachTheRunnerAndBuiltInAgents() {
         TestbedConfig silent = new TestbedConfigReader(new ConfigLocator(home, TestbedEnvironment.of(
                 Map.of("TESTBED_JAVA_OPTS", "-Xmx64m -XX:+PrintCommandLineFlags")))).read((String) null);
-        List<String> fromVariable = concat(AGENT_JVM.subList(0, 7), List.of("-Xmx64m", "-XX:+PrintCommandLineFlags"),
-                AGENT_JVM.subList(7, AGENT_JVM.size()));
+        JavaOptions fromVariable = new JavaOptions(List.of("-Xmx64m", "-XX:+PrintCommandLineFlags"));
 
-        assertThat(programs.workflowRunner(silent).command()).isEqualTo(concat(fromVariable, "workflow-runner"));
+        assertThat(programs.workflowRunner(silent).command()).isEqualTo(agentJvmWith(fromVariable, "workflow-runner"));
         assertThat(programs.agent(silent, silent.agent("data").orElseThrow()).command())
-                .isEqualTo(concat(fromVariable, "agent", "data"));
+                .isEqualTo(agentJvmWith(fromVariable, "agent", "data"));
         assertThat(programs.agent(silent, silent.agent("own").orElseThrow()).command())
                 .containsExactly("python3", "-u", "own.py", "--verbose");
     }
@@ -263,6 +242,19 @@ class StandardProgramsTest {
 
     private AgentSpec agent(String key) {
         return config.agent(key).orElseThrow();
+    }
+
+    /** @return the agent of the config with these JVM options in place of its own */
+    private AgentSpec agent(String key, JavaOptions javaOptions) {
+        AgentSpec agent = agent(key);
+        return new AgentSpec(agent.key(), agent.enabled(), agent.launch(), agent.environment(), agent.startSeconds(),
+                agent.autoRestart(), javaOptions);
+    }
+
+    /** @return an agent JVM's command line with the configured options after the testbed's own */
+    private static List<String> agentJvmWith(JavaOptions configured, String... arguments) {
+        return concat(AGENT_JVM.subList(0, 7), configured.arguments(), AGENT_JVM.subList(7, AGENT_JVM.size()),
+                List.of(arguments));
     }
 
     private static List<String> concat(List<String> head, String... tail) {
