@@ -17,8 +17,8 @@ import java.util.Properties;
  */
 record BuildInfo(String version, String commit) {
 
-    static final String UNKNOWN = "unknown";
-    static final String UNKNOWN_VERSION = "development build";
+    private static final String UNKNOWN = "unknown";
+    private static final String UNKNOWN_VERSION = "development build";
     private static final String RESOURCE = "build.properties";
 
     /** @return the build of the classes running now */

@@ -128,10 +128,10 @@ public final class StandardPrograms implements ProgramFactory {
 
     @Override
     public ProgramSpec broker(TestbedConfig config, BrokerPorts ports) {
-        return new ProgramSpec(BROKER, ProgramRole.BROKER,
-                command(BROKER_JVM_OPTIONS, JavaOptions.NONE, List.of("broker", "--amqp-port", Integer.toString(ports.amqpPort()),
-                        "--stomp-port", Integer.toString(ports.stompPort()))), config.home(), Map.of(),
-                JVM_START_SECONDS, true);
+        List<String> arguments = List.of("broker", "--amqp-port", Integer.toString(ports.amqpPort()),
+                "--stomp-port", Integer.toString(ports.stompPort()));
+        return new ProgramSpec(BROKER, ProgramRole.BROKER, command(BROKER_JVM_OPTIONS, JavaOptions.NONE, arguments),
+                config.home(), Map.of(), JVM_START_SECONDS, true);
     }
 
     @Override
@@ -219,7 +219,7 @@ public final class StandardPrograms implements ProgramFactory {
         return Optional.empty();
     }
 
-    /** @param configured the config's options, after the testbed's so that the JVM takes them where both set one */
+    /** @param configured the config's options: after the testbed's, so that they win where both set one */
     private List<String> command(List<String> options, JavaOptions configured, List<String> arguments) {
         List<String> command = new ArrayList<>();
         command.add(javaBinary);

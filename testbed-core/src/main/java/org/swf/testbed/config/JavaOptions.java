@@ -59,11 +59,6 @@ public record JavaOptions(List<String> arguments) {
         return new JavaOptions(WHITESPACE.splitAsStream(text.strip()).filter(option -> !option.isEmpty()).toList());
     }
 
-    /** @return whether there are none */
-    public boolean isEmpty() {
-        return arguments.isEmpty();
-    }
-
     private static void requireOneOption(String option) {
         Objects.requireNonNull(option, "option");
         if (option.chars().anyMatch(c -> Character.isISOControl(c) || c == '\u2028' || c == '\u2029')) {

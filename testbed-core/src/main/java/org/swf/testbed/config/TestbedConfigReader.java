@@ -168,7 +168,7 @@ public final class TestbedConfigReader {
         JavaOptions javaOptions = testbedJavaOptions;
         if (table.containsKey(JAVA_OPTIONS)) {
             if (launch instanceof AgentLaunch.Command) {
-                // Ignored, they would leave the user wondering why the program never got them.
+                // Ignoring them would leave the user wondering why the program never got them.
                 throw new ConfigException(where + ": " + JAVA_OPTIONS + " applies only to built-in agents, whose"
                         + " JVMs the testbed starts; a command runs as given. Put JVM options into the command, or"
                         + " remove " + JAVA_OPTIONS);

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.swf.testbed.ConfigException;
-import org.swf.testbed.port.ProgramSpec;
 
 /**
  * The process environment as the testbed reads it: the one class that knows the variables' names
@@ -149,8 +148,8 @@ public record TestbedEnvironment(Map<String, String> variables) {
         try {
             return JavaOptions.split(options.get());
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(JAVA_OPTIONS_VARIABLE + "=" + ProgramSpec.printable(options.get()) + ": "
-                    + e.getMessage(), e);
+            // The refused option alone: the others may hold secrets (a key store's password).
+            throw new ConfigException(JAVA_OPTIONS_VARIABLE + ": " + e.getMessage(), e);
         }
     }
 

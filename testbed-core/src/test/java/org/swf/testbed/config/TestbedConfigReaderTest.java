@@ -163,12 +163,13 @@ class TestbedConfigReaderTest {
         String testbed = "[testbed]\nnamespace='n'\n";
         assertRefused(testbed + "java_options = '-Xmx1g -Xss1m'\n", "[testbed]: java_options must be a list of strings",
                 "java_options = [\"-Xmx512m\"");
-        assertRefused(testbed + "[agents.x]\njava_options = [1024]\n", "[agents.x]: java_options must be a list of strings");
+        assertRefused(testbed + "[agents.x]\njava_options = [1024]\n",
+                "[agents.x]: java_options must be a list of strings");
         assertRefused(testbed + "[agents.x]\njava_options = [\"-Dx=a\\nb\"]\n", "[agents.x]: java_options",
                 "'-Dx=a\\nb'", "line break", "Remove it");
         assertRefused(testbed + "java_options = [\"-Dx=\\u0007\"]\n", "[testbed]: java_options", "control character");
-        assertRefused(testbed + "java_options = ['Xmx512m']\n", "[testbed]: java_options: 'Xmx512m' is not a JVM option",
-                "the class to run", "\"-Xmx512m\"");
+        assertRefused(testbed + "java_options = ['Xmx512m']\n",
+                "[testbed]: java_options: 'Xmx512m' is not a JVM option", "the class to run", "\"-Xmx512m\"");
         assertRefused(testbed + "java_options = ['-Xmx512m -Xss1m']\n", "'-Xmx512m -Xss1m' holds several options",
                 "give each its own string");
         assertRefused(testbed + "java_options = ['']\n", "an empty string is no JVM option");
@@ -186,7 +187,7 @@ class TestbedConfigReaderTest {
         assertThatThrownBy(() -> read("[testbed]\nnamespace='n'\n",
                 TestbedEnvironment.of(Map.of("TESTBED_JAVA_OPTS", "-Xmx1g -cp /tmp"))))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("TESTBED_JAVA_OPTS=-Xmx1g -cp /tmp: '-cp' is not allowed");
+                .hasMessageStartingWith("TESTBED_JAVA_OPTS: '-cp' is not allowed");
         assertThat(new JavaOptions(List.of("--add-opens=java.base/java.lang=ALL-UNNAMED", "-XX:OnError=echo %p"))
                 .arguments()).hasSize(2);
     }
