@@ -26,7 +26,8 @@ class FullRunIT {
 
     @Test
     void runWorkflowObserveAndStop() {
-        testbed.quickWorkflow(3, "");
+        // The test subscribes once run has returned: the workflow's lead-in leaves time for it.
+        testbed.quickWorkflow(3, "", 6);
 
         TestbedHome.Result run = testbed.cli("run");
 
@@ -37,7 +38,7 @@ class FullRunIT {
         List<Map<String, Object>> epictopic = new CopyOnWriteArrayList<>();
         List<Map<String, Object>> heartbeats = new CopyOnWriteArrayList<>();
         try (MessageBus bus = testbed.connect("it")) {
-            // The workflow waits 2 s in no_beam/not_ready before its first broadcast: time enough to subscribe.
+            // The workflow waits 6 s in no_beam/not_ready before its first broadcast: time enough to subscribe.
             bus.subscribe(Destinations.EPICTOPIC, message -> epictopic.add(codec.decodeObject(message.body())));
             bus.subscribe(Destinations.HEARTBEATS, message -> heartbeats.add(codec.decodeObject(message.body())));
             await().atMost(Duration.ofSeconds(60)).until(() -> types(epictopic).contains("end_run"));

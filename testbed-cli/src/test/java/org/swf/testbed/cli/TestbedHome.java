@@ -106,14 +106,23 @@ final class TestbedHome implements AutoCloseable {
 
     /** A testbed.toml with a fast real-time workflow of {@code stfs} STFs and the data agent. */
     TestbedHome quickWorkflow(int stfs, String extraAgents) {
+        return quickWorkflow(stfs, extraAgents, 2);
+    }
+
+    /**
+     * @param leadInSeconds how long the workflow waits before its first broadcast: a test that
+     *     subscribes after {@code run} has returned needs time for that on a loaded machine
+     * @return this home, with a quick real-time workflow as {@link #quickWorkflow(int, String)}
+     */
+    TestbedHome quickWorkflow(int stfs, String extraAgents, int leadInSeconds) {
         return config("testbed.toml", workflowConfig(stfs, extraAgents, true, """
-                no_beam_not_ready_delay = 2
+                no_beam_not_ready_delay = %d
                 beam_not_ready_delay = 0.3
                 beam_ready_delay = 0.2
                 broadcast_delay = 0.2
                 stf_interval = 0.5
                 beam_not_ready_end_delay = 0.2
-                """));
+                """.formatted(leadInSeconds)));
     }
 
     /**
