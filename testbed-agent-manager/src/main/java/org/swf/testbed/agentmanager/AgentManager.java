@@ -24,6 +24,7 @@ import org.swf.testbed.orchestrator.Orchestrator;
 import org.swf.testbed.orchestrator.RunOptions;
 import org.swf.testbed.orchestrator.RunRecord;
 import org.swf.testbed.orchestrator.RunResult;
+import org.swf.testbed.orchestrator.StepListener;
 import org.swf.testbed.orchestrator.StopResult;
 import org.swf.testbed.port.InboundMessage;
 import org.swf.testbed.port.MessageBus;
@@ -37,6 +38,7 @@ import org.swf.testbed.protocol.Reply;
 import org.swf.testbed.protocol.Timestamps;
 import org.swf.testbed.protocol.Command;
 import org.swf.testbed.protocol.CommandEnvelope;
+import org.swf.testbed.protocol.CommandProgress;
 import org.swf.testbed.protocol.HeartbeatRequest;
 import org.swf.testbed.protocol.LogLines;
 import org.swf.testbed.protocol.LogsRequest;
@@ -170,9 +172,9 @@ public final class AgentManager implements AutoCloseable {
         } else if (command instanceof LogsRequest logs) {
             query(request, () -> logs(logs));
         } else if (command instanceof StartTestbed start) {
-            operate(request, () -> startTestbed(start));
-        } else if (command instanceof StopTestbed) {
-            operate(request, this::stopTestbed);
+            operate(request, () -> startTestbed(start, progressTo(request, start.wantsProgress())));
+        } else if (command instanceof StopTestbed stop) {
+            operate(request, () -> stopTestbed(progressTo(request, stop.wantsProgress())));
         }
     }
 
@@ -216,16 +218,40 @@ public final class AgentManager implements AutoCloseable {
         }
     }
 
-    private TestbedStarted startTestbed(StartTestbed command) {
+    /**
+     * @param request a start or stop
+     * @param wanted whether its sender asked for progress
+     * @return a listener that sends each step to the request's reply address as a
+     *     {@code progress} message, or one that sends nothing when it was not asked for or
+     *     there is no reply address
+     */
+    private StepListener progressTo(Request request, boolean wanted) {
+        Destination address = request.raw().replyAddress(request.fields());
+        if (!wanted || address == null) {
+            return StepListener.NONE;
+        }
+        return (step, number, expectedSteps) -> {
+            try {
+                bus.send(address, codec.encode(CommandProgress.now(request.command(), number, expectedSteps, step,
+                        request.correlationId(), instanceName())), null, request.correlationId());
+            } catch (RuntimeException e) {
+                // Its sender may have given up (its reply queue is gone); the operation goes on.
+                LOG.log(Level.DEBUG, "Progress of {0} not sent to {1}: {2}", request.command(), address.name(),
+                        e.getMessage());
+            }
+        };
+    }
+
+    private TestbedStarted startTestbed(StartTestbed command, StepListener progress) {
         RunResult result = orchestrator.run(new RunOptions(command.configName(), false, null, Map.of(),
-                "agent-manager"));
+                "agent-manager"), progress);
         Map<String, Long> steps = new LinkedHashMap<>();
         result.steps().forEach(step -> steps.put(step.step(), step.duration().toMillis()));
         return new TestbedStarted(result.config().toString(), result.namespace(), result.programs(), steps);
     }
 
-    private TestbedStopped stopTestbed() {
-        StopResult result = orchestrator.stopAgents();
+    private TestbedStopped stopTestbed(StepListener progress) {
+        StopResult result = orchestrator.stopAgents(progress);
         return new TestbedStopped(result.stopped(),
                 result.stopped().isEmpty() ? "No agents running" : "Stopped: " + String.join(", ", result.stopped()));
     }

@@ -7,6 +7,7 @@ import static org.swf.testbed.agentmanager.ManagerTestbed.REPLY_TIMEOUT;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -168,6 +169,68 @@ class AgentManagerControlTest {
         assertThat((List<Object>) stopped.get("stopped")).containsExactlyInAnyOrder("workflow-runner", "data-agent");
         awaitNoOperation();
         assertThat(command("{\"command\": \"stop_testbed\"}")).containsEntry("message", "No agents running");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aStartAndAStopThatAskForProgressGetEachStepBeforeTheReply() throws Exception {
+        Destination replies = Destination.queue("replies.progress");
+        BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
+        client.subscribe(replies, received::add);
+
+        client.send(ManagerTestbed.control(), "{\"command\": \"start_testbed\", \"progress\": true}", replies,
+                "p-1");
+        List<Map<String, Object>> start = untilReply(received);
+        client.send(ManagerTestbed.control(), "{\"command\": \"stop_testbed\", \"progress\": true}", replies,
+                "p-2");
+        List<Map<String, Object>> stop = untilReply(received);
+
+        for (List<Map<String, Object>> messages : List.of(start, stop)) {
+            List<Map<String, Object>> steps = messages.subList(0, messages.size() - 1);
+            assertThat(steps).hasSizeGreaterThanOrEqualTo(3).allSatisfy(step -> assertThat(step)
+                    .containsEntry("msg_type", "progress").containsKeys("message", "total_steps", "timestamp")
+                    .containsEntry("sender", "agent-manager-alice"));
+            assertThat(steps).extracting(step -> step.get("step")).isSortedAccordingTo(
+                    (a, b) -> Integer.compare((Integer) a, (Integer) b)).doesNotHaveDuplicates();
+            assertThat(steps).allSatisfy(step -> assertThat((Integer) step.get("total_steps"))
+                    .isGreaterThanOrEqualTo((Integer) step.get("step")));
+            assertThat(messages.get(messages.size() - 1)).containsEntry("msg_type", "reply")
+                    .containsEntry("success", true);
+        }
+        assertThat(start).allSatisfy(message -> assertThat(message).containsEntry("correlation_id", "p-1"))
+                .anySatisfy(message -> assertThat(message).containsEntry("message", "restart supervisord"))
+                .anySatisfy(message -> assertThat(message).containsEntry("message", "wait for READY heartbeats"));
+        assertThat(start.get(0)).containsEntry("in_reply_to", "start_testbed").containsEntry("step", 1);
+        assertThat(stop.get(0)).containsEntry("in_reply_to", "stop_testbed").containsEntry("correlation_id", "p-2");
+        assertThat(stop).anySatisfy(message -> assertThat((String) message.get("message")).startsWith("stop ")
+                .contains("data-agent"));
+    }
+
+    @Test
+    void aStartThatDoesNotAskForProgressGetsTheReplyAlone() throws Exception {
+        Destination replies = Destination.queue("replies.plain");
+        BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
+        client.subscribe(replies, received::add);
+
+        client.send(ManagerTestbed.control(), "{\"command\": \"start_testbed\"}", replies, "q-1");
+
+        // The original's clients take the first message at their reply address for the reply.
+        assertThat(untilReply(received)).singleElement().satisfies(reply -> assertThat(reply)
+                .containsEntry("msg_type", "reply").containsEntry("success", true));
+    }
+
+    /** @return the messages that arrived up to and including the next reply, oldest first */
+    private List<Map<String, Object>> untilReply(BlockingQueue<InboundMessage> received) throws InterruptedException {
+        List<Map<String, Object>> messages = new ArrayList<>();
+        while (true) {
+            InboundMessage message = received.poll(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(message).as("a message after " + messages).isNotNull();
+            Map<String, Object> fields = testbed.codec.decodeObject(message.body());
+            messages.add(fields);
+            if ("reply".equals(fields.get("msg_type"))) {
+                return messages;
+            }
+        }
     }
 
     private void awaitNoOperation() {

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -277,8 +278,9 @@ class AgentManagerDaemonTest {
         }
 
         @Override
-        public InboundMessage request(Destination destination, String body, Duration timeout) {
-            return delegate.request(destination, body, timeout);
+        public InboundMessage request(Destination destination, String body, Duration timeout,
+                Predicate<InboundMessage> interim) {
+            return delegate.request(destination, body, timeout, interim);
         }
 
         @Override

@@ -1,8 +1,10 @@
 package org.swf.testbed.control;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.CommandEnvelope;
+import org.swf.testbed.protocol.CommandProgress;
 import org.swf.testbed.protocol.CommandRefusedException;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
@@ -67,11 +69,35 @@ public final class AgentManagerClient {
     }
 
     /**
+     * Starts the testbed and hears how far the start got while waiting for it.
+     *
+     * @param configName the config to start, or null for the default
+     * @param wait how long to wait for the whole start
+     * @param onProgress hears each step of the start as the manager begins it, before the reply
+     *     (a manager that does not report steps sends none)
+     * @return what was started
+     */
+    public TestbedStarted startTestbed(String configName, Duration wait, Consumer<CommandProgress> onProgress) {
+        return channel.call(new StartTestbed(configName, true, envelope(wait)), wait, onProgress);
+    }
+
+    /**
      * @param wait how long to wait
      * @return what was stopped
      */
     public TestbedStopped stopTestbed(Duration wait) {
         return channel.call(new StopTestbed(envelope(wait)), wait);
+    }
+
+    /**
+     * Stops the testbed and hears how far the stop got while waiting for it.
+     *
+     * @param wait how long to wait for the whole stop
+     * @param onProgress hears each step of the stop as the manager begins it, before the reply
+     * @return what was stopped
+     */
+    public TestbedStopped stopTestbed(Duration wait, Consumer<CommandProgress> onProgress) {
+        return channel.call(new StopTestbed(true, envelope(wait)), wait, onProgress);
     }
 
     /**

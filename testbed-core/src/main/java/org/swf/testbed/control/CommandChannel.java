@@ -2,12 +2,16 @@ package org.swf.testbed.control;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
 import org.swf.testbed.port.InboundMessage;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.Command;
+import org.swf.testbed.protocol.CommandProgress;
 import org.swf.testbed.protocol.CommandRefusedException;
 import org.swf.testbed.protocol.Destination;
 import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.protocol.MalformedMessageException;
 import org.swf.testbed.protocol.Reply;
 
 /**
@@ -35,12 +39,38 @@ final class CommandChannel {
     }
 
     <R> Reply<R> send(Command<R> command, Duration timeout) {
-        InboundMessage answer = bus.request(queue, codec.encodeCommand(command), timeout);
+        return send(command, timeout, null);
+    }
+
+    /**
+     * @param onProgress hears each {@code progress} message that arrives before the reply, or
+     *     null when the command asked for none
+     */
+    private <R> Reply<R> send(Command<R> command, Duration timeout, Consumer<CommandProgress> onProgress) {
+        InboundMessage answer = onProgress == null ? bus.request(queue, codec.encodeCommand(command), timeout)
+                : bus.request(queue, codec.encodeCommand(command), timeout, message -> {
+                    Optional<CommandProgress> progress;
+                    try {
+                        progress = codec.decodeProgress(message.body());
+                    } catch (MalformedMessageException e) {
+                        return false; // the answer, and decodeReply says what is wrong with it
+                    }
+                    progress.ifPresent(onProgress);
+                    return progress.isPresent();
+                });
         return codec.decodeReply(answer.body(), command.resultType());
     }
 
     <R> R call(Command<R> command, Duration timeout) {
-        Reply<R> reply = send(command, timeout);
+        return call(command, timeout, null);
+    }
+
+    /**
+     * @param onProgress hears each {@code progress} message the consumer sends before its reply,
+     *     or null when the command asked for none
+     */
+    <R> R call(Command<R> command, Duration timeout, Consumer<CommandProgress> onProgress) {
+        Reply<R> reply = send(command, timeout, onProgress);
         if (!reply.success()) {
             throw new CommandRefusedException(who, command.type().wireName(), reply.errorCode(), reply.error(),
                     reply.logTail());

@@ -112,7 +112,24 @@ public final class Orchestrator {
      * @throws TestbedException when a program failed to start, with its log tail
      */
     public RunResult run(RunOptions options) {
-        return launcher.run(options);
+        return run(options, StepListener.NONE);
+    }
+
+    /**
+     * Starts the testbed as {@link #run(RunOptions)} does, telling {@code listener} as each step
+     * begins (load config, restart supervisord, wait for READY heartbeats, ...).
+     *
+     * @param options which config, and whether and how to trigger the workflow
+     * @param listener hears each step as it begins, on this thread
+     * @return what was started, the execution id, and how long each step took
+     * @throws ConfigException for an invalid config (nothing was started)
+     * @throws LifecycleConflictException when agents already run (nothing was changed)
+     * @throws ServiceUnavailableException when supervisord or the broker is unavailable
+     * @throws org.swf.testbed.TestbedTimeoutException when programs did not get ready in time
+     * @throws TestbedException when a program failed to start, with its log tail
+     */
+    public RunResult run(RunOptions options, StepListener listener) {
+        return launcher.run(options, listener);
     }
 
     /**
@@ -164,7 +181,18 @@ public final class Orchestrator {
      * @throws ServiceUnavailableException when supervisord is not installed
      */
     public StopResult stopAgents() {
-        return launcher.stopAgents();
+        return stopAgents(StepListener.NONE);
+    }
+
+    /**
+     * Stops the testbed as {@link #stopAgents()} does, telling {@code listener} as each step begins.
+     *
+     * @param listener hears each step as it begins, on this thread
+     * @return the programs that were stopped (empty when none ran), and those kept running
+     * @throws ServiceUnavailableException when supervisord is not installed
+     */
+    public StopResult stopAgents(StepListener listener) {
+        return launcher.stopAgents(listener);
     }
 
     /**

@@ -78,21 +78,27 @@ final class TestbedLauncher {
         this.codec = codec;
     }
 
-    RunResult run(RunOptions options) {
-        StepTimer timer = new StepTimer();
+    /** The steps of a start that runs on a broker already running: see {@link #start}. */
+    private static final int START_STEPS = 8;
+    /** The steps of a stop: check supervisord, observe the programs, stop them (or remove stale files). */
+    private static final int STOP_STEPS = 3;
+
+    RunResult run(RunOptions options, StepListener listener) {
+        StepTimer timer = new StepTimer(listener, START_STEPS + (options.triggerWorkflow() ? 1 : 0));
         TestbedConfig config = timer.time("load config", () -> reader.read(options.configName()));
         // Planned before anything is touched, so an agent that cannot run stops the start here.
         LaunchPlan plan = timer.time("plan programs", () -> plan(config));
         return state.withLock(() -> start(plan, options, timer), false);
     }
 
-    StopResult stopAgents() {
-        supervisor.requireInstalled();
+    StopResult stopAgents(StepListener listener) {
+        StepTimer timer = new StepTimer(listener, STOP_STEPS);
+        timer.time("check supervisord", supervisor::requireInstalled);
         return state.withLock(() -> {
-            SupervisorSnapshot snapshot = supervisor.observe();
+            SupervisorSnapshot snapshot = timer.time("check running programs", supervisor::observe);
             if (snapshot.active().isEmpty()) {
                 // Nothing runs: a supervisord shut down meanwhile (by hand, or killed) left its files.
-                supervisor.removeStaleFiles();
+                timer.time("remove supervisord's stale files", supervisor::removeStaleFiles);
                 return new StopResult(List.of());
             }
             Optional<ProgramStatus> held = BrokerHold.isHeld(settings.stateDirectory())
@@ -106,13 +112,17 @@ final class TestbedLauncher {
                     return new StopResult(List.of(), List.of(ProgramFactory.BROKER));
                 }
                 LifecycleState.observe(others).next(LifecycleEvent.STOP_AGENTS);
-                return new StopResult(supervisor.stop(active), List.of(ProgramFactory.BROKER));
+                return new StopResult(timer.time("stop " + String.join(", ", active) + " (the broker stays)",
+                        () -> supervisor.stop(active)), List.of(ProgramFactory.BROKER));
             }
             // A supervisord that does not answer never blocks a stop: the supervisor stops it and
             // its programs by their process markers.
             LifecycleState.beginStop(snapshot);
-            StopResult stopped = new StopResult(supervisor.stopAll());
-            supervisor.removeStaleFiles();
+            StopResult stopped = new StopResult(timer.time("stop " + snapshot.active().stream()
+                    .map(ProgramStatus::name).collect(Collectors.joining(", ")) + " and supervisord",
+                    supervisor::stopAll));
+            timer.expectMore(1);
+            timer.time("remove supervisord's stale files", supervisor::removeStaleFiles);
             return stopped;
         }, true);
     }
@@ -213,6 +223,7 @@ final class TestbedLauncher {
             runningBus = timer.time("look for this home's broker", () -> runningHomeBroker(config, notices));
             if (runningBus == null) {
                 newBroker = homeBroker.choosePorts(config.broker(), notices::add);
+                timer.expectMore(1); // "start broker"
             }
         }
         BrokerPorts ports = config.broker().embedded()

@@ -2,6 +2,7 @@ package org.swf.testbed.port;
 
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.swf.testbed.protocol.Destination;
 
 /**
@@ -54,7 +55,26 @@ public interface MessageBus extends AutoCloseable {
      * @return the answer
      * @throws org.swf.testbed.TestbedTimeoutException when no answer came in time
      */
-    InboundMessage request(Destination destination, String body, Duration timeout);
+    default InboundMessage request(Destination destination, String body, Duration timeout) {
+        return request(destination, body, timeout, message -> false);
+    }
+
+    /**
+     * Sends {@code body} as {@link #request(Destination, String, Duration)} does, to a consumer
+     * that may send interim messages (e.g. progress) to the reply address before its answer. Each
+     * message arriving there goes to {@code interim}, on the waiting thread or one of the
+     * adapter's, one at a time: it returns true for an interim message, which it has dealt with,
+     * and waiting goes on; the first message for which it returns false is the answer. The
+     * timeout covers the whole exchange, interim messages included.
+     *
+     * @param destination where to
+     * @param body the JSON text
+     * @param timeout how long to wait for the answer
+     * @param interim deals with an interim message and returns true, or returns false for the answer
+     * @return the answer
+     * @throws org.swf.testbed.TestbedTimeoutException when no answer came in time
+     */
+    InboundMessage request(Destination destination, String body, Duration timeout, Predicate<InboundMessage> interim);
 
     /** @return whether the connection to the broker is up at this moment */
     boolean isConnected();

@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
@@ -197,6 +198,21 @@ public final class JsonCodec {
         } catch (IllegalArgumentException e) {
             throw new MalformedMessageException("Not a valid reply: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * @param json a message that arrived at a reply address before the reply
+     * @return the step it reports, or empty when it is not a {@code progress} message (the reply,
+     *     or anything else)
+     * @throws MalformedMessageException when it is not a JSON object, or says it is progress but
+     *     its fields do not fit
+     */
+    public Optional<CommandProgress> decodeProgress(String json) {
+        Map<String, Object> fields = decodeObject(json);
+        if (!MessageType.PROGRESS.wireName().equals(fields.get(MSG_TYPE_FIELD))) {
+            return Optional.empty();
+        }
+        return Optional.of(convert(fields, CommandProgress.class));
     }
 
     /**

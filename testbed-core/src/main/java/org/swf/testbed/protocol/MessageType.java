@@ -30,6 +30,8 @@ public enum MessageType {
     LOGS,
     // Answers and liveness.
     REPLY,
+    /** A step of a long command under way, sent before its reply to a sender that asked for it. */
+    PROGRESS,
     HEARTBEAT,
     /** Asks every agent of a namespace for a heartbeat now, e.g. from a runner that just started. */
     HEARTBEAT_REQUEST;

@@ -6,9 +6,28 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
  * Asks the agent manager to start the user's testbed (its agents; no workflow).
  *
  * @param configName the config to start, or null for the default
+ * @param progress true when the sender wants a {@link CommandProgress} at its reply address as
+ *     each step of the start begins, before the reply; null or false for the reply alone (what
+ *     the original's clients expect: the first message at their reply address is the reply)
  * @param envelope when, by whom, and where the reply goes
  */
-public record StartTestbed(String configName, @JsonUnwrapped CommandEnvelope envelope) implements ManagerCommand<TestbedStarted> {
+public record StartTestbed(String configName, Boolean progress, @JsonUnwrapped CommandEnvelope envelope)
+        implements ManagerCommand<TestbedStarted> {
+
+    /**
+     * A start whose sender waits for the reply alone.
+     *
+     * @param configName the config to start, or null for the default
+     * @param envelope when, by whom, and where the reply goes
+     */
+    public StartTestbed(String configName, CommandEnvelope envelope) {
+        this(configName, null, envelope);
+    }
+
+    /** @return whether the sender asked for progress messages */
+    public boolean wantsProgress() {
+        return Boolean.TRUE.equals(progress);
+    }
 
     @Override
     public MessageType type() {

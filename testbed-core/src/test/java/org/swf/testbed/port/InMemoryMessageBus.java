@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.swf.testbed.ServiceUnavailableException;
 import org.swf.testbed.TestbedTimeoutException;
 import org.swf.testbed.protocol.Destination;
@@ -113,10 +114,12 @@ public final class InMemoryMessageBus implements MessageBus {
     }
 
     @Override
-    public InboundMessage request(Destination destination, String body, Duration timeout) {
+    public InboundMessage request(Destination destination, String body, Duration timeout,
+            Predicate<InboundMessage> interim) {
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(interim, "interim");
         requireUsable();
         // Like a JMS temporary queue: private to this request, gone afterwards.
         Destination replyQueue = Destination.queue("tmp." + UUID.randomUUID());
@@ -125,7 +128,8 @@ public final class InMemoryMessageBus implements MessageBus {
         pendingRequests.add(reply);
         try (Subscription ignored = subscribe(replyQueue, in -> {
             // An answer without a correlation id can only be ours: the queue is private.
-            if (in.correlationId() == null || correlationId.equals(in.correlationId())) {
+            if ((in.correlationId() == null || correlationId.equals(in.correlationId())) && !reply.isDone()
+                    && !interim.test(in)) {
                 reply.complete(in);
             }
         })) {

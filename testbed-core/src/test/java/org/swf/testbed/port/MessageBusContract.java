@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -499,6 +500,43 @@ public abstract class MessageBusContract {
         InboundMessage reply = requester.request(control, "{\"command\":\"ping\"}", DELIVERY);
 
         assertThat(reply.body()).isEqualTo("{\"success\":true}");
+    }
+
+    @Test
+    void interimMessagesReachTheRequesterInOrderBeforeTheAnswer() {
+        MessageBus requester = bus();
+        MessageBus responder = bus();
+        Destination control = Destination.queue(unique("control"));
+        responder.subscribe(control, in -> {
+            responder.send(in.replyTo(), "{\"progress\":1}", null, in.correlationId());
+            responder.send(in.replyTo(), "{\"progress\":2}", null, in.correlationId());
+            responder.send(in.replyTo(), "{\"success\":true}", null, in.correlationId());
+        });
+        List<String> interim = new CopyOnWriteArrayList<>();
+
+        InboundMessage reply = requester.request(control, "{\"command\":\"start_testbed\"}", DELIVERY, in -> {
+            if (!in.body().contains("progress")) {
+                return false;
+            }
+            interim.add(in.body());
+            return true;
+        });
+
+        assertThat(reply.body()).isEqualTo("{\"success\":true}");
+        assertThat(interim).containsExactly("{\"progress\":1}", "{\"progress\":2}");
+    }
+
+    @Test
+    void aRequestThatGetsOnlyInterimMessagesTimesOut() {
+        MessageBus requester = bus();
+        MessageBus responder = bus();
+        Destination control = Destination.queue(unique("control"));
+        responder.subscribe(control, in -> responder.send(in.replyTo(), "{\"progress\":1}", null, in.correlationId()));
+        List<String> interim = new CopyOnWriteArrayList<>();
+
+        assertThatThrownBy(() -> requester.request(control, "{}", Duration.ofMillis(500), in -> interim.add(in.body())))
+                .isInstanceOf(TestbedTimeoutException.class);
+        assertThat(interim).containsExactly("{\"progress\":1}");
     }
 
     @Test

@@ -44,7 +44,9 @@ class CommandCodecTest {
                 new StatusRequest("ns", envelope),
                 new HeartbeatRequest("ns", "workflow-runner-alice-1", new CommandEnvelope("t", null, null, null)),
                 new StartTestbed("testbed.toml", envelope),
+                new StartTestbed(null, true, envelope),
                 new StopTestbed(envelope),
+                new StopTestbed(true, envelope),
                 new TestbedStatusRequest(envelope),
                 new Ping(envelope),
                 new LogsRequest("data-agent", 5, envelope));
@@ -84,6 +86,27 @@ class CommandCodecTest {
         assertThat(decoded.success()).isTrue();
         assertThat(decoded.correlationId()).isEqualTo("c-1");
         assertThat(decoded.result()).isEqualTo(status);
+    }
+
+    @Test
+    void progressTravelsUnderItsOwnTypeAndIsToldApartFromTheReply() {
+        String json = codec.encode(CommandProgress.now("start_testbed", 3, 9, "restart supervisord", "c-7",
+                "agent-manager-alice"));
+
+        assertThat(codec.decodeObject(json)).containsEntry("msg_type", "progress")
+                .containsEntry("in_reply_to", "start_testbed").containsEntry("step", 3).containsEntry("total_steps", 9)
+                .containsEntry("message", "restart supervisord").containsEntry("correlation_id", "c-7")
+                .containsKey("timestamp");
+        assertThat(codec.decodeProgress(json)).get().satisfies(progress -> {
+            assertThat(progress.step()).isEqualTo(3);
+            assertThat(progress.totalSteps()).isEqualTo(9);
+            assertThat(progress.message()).isEqualTo("restart supervisord");
+        });
+        assertThat(codec.decodeProgress(codec.encodeReply(Reply.ok("start_testbed", "c-7", "m", null)))).isEmpty();
+        assertThat(codec.decodeObject(codec.encodeCommand(new StartTestbed(null, true, envelope))))
+                .containsEntry("progress", true);
+        assertThatThrownBy(() -> codec.decodeProgress("{\"msg_type\": \"progress\", \"step\": 2,"
+                + " \"total_steps\": 1, \"message\": \"x\"}")).isInstanceOf(MalformedMessageException.class);
     }
 
     @Test

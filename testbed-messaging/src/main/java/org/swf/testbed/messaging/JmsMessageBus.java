@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.qpid.jms.JmsConnection;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.apache.qpid.jms.JmsConnectionListener;
@@ -193,10 +194,12 @@ public final class JmsMessageBus implements MessageBus {
     }
 
     @Override
-    public InboundMessage request(Destination destination, String body, Duration timeout) {
+    public InboundMessage request(Destination destination, String body, Duration timeout,
+            Predicate<InboundMessage> interim) {
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(interim, "interim");
         requireOpen();
         Session session = null;
         MessageConsumer consumer = null;
@@ -234,7 +237,7 @@ public final class JmsMessageBus implements MessageBus {
                     continue;
                 }
                 InboundMessage inbound = toInbound(replyDestination, reply);
-                if (inbound != null) {
+                if (inbound != null && !interim.test(inbound)) {
                     return inbound;
                 }
             }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -176,9 +177,10 @@ class RunnerShutdownTest {
         }
 
         @Override
-        public InboundMessage request(Destination destination, String body, Duration timeout) {
+        public InboundMessage request(Destination destination, String body, Duration timeout,
+                Predicate<InboundMessage> interim) {
             blockWhileHung();
-            return bus.request(destination, body, timeout);
+            return bus.request(destination, body, timeout, interim);
         }
 
         @Override
