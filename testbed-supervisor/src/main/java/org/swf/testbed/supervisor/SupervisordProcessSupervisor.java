@@ -36,6 +36,7 @@ import org.swf.testbed.port.ProgramState;
 import org.swf.testbed.port.ProgramStatus;
 import org.swf.testbed.port.SupervisorSnapshot;
 import org.swf.testbed.util.Await;
+import org.swf.testbed.util.LogTail;
 import org.swf.testbed.util.OsUser;
 
 /**

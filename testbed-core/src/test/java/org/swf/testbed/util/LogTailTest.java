@@ -1,4 +1,4 @@
-package org.swf.testbed.supervisor;
+package org.swf.testbed.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

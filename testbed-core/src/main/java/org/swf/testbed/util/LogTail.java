@@ -1,4 +1,4 @@
-package org.swf.testbed.supervisor;
+package org.swf.testbed.util;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,9 +13,10 @@ import org.swf.testbed.TestbedException;
 
 /**
  * Reads the last lines of a log from its end, in blocks, so that a 10 MB log costs a few
- * kilobytes of reading rather than the whole file.
+ * kilobytes of reading rather than the whole file. Shared by whoever shows a program's log: the
+ * supervisor adapter (failure reports, {@code testbed logs}) and the MCP server's log resources.
  */
-final class LogTail {
+public final class LogTail {
 
     private static final int BLOCK = 8192;
 
@@ -30,7 +31,7 @@ final class LogTail {
      * @param lines how many lines at most
      * @return its last lines, oldest first, without line terminators; empty when the file is absent
      */
-    static List<String> read(Path file, int lines) {
+    public static List<String> read(Path file, int lines) {
         if (lines <= 0) {
             return List.of();
         }
