@@ -74,11 +74,11 @@ public final class AgentManagerClient {
      * @param configName the config to start, or null for the default
      * @param wait how long to wait for the whole start
      * @param onProgress hears each step of the start as the manager begins it, before the reply
-     *     (a manager that does not report steps sends none)
+     *     (a manager that does not report steps sends none); null to ask for none
      * @return what was started
      */
     public TestbedStarted startTestbed(String configName, Duration wait, Consumer<CommandProgress> onProgress) {
-        return channel.call(new StartTestbed(configName, true, envelope(wait)), wait, onProgress);
+        return channel.call(new StartTestbed(configName, asked(onProgress), envelope(wait)), wait, onProgress);
     }
 
     /**
@@ -93,11 +93,17 @@ public final class AgentManagerClient {
      * Stops the testbed and hears how far the stop got while waiting for it.
      *
      * @param wait how long to wait for the whole stop
-     * @param onProgress hears each step of the stop as the manager begins it, before the reply
+     * @param onProgress hears each step of the stop as the manager begins it, before the reply;
+     *     null to ask for none
      * @return what was stopped
      */
     public TestbedStopped stopTestbed(Duration wait, Consumer<CommandProgress> onProgress) {
-        return channel.call(new StopTestbed(true, envelope(wait)), wait, onProgress);
+        return channel.call(new StopTestbed(asked(onProgress), envelope(wait)), wait, onProgress);
+    }
+
+    /** @return the command's {@code progress} field: true when someone listens, else left out */
+    private static Boolean asked(Consumer<CommandProgress> onProgress) {
+        return onProgress == null ? null : Boolean.TRUE;
     }
 
     /**

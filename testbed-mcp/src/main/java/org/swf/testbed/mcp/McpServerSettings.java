@@ -1,5 +1,6 @@
 package org.swf.testbed.mcp;
 
+import java.nio.file.Path;
 import java.util.Objects;
 import org.swf.testbed.port.BrokerEndpoint;
 
@@ -15,9 +16,12 @@ import org.swf.testbed.port.BrokerEndpoint;
  *     every user to their own queues
  * @param version the server version reported to MCP clients
  * @param timeouts how long the tools wait
+ * @param logDirectory the testbed home's log directory ({@code HOME/logs}), whose program logs the
+ *     server offers as resources ({@code testbed://logs/PROGRAM}); null when the server has no
+ *     home, and then offers none
  */
 public record McpServerSettings(BrokerEndpoint broker, String defaultUser, boolean otherUsers, String version,
-        ToolTimeouts timeouts) {
+        ToolTimeouts timeouts, Path logDirectory) {
 
     /** Requires a broker, a user, a version and timeouts. */
     public McpServerSettings {
@@ -29,6 +33,7 @@ public record McpServerSettings(BrokerEndpoint broker, String defaultUser, boole
             throw new IllegalArgumentException("The MCP server needs a version to report");
         }
         Objects.requireNonNull(timeouts, "timeouts");
+        logDirectory = logDirectory == null ? null : logDirectory.toAbsolutePath().normalize();
     }
 
     /**
@@ -40,7 +45,7 @@ public record McpServerSettings(BrokerEndpoint broker, String defaultUser, boole
      * @param timeouts how long the tools wait
      */
     public McpServerSettings(String brokerUrl, String defaultUser, String version, ToolTimeouts timeouts) {
-        this(BrokerEndpoint.anonymous(brokerUrl), defaultUser, false, version, timeouts);
+        this(BrokerEndpoint.anonymous(brokerUrl), defaultUser, false, version, timeouts, null);
     }
 
     /**
@@ -51,7 +56,7 @@ public record McpServerSettings(BrokerEndpoint broker, String defaultUser, boole
      */
     public static McpServerSettings of(BrokerEndpoint broker, String version) {
         return new McpServerSettings(broker, System.getProperty("user.name", ""), false, version,
-                ToolTimeouts.defaults());
+                ToolTimeouts.defaults(), null);
     }
 
     /**
@@ -59,7 +64,7 @@ public record McpServerSettings(BrokerEndpoint broker, String defaultUser, boole
      * @return these settings with {@code timeouts}
      */
     public McpServerSettings withTimeouts(ToolTimeouts timeouts) {
-        return new McpServerSettings(broker, defaultUser, otherUsers, version, timeouts);
+        return new McpServerSettings(broker, defaultUser, otherUsers, version, timeouts, logDirectory);
     }
 
     /**
@@ -67,6 +72,15 @@ public record McpServerSettings(BrokerEndpoint broker, String defaultUser, boole
      * @return these settings with that choice
      */
     public McpServerSettings withOtherUsers(boolean allowed) {
-        return new McpServerSettings(broker, defaultUser, allowed, version, timeouts);
+        return new McpServerSettings(broker, defaultUser, allowed, version, timeouts, logDirectory);
+    }
+
+    /**
+     * @param directory the testbed home's log directory, whose logs become resources
+     * @return these settings with that directory
+     */
+    public McpServerSettings withLogDirectory(Path directory) {
+        return new McpServerSettings(broker, defaultUser, otherUsers, version, timeouts,
+                Objects.requireNonNull(directory, "directory"));
     }
 }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Stands between the client's stdin and the SDK's stdio transport: passes each line that is a
@@ -34,6 +35,7 @@ final class StdinGate {
     private final McpJsonMapper mapper;
     private final OutputStream clientOut;
     private final int maxLineBytes;
+    private final Consumer<String> beforeRequest;
 
     /**
      * @param mapper reads and writes JSON-RPC
@@ -41,14 +43,17 @@ final class StdinGate {
      *     as the transport writes it, so that an error line never splits a message
      * @param maxLineBytes the longest line accepted; longer ones are answered with an error, so
      *     that a client that never ends a line cannot exhaust memory
+     * @param beforeRequest called with the method of each request before the transport sees it,
+     *     on the gate's thread, e.g. to bring what the request lists up to date
      */
-    StdinGate(McpJsonMapper mapper, OutputStream clientOut, int maxLineBytes) {
+    StdinGate(McpJsonMapper mapper, OutputStream clientOut, int maxLineBytes, Consumer<String> beforeRequest) {
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.clientOut = Objects.requireNonNull(clientOut, "clientOut");
         if (maxLineBytes < 1) {
             throw new IllegalArgumentException("maxLineBytes must be positive");
         }
         this.maxLineBytes = maxLineBytes;
+        this.beforeRequest = Objects.requireNonNull(beforeRequest, "beforeRequest");
     }
 
     /**
@@ -95,11 +100,15 @@ final class StdinGate {
         if (line.isEmpty()) {
             return;
         }
+        McpSchema.JSONRPCMessage message;
         try {
-            McpSchema.deserializeJsonRpcMessage(mapper, line);
+            message = McpSchema.deserializeJsonRpcMessage(mapper, line);
         } catch (IOException | RuntimeException e) {
             reject(line);
             return;
+        }
+        if (message instanceof McpSchema.JSONRPCRequest request) {
+            beforeRequest.accept(request.method());
         }
         toTransport.write(line.getBytes(StandardCharsets.UTF_8));
         toTransport.write('\n');

@@ -3,6 +3,7 @@ package org.swf.testbed.mcp;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -14,6 +15,7 @@ import java.io.PipedOutputStream;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import org.swf.testbed.TestbedException;
 import org.swf.testbed.port.MessageBusFactory;
 import org.swf.testbed.protocol.JsonCodec;
@@ -90,19 +92,33 @@ public final class TestbedMcpServer implements AutoCloseable {
             throw new TestbedException("Cannot connect the MCP server's stdin pipe: " + e.getMessage()
                     + ". Start 'testbed mcp' again", e);
         }
+        LogResources logs = new LogResources(settings.logDirectory());
+        // Set once the server is built, before the first request can arrive.
+        AtomicReference<McpSyncServer> running = new AtomicReference<>();
         McpSyncServer server = McpServer.sync(new StdioServerTransportProvider(mapper, transportIn, out))
                 .serverInfo(NAME, settings.version())
                 .instructions(INSTRUCTIONS)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                // logging: the SDK answers logging/setLevel and drops messages below the level set.
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).resources(false, true).logging()
+                        .build())
                 .jsonMapper(mapper)
                 .jsonSchemaValidator(McpJsonDefaults.getSchemaValidator())
                 .validateToolInputs(true)
-                .tools(tools.specifications())
+                .tools(tools.specifications().stream().map(tool -> refreshingLogsAfter(tool, logs, running)).toList())
+                .resources(logs.initial())
+                .resourceTemplates(List.of(logs.template()))
+                .uriTemplateManagerFactory(LogResources.uriMatching())
                 .build();
-        LOG.log(Level.INFO, "testbed MCP server {0} serving {1} tools on stdio for {2}; broker {3}",
-                settings.version(), toolNames().size(), settings.defaultUser(), broker.redacted());
+        running.set(server);
+        LOG.log(Level.INFO, "testbed MCP server {0} serving {1} tools on stdio for {2}; broker {3}; logs {4}",
+                settings.version(), toolNames().size(), settings.defaultUser(), broker.redacted(),
+                settings.logDirectory() == null ? "none" : settings.logDirectory());
         try {
-            new StdinGate(mapper, out, MAX_MESSAGE_BYTES).pump(in, feed);
+            new StdinGate(mapper, out, MAX_MESSAGE_BYTES, method -> {
+                if (McpSchema.METHOD_RESOURCES_LIST.equals(method)) {
+                    logs.refresh(server);
+                }
+            }).pump(in, feed);
         } finally {
             try {
                 server.closeGracefully();
@@ -111,6 +127,21 @@ public final class TestbedMcpServer implements AutoCloseable {
             }
             LOG.log(Level.INFO, "stdin closed; testbed MCP server stops");
         }
+    }
+
+    /**
+     * @return {@code tool} whose calls bring the log resources up to date before they return: a
+     *     start creates logs and the client hears of them with the result
+     */
+    private static SyncToolSpecification refreshingLogsAfter(SyncToolSpecification tool, LogResources logs,
+            AtomicReference<McpSyncServer> server) {
+        return SyncToolSpecification.builder().tool(tool.tool()).callHandler((exchange, request) -> {
+            try {
+                return tool.callHandler().apply(exchange, request);
+            } finally {
+                logs.refresh(server.get());
+            }
+        }).build();
     }
 
     /** Closes the broker connection. */

@@ -2,6 +2,7 @@ package org.swf.testbed.mcp;
 
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.LoggingLevel;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -13,11 +14,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.swf.testbed.TestbedTimeoutException;
 import org.swf.testbed.control.AgentManagerClient;
 import org.swf.testbed.control.RunnerClient;
 import org.swf.testbed.port.MessageBus;
+import org.swf.testbed.protocol.CommandProgress;
 import org.swf.testbed.protocol.CommandRefusedException;
 import org.swf.testbed.protocol.Destination;
 import org.swf.testbed.protocol.Destinations;
@@ -84,9 +87,21 @@ final class TestbedTools {
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
     }
 
+    /** What one tool does with its arguments, telling its client how it goes. */
+    @FunctionalInterface
+    interface ToolHandler {
+        /**
+         * @param arguments the call's arguments
+         * @param feedback progress and log messages to the call's client
+         * @return the tool's structured result
+         * @throws ToolFailure for a problem the caller can act on
+         */
+        Map<String, Object> run(ToolArguments arguments, CallFeedback feedback);
+    }
+
     /** @return every tool with its handler, for the MCP server */
     List<SyncToolSpecification> specifications() {
-        Map<String, Function<ToolArguments, Map<String, Object>>> handlers = Map.of(
+        Map<String, ToolHandler> handlers = Map.of(
                 ToolCatalog.CHECK_AGENT_MANAGER, this::checkAgentManager,
                 ToolCatalog.START_USER_TESTBED, this::startUserTestbed,
                 ToolCatalog.STOP_USER_TESTBED, this::stopUserTestbed,
@@ -98,62 +113,85 @@ final class TestbedTools {
         return ToolCatalog.all().stream().map(tool -> specification(tool, handlers.get(tool.name()))).toList();
     }
 
-    private SyncToolSpecification specification(Tool tool, Function<ToolArguments, Map<String, Object>> handler) {
+    private SyncToolSpecification specification(Tool tool, ToolHandler handler) {
         Objects.requireNonNull(handler, () -> "No handler for tool " + tool.name());
-        return SyncToolSpecification.builder().tool(tool)
-                .callHandler((exchange, request) -> call(tool.name(), request.arguments(), handler)).build();
+        return SyncToolSpecification.builder().tool(tool).callHandler((exchange, request) ->
+                call(tool.name(), request.arguments(), CallFeedback.of(exchange, request), handler)).build();
     }
 
     /**
-     * Runs one tool.
+     * Runs one tool. Its result, success or error, is structured content the tool's output
+     * schema accepts (see ToolCatalog), with the same words as text; the outcome also goes to
+     * the client as a log message.
      *
      * @param name the tool
      * @param arguments its arguments, or null
+     * @param feedback progress and log messages to the call's client
      * @param handler what it does
      * @return its structured result, or a tool error
      */
-    CallToolResult call(String name, Map<String, Object> arguments,
-            Function<ToolArguments, Map<String, Object>> handler) {
+    CallToolResult call(String name, Map<String, Object> arguments, CallFeedback feedback, ToolHandler handler) {
         long start = System.nanoTime();
+        ToolFailure failure;
         try {
             // As a client reads it: through JSON, so a number is a number whatever Java type built it.
-            Map<String, Object> result = codec.toFields(handler.apply(new ToolArguments(arguments)));
+            Map<String, Object> result = codec.toFields(handler.run(new ToolArguments(arguments), feedback));
             LOG.log(Level.INFO, "{0}: ok in {1} ms", name, Long.toString(millisSince(start)));
+            feedback.log(LoggingLevel.DEBUG, name + ": ok in " + millisSince(start) + " ms");
             // The text is the same JSON, for clients that read only text content.
             return CallToolResult.builder().addTextContent(codec.encode(result)).structuredContent(result)
                     .isError(false).build();
         } catch (ToolFailure e) {
             LOG.log(Level.INFO, "{0}: {1} in {2} ms: {3}", name, e.code(), Long.toString(millisSince(start)),
                     e.getMessage());
-            return error(e.getMessage(), e.toContent());
+            failure = e;
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, name + " failed unexpectedly", e);
-            String message = name + " failed unexpectedly: " + e + ". This is a bug in the MCP server; its log (stderr)"
-                    + " has the stack trace";
-            return error(message, Map.of("error", message, "error_code", ErrorCode.INTERNAL.name()));
+            failure = new ToolFailure(ErrorCode.INTERNAL, name + " failed unexpectedly: " + e + ". This is a bug in"
+                    + " the MCP server; its log (stderr) has the stack trace");
         }
+        feedback.log(levelOf(failure.code()), name + ": " + failure.code() + ": " + failure.getMessage());
+        return CallToolResult.builder().addTextContent(failure.getMessage()).structuredContent(failure.toContent())
+                .isError(true).build();
     }
 
-    private static CallToolResult error(String message, Map<String, Object> content) {
-        return CallToolResult.builder().addTextContent(message).structuredContent(content).isError(true).build();
+    /**
+     * @return how notable a failure is for the client's log: the broker or a consumer missing, or
+     *     not answering in time, is a warning; a bug an error; a call the caller can correct news
+     */
+    private static LoggingLevel levelOf(ErrorCode code) {
+        return switch (code) {
+            case UNAVAILABLE, TIMEOUT -> LoggingLevel.WARNING;
+            case INTERNAL -> LoggingLevel.ERROR;
+            default -> LoggingLevel.INFO;
+        };
     }
 
-    Map<String, Object> checkAgentManager(ToolArguments arguments) {
+    Map<String, Object> checkAgentManager(ToolArguments arguments, CallFeedback feedback) {
         String user = user(arguments);
         long start = System.nanoTime();
         ManagerInfo ping = ping(user);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("alive", true);
+        result.put("username", user);
         result.putAll(codec.toFields(ping));
         result.put("round_trip_ms", millisSince(start));
         return result;
     }
 
-    Map<String, Object> startUserTestbed(ToolArguments arguments) {
+    Map<String, Object> startUserTestbed(ToolArguments arguments, CallFeedback feedback) {
         String user = user(arguments);
         String config = arguments.string("config_name", ToolArguments.CONFIG, "testbed.toml").orElse(null);
-        TestbedStarted started = manager(user, MessageType.START_TESTBED, timeouts.operation(),
-                client -> client.startTestbed(config, timeouts.operation()));
+        TestbedStarted started = manager(user, MessageType.START_TESTBED, timeouts.operation(), feedback,
+                client -> client.startTestbed(config, timeouts.operation(), managerSteps(feedback)));
+        if (started.namespace() == null) {
+            throw new ToolFailure(ErrorCode.INTERNAL, "The agent manager of " + user + " started the testbed but sent"
+                    + " no namespace. Call get_testbed_status to see it");
+        }
+        String done = "Started the testbed of " + user + " in namespace " + started.namespace() + ": "
+                + String.join(", ", started.programs());
+        feedback.finish(done);
+        feedback.log(LoggingLevel.NOTICE, done + " (config " + started.config() + ")");
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("started", true);
         result.put("username", user);
@@ -163,10 +201,14 @@ final class TestbedTools {
         return result;
     }
 
-    Map<String, Object> stopUserTestbed(ToolArguments arguments) {
+    Map<String, Object> stopUserTestbed(ToolArguments arguments, CallFeedback feedback) {
         String user = user(arguments);
-        TestbedStopped stopped = manager(user, MessageType.STOP_TESTBED, timeouts.operation(),
-                client -> client.stopTestbed(timeouts.operation()));
+        TestbedStopped stopped = manager(user, MessageType.STOP_TESTBED, timeouts.operation(), feedback,
+                client -> client.stopTestbed(timeouts.operation(), managerSteps(feedback)));
+        String done = stopped.stopped().isEmpty() ? "Nothing ran in the testbed of " + user
+                : "Stopped the testbed of " + user + ": " + String.join(", ", stopped.stopped());
+        feedback.finish(done);
+        feedback.log(LoggingLevel.NOTICE, done);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("username", user);
         result.put("stopped", List.of());
@@ -174,7 +216,7 @@ final class TestbedTools {
         return result;
     }
 
-    Map<String, Object> startWorkflow(ToolArguments arguments) {
+    Map<String, Object> startWorkflow(ToolArguments arguments, CallFeedback feedback) {
         String namespace = arguments.required("namespace", ToolArguments.WORD, "alice");
         Optional<Long> stfCount = arguments.integer("stf_count", 1, 100_000);
         String workflow = arguments.string("workflow_name", ToolArguments.WORD, ToolCatalog.DEFAULT_WORKFLOW)
@@ -193,6 +235,8 @@ final class TestbedTools {
                     + " run_workflow but sent no execution_id. Call get_testbed_status to see what runs");
         }
         executions.put(started.executionId(), namespace);
+        feedback.log(LoggingLevel.NOTICE, "Started workflow execution " + started.executionId() + " in namespace "
+                + namespace);
         Map<String, Object> result = codec.toFields(started);
         result.putIfAbsent("namespace", namespace);
         result.put("next_step", "get_testbed_status shows its progress; stop_workflow with execution_id="
@@ -200,7 +244,7 @@ final class TestbedTools {
         return result;
     }
 
-    Map<String, Object> stopWorkflow(ToolArguments arguments) {
+    Map<String, Object> stopWorkflow(ToolArguments arguments, CallFeedback feedback) {
         String executionId = arguments.required("execution_id", ToolArguments.WORD, "stf_datataking-alice-0001");
         String namespace = arguments.string("namespace", ToolArguments.WORD, "alice")
                 .or(() -> Optional.ofNullable(executions.get(executionId)))
@@ -208,6 +252,8 @@ final class TestbedTools {
         probeRunner(namespace);
         WorkflowStopping stopping = runner(namespace, MessageType.STOP_WORKFLOW,
                 client -> client.stopWorkflow(executionId));
+        feedback.log(LoggingLevel.NOTICE, "Workflow execution " + executionId + " in namespace " + namespace
+                + " stops at its next step");
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("execution_id", executionId);
         result.put("namespace", namespace);
@@ -216,9 +262,9 @@ final class TestbedTools {
         return result;
     }
 
-    Map<String, Object> getTestbedStatus(ToolArguments arguments) {
+    Map<String, Object> getTestbedStatus(ToolArguments arguments, CallFeedback feedback) {
         String user = user(arguments);
-        ManagerStatus reply = status(user);
+        ManagerStatus reply = status(user, feedback);
         StatusSummary summary = StatusSummary.of(user, reply.status());
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("username", user);
@@ -232,9 +278,9 @@ final class TestbedTools {
         return result;
     }
 
-    Map<String, Object> listAgents(ToolArguments arguments) {
+    Map<String, Object> listAgents(ToolArguments arguments, CallFeedback feedback) {
         String user = user(arguments);
-        TestbedStatus status = status(user).status();
+        TestbedStatus status = status(user, feedback).status();
         List<Map<String, Object>> agents = new ArrayList<>();
         for (ProgramReport program : status.programs()) {
             Map<String, Object> agent = new LinkedHashMap<>();
@@ -258,11 +304,11 @@ final class TestbedTools {
         return result;
     }
 
-    Map<String, Object> tailAgentLog(ToolArguments arguments) {
+    Map<String, Object> tailAgentLog(ToolArguments arguments, CallFeedback feedback) {
         String program = arguments.required("program", ToolArguments.PROGRAM, "data-agent");
         String user = user(arguments);
         long lines = arguments.integer("lines", 1, ToolCatalog.MAX_LOG_LINES).orElse((long) ToolCatalog.DEFAULT_LOG_LINES);
-        LogLines log = manager(user, MessageType.LOGS, timeouts.query(),
+        LogLines log = manager(user, MessageType.LOGS, timeouts.query(), feedback,
                 client -> client.logs(program, (int) lines, timeouts.query()));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("username", user);
@@ -306,13 +352,25 @@ final class TestbedTools {
         }
     }
 
-    private ManagerStatus status(String user) {
-        return manager(user, MessageType.STATUS, timeouts.query(), client -> client.status(timeouts.query()));
+    private ManagerStatus status(String user, CallFeedback feedback) {
+        ManagerStatus status = manager(user, MessageType.STATUS, timeouts.query(), feedback,
+                client -> client.status(timeouts.query()));
+        if (status.status() == null) {
+            throw new ToolFailure(ErrorCode.INTERNAL, managerDescription(user) + " answered status without the"
+                    + " testbed's status. Check that it runs the same testbed version as this MCP server");
+        }
+        return status;
     }
 
-    /** Pings the user's agent manager, then makes {@code call} to it. */
-    private <T> T manager(String user, MessageType command, Duration timeout, Function<AgentManagerClient, T> call) {
+    /**
+     * Pings the user's agent manager, then makes {@code call} to it. The ping answered is the
+     * call's first step of progress; a start or stop adds the manager's own (see
+     * {@link #managerSteps}).
+     */
+    private <T> T manager(String user, MessageType command, Duration timeout, CallFeedback feedback,
+            Function<AgentManagerClient, T> call) {
         ping(user);
+        feedback.progress(1, null, managerDescription(user) + " answers; " + command.wireName() + " sent");
         try {
             return broker.exchange(control(user), bus -> call.apply(managerClient(bus, user)));
         } catch (TestbedTimeoutException e) {
@@ -378,6 +436,18 @@ final class TestbedTools {
                     + " get_testbed_status of the right user shows the namespace");
         }
         return namespace;
+    }
+
+    /**
+     * @return what passes the agent manager's steps on as the call's progress: its step n is
+     *     progress 1 + n (1 was the manager answering ping), of its expected steps plus the ping
+     *     and the reply; null when the client asked for no progress, so the manager sends none
+     */
+    private static Consumer<CommandProgress> managerSteps(CallFeedback feedback) {
+        if (!feedback.wantsProgress()) {
+            return null;
+        }
+        return step -> feedback.progress(1 + step.step(), 2.0 + step.totalSteps(), step.message());
     }
 
     private AgentManagerClient managerClient(MessageBus bus, String user) {

@@ -2,11 +2,13 @@ package org.swf.testbed.mcp;
 
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.swf.testbed.protocol.ErrorCode;
 
 /**
  * The tools' names, descriptions and JSON schemas: what a model reads to decide which tool to call
@@ -235,9 +237,38 @@ final class ToolCatalog {
         return object(properties, false, required);
     }
 
+    /**
+     * The output schema of a tool: its result's fields, and the error shape beside them.
+     *
+     * <p>Why both: a client that validates (as the MCP spec says clients should) checks every
+     * {@code structuredContent} against this schema, error results included; an error result
+     * that does not fit is rejected with "-32602 Structured content does not match the tool's
+     * output schema" and the caller never sees the reason and the fix. Error results keep their
+     * structured form ({@code error}, {@code error_code}, {@code log_tail} and the details) so
+     * that a program can act on the stable code without reading prose, and this schema says so:
+     * {@code anyOf} requires either the result's fields or {@code error} and {@code error_code}.
+     * The text content of an error result carries the same sentence for clients that read text.
+     */
     private static Map<String, Object> output(Map<String, Object> properties, String... required) {
+        Map<String, Object> withError = new LinkedHashMap<>(properties);
+        withError.put(ToolFailure.ERROR, plain("string", "Only in an error result (isError): what failed, why,"
+                + " and what to call or run to fix it."));
+        withError.put(ToolFailure.ERROR_CODE, errorCode());
+        withError.put(ToolFailure.LOG_TAIL, array("string", "Only in an error result: the last log lines of the"
+                + " program that failed, when there is one."));
         // Open: a newer agent manager may add fields; the listed ones are what callers rely on.
-        return object(properties, true, required);
+        Map<String, Object> schema = new LinkedHashMap<>(object(Collections.unmodifiableMap(withError), true));
+        schema.put("anyOf", List.of(
+                Map.of("title", "result", "required", List.of(required)),
+                Map.of("title", "error", "required", List.of(ToolFailure.ERROR, ToolFailure.ERROR_CODE))));
+        return Collections.unmodifiableMap(schema);
+    }
+
+    private static Map<String, Object> errorCode() {
+        Map<String, Object> schema = plain("string", "Only in an error result: the stable reason, for programs that"
+                + " act on it (the codes the agent manager's replies use).");
+        schema.put("enum", Arrays.stream(ErrorCode.values()).map(ErrorCode::name).toList());
+        return schema;
     }
 
     private static Map<String, Object> object(Map<String, Object> properties, boolean open, String... required) {

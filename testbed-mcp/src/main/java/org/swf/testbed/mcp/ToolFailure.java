@@ -13,6 +13,13 @@ import org.swf.testbed.protocol.ErrorCode;
  */
 final class ToolFailure extends TestbedException {
 
+    /** The field of an error result that says what failed, why and what to do. */
+    static final String ERROR = "error";
+    /** The field of an error result with the stable reason, an {@link ErrorCode} name. */
+    static final String ERROR_CODE = "error_code";
+    /** The field of an error result with the failed program's last log lines. */
+    static final String LOG_TAIL = "log_tail";
+
     private static final long serialVersionUID = 1L;
 
     private final ErrorCode code;
@@ -44,14 +51,17 @@ final class ToolFailure extends TestbedException {
         return code;
     }
 
-    /** @return the error as structured tool content: error, error_code, the details and the log tail */
+    /**
+     * @return the error as structured tool content: error, error_code, the details and the log
+     *     tail, the error shape every tool's output schema accepts (see ToolCatalog)
+     */
     Map<String, Object> toContent() {
         Map<String, Object> content = new LinkedHashMap<>();
-        content.put("error", getMessage());
-        content.put("error_code", code.name());
+        content.put(ERROR, getMessage());
+        content.put(ERROR_CODE, code.name());
         details.forEach(content::putIfAbsent);
         if (!logTail().isEmpty()) {
-            content.put("log_tail", logTail());
+            content.put(LOG_TAIL, logTail());
         }
         return content;
     }

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The client end of a stdio MCP session, speaking raw JSON-RPC lines, so a test sees exactly what
- * the server writes (every line must be a JSON-RPC message).
+ * the server writes (every line must be a JSON-RPC message). Notifications from the server are
+ * kept apart from responses, in the order they arrived.
  */
 final class JsonRpcPipe implements AutoCloseable {
 
@@ -32,6 +33,7 @@ final class JsonRpcPipe implements AutoCloseable {
     private final McpJsonMapper mapper = McpJsonDefaults.getMapper();
     private final OutputStream toServer;
     private final BlockingQueue<Map<String, Object>> responses = new LinkedBlockingQueue<>();
+    private final List<Map<String, Object>> notifications = new CopyOnWriteArrayList<>();
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final Thread reader;
@@ -43,7 +45,12 @@ final class JsonRpcPipe implements AutoCloseable {
                 String line;
                 while ((line = in.readLine()) != null) {
                     lines.add(line);
-                    responses.add(mapper.readValue(line, OBJECT));
+                    Map<String, Object> message = mapper.readValue(line, OBJECT);
+                    if (message.containsKey("method") && !message.containsKey("id")) {
+                        notifications.add(message);
+                    } else {
+                        responses.add(message);
+                    }
                 }
             } catch (IOException e) {
                 // the server's end closed
@@ -109,13 +116,38 @@ final class JsonRpcPipe implements AutoCloseable {
     }
 
     /** Calls a tool and returns the {@code result} object. */
-    @SuppressWarnings("unchecked")
     Map<String, Object> callTool(String name, Map<String, Object> arguments) {
-        Map<String, Object> response = request("tools/call", Map.of("name", name, "arguments", arguments));
+        return callTool(name, arguments, null);
+    }
+
+    /**
+     * Calls a tool with a progress token and returns the {@code result} object.
+     *
+     * @param progressToken sent as the request's {@code _meta.progressToken}; null for none
+     */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> callTool(String name, Map<String, Object> arguments, Object progressToken) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("name", name);
+        params.put("arguments", arguments);
+        if (progressToken != null) {
+            params.put("_meta", Map.of("progressToken", progressToken));
+        }
+        Map<String, Object> response = request("tools/call", params);
         if (response.get("result") == null) {
             throw new AssertionError("tools/call " + name + " failed: " + response);
         }
         return (Map<String, Object>) response.get("result");
+    }
+
+    /**
+     * @param method e.g. {@code notifications/progress}
+     * @return the {@code params} of every notification of that method received so far, oldest first
+     */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> notifications(String method) {
+        return notifications.stream().filter(n -> method.equals(n.get("method")))
+                .map(n -> (Map<String, Object>) n.getOrDefault("params", Map.of())).toList();
     }
 
     /** @return every line the server wrote so far */

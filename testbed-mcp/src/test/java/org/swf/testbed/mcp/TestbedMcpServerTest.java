@@ -6,8 +6,6 @@ import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,36 +20,21 @@ import org.swf.testbed.protocol.Destinations;
 /** The server over a stdio session on pipes: the JSON-RPC a client sees, schema validation, end of stdin. */
 class TestbedMcpServerTest {
 
-    private static final ToolTimeouts FAST = new ToolTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1),
-            Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1));
-
     private final InMemoryMessageBus.Broker broker = new InMemoryMessageBus.Broker();
-    private final TestbedMcpServer server = new TestbedMcpServer((url, name, timeout) -> broker.newBus(),
-            new McpServerSettings("amqp://127.0.0.1:1", "alice", "9.9", FAST));
+    private PipedServer session;
     private CompletableFuture<Void> serving;
     private JsonRpcPipe client;
 
     @BeforeEach
-    void start() throws IOException {
-        PipedOutputStream clientOut = new PipedOutputStream();
-        PipedInputStream serverIn = new PipedInputStream(clientOut, 1 << 16);
-        PipedInputStream clientIn = new PipedInputStream(1 << 16);
-        PipedOutputStream serverOut = new PipedOutputStream(clientIn);
-        serving = CompletableFuture.runAsync(() -> {
-            try (serverOut) {
-                server.serve(serverIn, serverOut);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        client = new JsonRpcPipe(clientOut, clientIn);
+    void start() {
+        session = PipedServer.of(broker, null);
+        serving = session.serving;
+        client = session.client;
     }
 
     @AfterEach
     void stop() throws Exception {
-        client.close();
-        serving.get(10, TimeUnit.SECONDS);
-        server.close();
+        session.close();
     }
 
     @Test

@@ -22,13 +22,20 @@ import org.swf.testbed.protocol.ErrorCode;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.protocol.WireReply;
 
-/** Every tool against the in-memory bus, with fakes answering as the agent manager and the runner would. */
+/**
+ * Every tool against the in-memory bus, with fakes answering as the agent manager and the runner
+ * would. Every result, success or error, is checked as a validating client checks it against the
+ * tool's output schema.
+ */
 class TestbedToolsTest {
 
     private static final String USER = "alice";
     private static final String NAMESPACE = "alice-ns";
     private static final ToolTimeouts FAST = new ToolTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1),
             Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+    /** A client that validates every structured result against the advertised output schemas. */
+    private static final StrictResultValidator CLIENT = new StrictResultValidator(ToolCatalog.all());
 
     private final InMemoryMessageBus.Broker broker = new InMemoryMessageBus.Broker();
     private final List<AutoCloseable> cleanup = new ArrayList<>();
@@ -53,7 +60,7 @@ class TestbedToolsTest {
     private static CallToolResult call(TestbedTools tools, String tool, Map<String, Object> arguments) {
         SyncToolSpecification specification = tools.specifications().stream()
                 .filter(s -> s.tool().name().equals(tool)).findFirst().orElseThrow();
-        return specification.callHandler().apply(null, new CallToolRequest(tool, arguments));
+        return CLIENT.requireValid(tool, specification.callHandler().apply(null, new CallToolRequest(tool, arguments)));
     }
 
     private static String text(CallToolResult result) {
@@ -195,7 +202,8 @@ class TestbedToolsTest {
         TestbedTools odd = new TestbedTools(client, new JsonCodec(), "DOMAIN\\alice", false, FAST);
         SyncToolSpecification check = odd.specifications().get(0);
 
-        CallToolResult result = check.callHandler().apply(null, new CallToolRequest("check_agent_manager", Map.of()));
+        CallToolResult result = CLIENT.requireValid("check_agent_manager",
+                check.callHandler().apply(null, new CallToolRequest("check_agent_manager", Map.of())));
 
         assertThat(result.isError()).isTrue();
         assertThat(text(result)).contains("DOMAIN\\alice").contains("Pass username");
@@ -502,7 +510,8 @@ class TestbedToolsTest {
         cleanup.add(down);
         SyncToolSpecification check = new TestbedTools(down, new JsonCodec(), USER, false, FAST).specifications().get(0);
 
-        CallToolResult result = check.callHandler().apply(null, new CallToolRequest("check_agent_manager", Map.of()));
+        CallToolResult result = CLIENT.requireValid("check_agent_manager",
+                check.callHandler().apply(null, new CallToolRequest("check_agent_manager", Map.of())));
 
         assertThat(result.isError()).isTrue();
         assertThat(text(result)).contains("amqp://***@broker:5672").contains("Connection refused")
@@ -510,10 +519,94 @@ class TestbedToolsTest {
     }
 
     @Test
-    void anUnexpectedFailureIsAToolErrorNotACrash() {
-        CallToolResult result = tools.call("check_agent_manager", Map.of(), arguments -> {
-            throw new IllegalStateException("surprise");
+    @SuppressWarnings("unchecked")
+    void everyOutputSchemaIsAValidSchemaThatAcceptsTheResultOrTheErrorShape() {
+        assertThat(CLIENT.schemaProblems()).isEmpty();
+        assertThat(ToolCatalog.all()).allSatisfy(tool -> {
+            List<Map<String, Object>> shapes = (List<Map<String, Object>>) tool.outputSchema().get("anyOf");
+            assertThat(shapes).hasSize(2);
+            assertThat((List<String>) shapes.get(0).get("required")).isNotEmpty();
+            assertThat(shapes.get(1).get("required")).isEqualTo(List.of("error", "error_code"));
+            assertThat((Map<String, Object>) tool.outputSchema().get("properties")).containsKeys("error",
+                    "error_code", "log_tail");
         });
+    }
+
+    @Test
+    void theValidatingClientRejectsWhatBreaksTheSchema() {
+        Map<String, Map<String, Object>> invalid = new LinkedHashMap<>();
+        invalid.put("a success without a required field", Map.of("alive", true, "username", USER));
+        invalid.put("a field of the wrong type", Map.of("alive", "yes", "username", USER, "round_trip_ms", 3));
+        invalid.put("an error without its code", Map.of("error", "The agent manager is not responding"));
+        invalid.put("an error with an unknown code", Map.of("error", "x", "error_code", "NOT_A_CODE"));
+        invalid.put("neither shape", Map.of("message", "x"));
+        invalid.forEach((what, structured) -> assertThat(CLIENT.problems("check_agent_manager", CallToolResult.builder()
+                .addTextContent("x").structuredContent(structured).isError(structured.containsKey("error")).build()))
+                .as(what).isNotEmpty());
+        assertThat(CLIENT.problems("check_agent_manager", CallToolResult.builder().addTextContent("{}").isError(false)
+                .build())).as("a success without structured content").isNotEmpty();
+        assertThat(CLIENT.problems("check_agent_manager", CallToolResult.builder().structuredContent(Map.of(
+                "alive", true, "username", USER, "round_trip_ms", 1)).isError(false).build()))
+                .as("a result without text").isNotEmpty();
+    }
+
+    @Test
+    void aPingReplyWithoutTheUsersNameStillGivesEveryRequiredField() {
+        manager(USER, command -> FakeConsumer.ok(command, Map.of("status", "alive")));
+
+        CallToolResult result = call("check_agent_manager", Map.of());
+
+        assertThat(result.isError()).as(text(result)).isFalse();
+        assertThat(structured(result)).containsEntry("username", USER).containsKey("round_trip_ms");
+    }
+
+    @Test
+    void aStartReplyWithoutNamespaceIsAnErrorNotAResultMissingIt() {
+        managerAnswering(command -> FakeConsumer.ok(command, Map.of("programs", List.of("data-agent"))));
+
+        CallToolResult result = call("start_user_testbed", Map.of());
+
+        assertThat(result.isError()).isTrue();
+        assertThat(structured(result)).containsEntry("error_code", "INTERNAL");
+        assertThat(text(result)).contains("no namespace").contains("get_testbed_status");
+    }
+
+    @Test
+    void theResultsOfAStoppedTestbedMatchTheirSchemas() {
+        managerAnswering(command -> {
+            Map<String, Object> status = new LinkedHashMap<>();
+            status.put("state", "STOPPED");
+            status.put("supervisord_running", false);
+            status.put("programs", List.of());
+            status.put("problems", List.of("supervisord is not running"));
+            return FakeConsumer.ok(command, Map.of("status", status, "agents", List.of()));
+        });
+
+        CallToolResult status = call("get_testbed_status", Map.of());
+        CallToolResult agents = call("list_agents", Map.of());
+
+        assertThat(status.isError()).as(text(status)).isFalse();
+        assertThat(structured(status)).containsEntry("ready", false).doesNotContainKey("manager");
+        assertThat(agents.isError()).as(text(agents)).isFalse();
+        assertThat(structured(agents)).containsEntry("state", "STOPPED").containsEntry("agents", List.of());
+    }
+
+    @Test
+    void aStatusReplyWithoutTheStatusIsAnError() {
+        managerAnswering(command -> FakeConsumer.ok(command, Map.of("agents", List.of())));
+
+        CallToolResult result = call("list_agents", Map.of());
+
+        assertThat(result.isError()).isTrue();
+        assertThat(text(result)).contains("without the testbed's status");
+    }
+
+    @Test
+    void anUnexpectedFailureIsAToolErrorNotACrash() {
+        CallToolResult result = CLIENT.requireValid("check_agent_manager", tools.call("check_agent_manager", Map.of(),
+                CallFeedback.none(), (arguments, feedback) -> {
+                    throw new IllegalStateException("surprise");
+                }));
 
         assertThat(result.isError()).isTrue();
         assertThat(text(result)).contains("surprise");
