@@ -7,6 +7,7 @@ import org.swf.testbed.mcp.TestbedMcpServer;
 import org.swf.testbed.messaging.BusOptions;
 import org.swf.testbed.messaging.JmsMessageBusFactory;
 import org.swf.testbed.port.BrokerEndpoint;
+import org.swf.testbed.supervisor.SupervisorLayout;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,10 +23,11 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Run the testbed's MCP server on stdin/stdout until stdin closes: tools check_agent_manager,"
                 + " start_user_testbed, stop_user_testbed, start_workflow, stop_workflow, get_testbed_status,"
                 + " list_agents and tail_agent_log, which talk to the user's agent manager (testbed agent-manager)"
-                + " and the workflow runners over the broker.",
+                + " and the workflow runners over the broker. The home's program logs are resources"
+                + " testbed://logs/PROGRAM; start_user_testbed and stop_user_testbed report progress.",
             "stdout carries only JSON-RPC; logs go to stderr. Configure an MCP client with the command"
-                + " 'testbed' and the arguments 'mcp' (and '--broker-url URL' when the broker is not the default"
-                + " config's)."})
+                + " 'testbed' and the arguments '--home HOME mcp' (and '--broker-url URL' when the broker is not the"
+                + " default config's); docs/mcp.md has the registration for common clients."})
 final class McpCommand implements Callable<Integer> {
 
     private final HomeServices home;
@@ -59,7 +61,7 @@ final class McpCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         McpServerSettings settings = McpServerSettings.of(broker, BuildInfo.ofThisBuild().version())
-                .withOtherUsers(anyUser);
+                .withOtherUsers(anyUser).withLogDirectory(SupervisorLayout.forHome(home.home()).logDir());
         PrintStream protocol = System.out;
         // stdout is the JSON-RPC channel, and one stray line from anything else (a library printing a
         // notice) would break the client's session: for the session, System.out is stderr, and only

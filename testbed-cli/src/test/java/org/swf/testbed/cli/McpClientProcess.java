@@ -7,20 +7,29 @@ import io.modelcontextprotocol.client.transport.StdioClientTransport;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.LoggingMessageNotification;
+import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.swf.testbed.mcp.StrictResultValidator;
 
 /**
  * {@code bin/testbed mcp} as a separate process, driven by the MCP Java SDK's client over stdio, as
- * an assistant's MCP client would drive it.
+ * an assistant's MCP client would drive it, and checked as a validating client checks it: after
+ * {@code tools/list}, every result of every call, success or error, must pass
+ * {@link StrictResultValidator} against the tool's advertised output schema. Progress
+ * notifications and log messages the server sends are kept for the test to read.
  */
 final class McpClientProcess implements AutoCloseable {
 
     final McpSyncClient client;
+    private final StrictResultValidator validator;
     private final List<String> stderr = new CopyOnWriteArrayList<>();
+    private final List<ProgressNotification> progress = new CopyOnWriteArrayList<>();
+    private final List<LoggingMessageNotification> logMessages = new CopyOnWriteArrayList<>();
 
     McpClientProcess(TestUser user, Map<String, String> environment, Duration requestTimeout, String... arguments) {
         List<String> command = new java.util.ArrayList<>(List.of(TestUser.launcher().toString()));
@@ -35,8 +44,13 @@ final class McpClientProcess implements AutoCloseable {
         });
         // The client checks each structured result against the tool's output schema.
         client = McpClient.sync(transport).requestTimeout(requestTimeout).initializationTimeout(Duration.ofSeconds(30))
-                .enableCallToolSchemaCaching(true).build();
+                .enableCallToolSchemaCaching(true).progressConsumer(progress::add).loggingConsumer(logMessages::add)
+                .build();
         client.initialize();
+        validator = new StrictResultValidator(client.listTools().tools());
+        if (!validator.schemaProblems().isEmpty()) {
+            throw new AssertionError(String.join("\n", validator.schemaProblems()));
+        }
     }
 
     /** A finished call, with how long the client waited for it. */
@@ -57,12 +71,33 @@ final class McpClientProcess implements AutoCloseable {
     }
 
     Call call(String tool, Map<String, Object> arguments) {
+        return call(CallToolRequest.builder(tool).arguments(arguments).build());
+    }
+
+    /** Calls a tool with a progress token in its {@code _meta}, as a client that shows progress does. */
+    Call callWithProgress(String tool, Map<String, Object> arguments, String progressToken) {
+        return call(CallToolRequest.builder(tool).arguments(arguments).progressToken(progressToken).build());
+    }
+
+    private Call call(CallToolRequest request) {
+        String tool = request.name();
+        Map<String, Object> arguments = request.arguments();
         long start = System.nanoTime();
-        CallToolResult result = client.callTool(new CallToolRequest(tool, arguments));
+        CallToolResult result = validator.requireValid(tool, client.callTool(request));
         Call call = new Call(result, Duration.ofNanos(System.nanoTime() - start));
         System.err.printf("%s %s -> %s in %d ms%n", tool, arguments, call.isError() ? "error" : "ok",
                 call.took().toMillis());
         return call;
+    }
+
+    /** @return the progress notifications received so far, oldest first */
+    List<ProgressNotification> progress() {
+        return List.copyOf(progress);
+    }
+
+    /** @return the log messages received so far, oldest first */
+    List<LoggingMessageNotification> logMessages() {
+        return List.copyOf(logMessages);
     }
 
     /** @return the lines the server wrote to stderr so far */

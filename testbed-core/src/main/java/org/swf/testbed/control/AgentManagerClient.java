@@ -60,16 +60,7 @@ public final class AgentManagerClient {
     }
 
     /**
-     * @param configName the config to start, or null for the default
-     * @param wait how long to wait
-     * @return what was started
-     */
-    public TestbedStarted startTestbed(String configName, Duration wait) {
-        return channel.call(new StartTestbed(configName, envelope(wait)), wait);
-    }
-
-    /**
-     * Starts the testbed and hears how far the start got while waiting for it.
+     * Starts the testbed, hearing how far the start got while waiting for it when asked.
      *
      * @param configName the config to start, or null for the default
      * @param wait how long to wait for the whole start
@@ -82,15 +73,7 @@ public final class AgentManagerClient {
     }
 
     /**
-     * @param wait how long to wait
-     * @return what was stopped
-     */
-    public TestbedStopped stopTestbed(Duration wait) {
-        return channel.call(new StopTestbed(envelope(wait)), wait);
-    }
-
-    /**
-     * Stops the testbed and hears how far the stop got while waiting for it.
+     * Stops the testbed, hearing how far the stop got while waiting for it when asked.
      *
      * @param wait how long to wait for the whole stop
      * @param onProgress hears each step of the stop as the manager begins it, before the reply;

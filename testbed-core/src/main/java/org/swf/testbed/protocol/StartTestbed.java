@@ -14,16 +14,6 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 public record StartTestbed(String configName, Boolean progress, @JsonUnwrapped CommandEnvelope envelope)
         implements ManagerCommand<TestbedStarted> {
 
-    /**
-     * A start whose sender waits for the reply alone.
-     *
-     * @param configName the config to start, or null for the default
-     * @param envelope when, by whom, and where the reply goes
-     */
-    public StartTestbed(String configName, CommandEnvelope envelope) {
-        this(configName, null, envelope);
-    }
-
     /** @return whether the sender asked for progress messages */
     public boolean wantsProgress() {
         return Boolean.TRUE.equals(progress);

@@ -12,15 +12,6 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 public record StopTestbed(Boolean progress, @JsonUnwrapped CommandEnvelope envelope)
         implements ManagerCommand<TestbedStopped> {
 
-    /**
-     * A stop whose sender waits for the reply alone.
-     *
-     * @param envelope when, by whom, and where the reply goes
-     */
-    public StopTestbed(CommandEnvelope envelope) {
-        this(null, envelope);
-    }
-
     /** @return whether the sender asked for progress messages */
     public boolean wantsProgress() {
         return Boolean.TRUE.equals(progress);

@@ -48,8 +48,9 @@ public final class TestbedMcpServer implements AutoCloseable {
             + " supervisord, talking over a message broker). Typical session: check_agent_manager;"
             + " start_user_testbed (returns the namespace); start_workflow(namespace, stf_count) (returns the"
             + " execution_id); get_testbed_status until the execution completes; stop_workflow or"
-            + " stop_user_testbed. list_agents and tail_agent_log help when an agent fails. Tool errors say what"
-            + " to call or run to fix the problem.";
+            + " stop_user_testbed. list_agents and tail_agent_log help when an agent fails; the resources"
+            + " testbed://logs/PROGRAM are the programs' logs in the testbed home. Tool errors say what to call or"
+            + " run to fix the problem.";
 
     private final McpServerSettings settings;
     private final BrokerClient broker;

@@ -157,7 +157,8 @@ final class TestbedTools {
 
     /**
      * @return how notable a failure is for the client's log: the broker or a consumer missing, or
-     *     not answering in time, is a warning; a bug an error; a call the caller can correct news
+     *     not answering in time, is a warning; a bug of this server an error; anything else (a
+     *     call the caller can correct) is information
      */
     private static LoggingLevel levelOf(ErrorCode code) {
         return switch (code) {
@@ -370,7 +371,7 @@ final class TestbedTools {
     private <T> T manager(String user, MessageType command, Duration timeout, CallFeedback feedback,
             Function<AgentManagerClient, T> call) {
         ping(user);
-        feedback.progress(1, null, managerDescription(user) + " answers; " + command.wireName() + " sent");
+        feedback.progress(1, null, managerDescription(user) + " answers; sending " + command.wireName());
         try {
             return broker.exchange(control(user), bus -> call.apply(managerClient(bus, user)));
         } catch (TestbedTimeoutException e) {
