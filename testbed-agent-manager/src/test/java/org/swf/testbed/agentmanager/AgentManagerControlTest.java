@@ -53,11 +53,17 @@ class AgentManagerControlTest {
         return testbed.command(client, json);
     }
 
+    /** @return what arrives at {@code replies} from now on */
+    private BlockingQueue<InboundMessage> arrivingAt(Destination replies) {
+        BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
+        client.subscribe(replies, received::add);
+        return received;
+    }
+
     @Test
     void pingAnswersAliveAtTheTransportReplyAddressWithTheCorrelationId() throws Exception {
         Destination replies = Destination.queue("replies.test");
-        BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
-        client.subscribe(replies, received::add);
+        BlockingQueue<InboundMessage> received = arrivingAt(replies);
 
         client.send(ManagerTestbed.control(), "{\"command\": \"ping\", \"source\": \"test\"}", replies, "c-1");
 
@@ -75,8 +81,7 @@ class AgentManagerControlTest {
 
     @Test
     void aStompSenderIsAnsweredAtItsReplyToField() throws Exception {
-        BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
-        client.subscribe(Destination.queue("replies.stomp"), received::add);
+        BlockingQueue<InboundMessage> received = arrivingAt(Destination.queue("replies.stomp"));
 
         client.send(ManagerTestbed.control(), "{\"command\": \"ping\", \"reply_to\": \"/queue/replies.stomp\","
                 + " \"correlation_id\": \"s-1\"}");
@@ -175,8 +180,7 @@ class AgentManagerControlTest {
     @SuppressWarnings("unchecked")
     void aStartAndAStopThatAskForProgressGetEachStepBeforeTheReply() throws Exception {
         Destination replies = Destination.queue("replies.progress");
-        BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
-        client.subscribe(replies, received::add);
+        BlockingQueue<InboundMessage> received = arrivingAt(replies);
 
         client.send(ManagerTestbed.control(), "{\"command\": \"start_testbed\", \"progress\": true}", replies,
                 "p-1");
@@ -209,8 +213,7 @@ class AgentManagerControlTest {
     @Test
     void aStartThatDoesNotAskForProgressGetsTheReplyAlone() throws Exception {
         Destination replies = Destination.queue("replies.plain");
-        BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
-        client.subscribe(replies, received::add);
+        BlockingQueue<InboundMessage> received = arrivingAt(replies);
 
         client.send(ManagerTestbed.control(), "{\"command\": \"start_testbed\"}", replies, "q-1");
 

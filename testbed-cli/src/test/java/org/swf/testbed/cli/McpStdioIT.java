@@ -212,6 +212,11 @@ class McpStdioIT {
                     + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}");
             lines.add(out.readLine());
             write(in, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+            // Log messages below errors off: the failing call below would add a warning line otherwise.
+            write(in, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"logging/setLevel\",\"params\":{\"level\":"
+                    + "\"error\"}}");
+            assertThat(mapper.readValue(out.readLine(), new TypeRef<Map<String, Object>>() {
+            })).containsEntry("id", 9).containsKey("result");
             write(in, "not json at all");
             lines.add(out.readLine());
             write(in, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");

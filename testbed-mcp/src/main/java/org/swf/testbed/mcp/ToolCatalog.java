@@ -14,7 +14,7 @@ import org.swf.testbed.protocol.ErrorCode;
  * The tools' names, descriptions and JSON schemas: what a model reads to decide which tool to call
  * and with what. Input schemas are strict (types, ranges, patterns, required fields, no unknown
  * fields), so the SDK refuses a malformed call before it reaches the broker; output schemas list
- * the result fields a caller can rely on.
+ * the result fields a caller can rely on, and the error shape of an error result.
  */
 final class ToolCatalog {
 
@@ -247,7 +247,8 @@ final class ToolCatalog {
      * structured form ({@code error}, {@code error_code}, {@code log_tail} and the details) so
      * that a program can act on the stable code without reading prose, and this schema says so:
      * {@code anyOf} requires either the result's fields or {@code error} and {@code error_code}.
-     * The text content of an error result carries the same sentence for clients that read text.
+     * (Error results without structured content would also pass, but would lose the code.) The
+     * text content of an error result carries the same sentence for clients that read text.
      */
     private static Map<String, Object> output(Map<String, Object> properties, String... required) {
         Map<String, Object> withError = new LinkedHashMap<>(properties);
