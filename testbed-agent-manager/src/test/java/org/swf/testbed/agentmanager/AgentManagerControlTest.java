@@ -185,6 +185,8 @@ class AgentManagerControlTest {
         client.send(ManagerTestbed.control(), "{\"command\": \"start_testbed\", \"progress\": true}", replies,
                 "p-1");
         List<Map<String, Object>> start = untilReply(received);
+        // The reply goes out just before the operation is marked done: a stop sent at once may find it busy.
+        awaitNoOperation();
         client.send(ManagerTestbed.control(), "{\"command\": \"stop_testbed\", \"progress\": true}", replies,
                 "p-2");
         List<Map<String, Object>> stop = untilReply(received);
