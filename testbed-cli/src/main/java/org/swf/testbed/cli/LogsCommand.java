@@ -121,7 +121,7 @@ final class LogsCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
-            out.println(codec.encode(Map.of("records", records.stream().map(LogsCommand::fields).toList())));
+            out.println(codec.encode(Map.of("records", records.stream().map(codec::toFields).toList())));
             return ExitCode.OK.code;
         }
         if (records.isEmpty()) {
@@ -131,22 +131,6 @@ final class LogsCommand implements Callable<Integer> {
         records.forEach(record -> out.println(record.timestamp() + " " + record.levelName() + " "
                 + record.instanceName() + ": " + record.message()));
         return ExitCode.OK.code;
-    }
-
-    private static Map<String, Object> fields(AgentLogRecord record) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("instance_name", record.instanceName());
-        fields.put("program", record.program());
-        fields.put("timestamp", record.timestamp());
-        fields.put("level", record.level());
-        fields.put("levelname", record.levelName());
-        fields.put("message", record.message());
-        fields.put("module", record.module());
-        fields.put("funcname", record.funcName());
-        fields.put("lineno", record.lineNumber());
-        fields.put("execution_id", record.executionId());
-        fields.put("run_id", record.runId());
-        return fields;
     }
 
     private String programOf(String name) {

@@ -86,9 +86,10 @@ final class WorkflowsCommand implements Callable<Integer> {
         List<StfFileRecord> files = store.stfFiles(executionId);
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
+            JsonCodec codec = new JsonCodec();
             Map<String, Object> fields = fields(execution);
-            fields.put("stf_files", files.stream().map(WorkflowsCommand::fields).toList());
-            out.println(new JsonCodec().encode(fields));
+            fields.put("stf_files", files.stream().map(codec::toFields).toList());
+            out.println(codec.encode(fields));
             return ExitCode.OK.code;
         }
         out.println("Execution " + execution.executionId() + ": " + execution.status().word() + ", run "
@@ -108,19 +109,6 @@ final class WorkflowsCommand implements Callable<Integer> {
         out.println("STF files registered (" + files.size() + "):");
         table.print(out);
         return ExitCode.OK.code;
-    }
-
-    private static Map<String, Object> fields(StfFileRecord file) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("file_id", file.fileId());
-        fields.put("stf_filename", file.stfFilename());
-        fields.put("status", file.status());
-        fields.put("machine_state", file.machineState());
-        fields.put("file_size_bytes", file.fileSizeBytes());
-        fields.put("created_by", file.createdBy());
-        fields.put("created_at", file.createdAt());
-        fields.put("metadata", file.metadata());
-        return fields;
     }
 
     static Map<String, Object> fields(ExecutionRecord execution) {

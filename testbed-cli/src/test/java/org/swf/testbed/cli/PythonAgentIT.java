@@ -37,6 +37,8 @@ import org.swf.testbed.protocol.JsonCodec;
 class PythonAgentIT {
 
     private static final int STFS = 3;
+    /** The test subscribes after run returns: time for that on a loaded machine (as FullRunIT gives). */
+    private static final int LEAD_IN_SECONDS = 6;
 
     private final JsonCodec codec = new JsonCodec();
     private TestbedHome testbed;
@@ -53,26 +55,12 @@ class PythonAgentIT {
         testbed = new TestbedHome("it-python");
         Files.createDirectories(testbed.home.resolve("agents"));
         testbed.user.write(testbed.home.resolve("agents/own_stf_agent.py"), resource("python-agent/own_stf_agent.py"));
-        testbed.config("testbed.toml", """
-                [testbed]
-                namespace = "it-python"
+        testbed.quickWorkflowOf(STFS, """
                 [agents.own]
                 enabled = true
                 command = ["python3", "-u", "agents/own_stf_agent.py"]
                 ready = "heartbeat"
-                [workflow]
-                name = "stf_datataking"
-                config = "stf_datataking_default"
-                realtime = true
-                [parameters]
-                stf_count = %d
-                no_beam_not_ready_delay = 2
-                beam_not_ready_delay = 0.3
-                beam_ready_delay = 0.2
-                broadcast_delay = 0.2
-                stf_interval = 0.5
-                beam_not_ready_end_delay = 0.2
-                """.formatted(STFS));
+                """, LEAD_IN_SECONDS);
 
         // run returns only once the agent has reported READY, over HTTP alone.
         TestbedHome.Result run = testbed.cli("run");

@@ -11,12 +11,14 @@ import java.util.Map;
  * @param runNumber its number: the {@code run_id} of the workflow's messages
  * @param startTime when the agent says it started, as sent
  * @param endTime when the agent says it ended, as sent, or null while it runs
- * @param conditions its conditions, as sent
+ * @param runConditions its conditions, as sent
  */
-public record ReportedRun(long runId, long runNumber, String startTime, String endTime, Map<String, Object> conditions) {
+public record ReportedRun(long runId, long runNumber, String startTime, String endTime,
+        Map<String, Object> runConditions) {
 
     /** Copies the conditions, keeping their order and nulls. */
     public ReportedRun {
-        conditions = Collections.unmodifiableMap(new LinkedHashMap<>(conditions == null ? Map.of() : conditions));
+        runConditions = Collections.unmodifiableMap(new LinkedHashMap<>(runConditions == null ? Map.of()
+                : runConditions));
     }
 }

@@ -46,7 +46,7 @@ public abstract class AgentReportStoreContract {
         AgentReportStore store = newStores().reports();
         ReportedRun run = store.addRun(100010, "2026-01-01T10:00:00", Map.of("beam", "on")).orElseThrow();
         assertThat(run.runNumber()).isEqualTo(100010);
-        assertThat(run.conditions()).containsEntry("beam", "on");
+        assertThat(run.runConditions()).containsEntry("beam", "on");
         assertThat(store.addRun(100010, "later", Map.of())).isEmpty();
         assertThat(store.endRun(run.runId(), "2026-01-01T11:00:00").orElseThrow().endTime())
                 .isEqualTo("2026-01-01T11:00:00");

@@ -50,7 +50,7 @@ public final class InMemoryAgentReportStore implements AgentReportStore {
             return Optional.empty();
         }
         ReportedRun ended = new ReportedRun(runId, run.runNumber(), run.startTime(),
-                endTime == null ? run.endTime() : endTime, run.conditions());
+                endTime == null ? run.endTime() : endTime, run.runConditions());
         runs.put(runId, ended);
         return Optional.of(ended);
     }

@@ -270,26 +270,16 @@ public final class MonitorApi {
                 .orElseGet(() -> Answer.detail(404, "No StfFile matches the given query."));
     }
 
-    private static Map<String, Object> runFields(ReportedRun run) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("run_id", run.runId());
-        fields.put("run_number", run.runNumber());
-        fields.put("start_time", run.startTime());
-        fields.put("end_time", run.endTime());
-        fields.put("run_conditions", run.conditions());
-        return fields;
+    /** The run as the monitor renders it (a null end time left out: agents do not read it). */
+    private Map<String, Object> runFields(ReportedRun run) {
+        return codec.toFields(run);
     }
 
-    private static Map<String, Object> stfFields(StfFileRecord file) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("file_id", file.fileId());
-        fields.put("run", file.runId());
-        fields.put("machine_state", file.machineState());
-        fields.put("stf_filename", file.stfFilename());
-        fields.put("file_size_bytes", file.fileSizeBytes());
-        fields.put("created_at", file.createdAt());
-        fields.put("status", file.status());
-        fields.put("metadata", file.metadata());
+    /** The file as the monitor renders it: its run is {@code run}, and who made it is in its metadata. */
+    private Map<String, Object> stfFields(StfFileRecord file) {
+        Map<String, Object> fields = codec.toFields(file);
+        fields.put("run", fields.remove("run_id"));
+        fields.remove("created_by");
         return fields;
     }
 

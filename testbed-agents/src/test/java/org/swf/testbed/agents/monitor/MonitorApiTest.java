@@ -143,7 +143,7 @@ class MonitorApiTest {
         Answer missing = api.answer(new Request("PATCH", "/api/runs/4711/", AUTH, "{}"));
 
         assertThat(run.status()).isEqualTo(201);
-        assertThat(body(run)).containsEntry("run_number", 100010L);
+        assertThat(body(run)).containsEntry("run_number", 100010);
         assertThat(duplicateRun.status()).isEqualTo(400);
         assertThat(file.status()).isEqualTo(201);
         assertThat(fileId).asString().matches("[0-9a-f-]{36}");
