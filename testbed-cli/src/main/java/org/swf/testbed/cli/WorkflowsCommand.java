@@ -82,7 +82,8 @@ final class WorkflowsCommand implements Callable<Integer> {
     private int detail() {
         SqliteExecutionStore store = home.executionStore();
         ExecutionRecord execution = store.find(executionId).orElseThrow(() -> new TestbedException("There is no"
-                + " workflow execution '" + executionId + "' in " + home.home() + ". List them with 'testbed workflows'"));
+                + " workflow execution '" + executionId + "' in " + home.home()
+                + ". List them with 'testbed workflows'"));
         List<StfFileRecord> files = store.stfFiles(executionId);
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {

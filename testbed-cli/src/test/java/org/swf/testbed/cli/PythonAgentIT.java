@@ -76,7 +76,8 @@ class PythonAgentIT {
         }
         List<Object> generated = epictopic.stream().filter(m -> "stf_gen".equals(m.get("msg_type")))
                 .map(m -> m.get("filename")).toList();
-        List<Map<String, Object>> ready = epictopic.stream().filter(m -> "stf_ready".equals(m.get("msg_type"))).toList();
+        List<Map<String, Object>> ready = epictopic.stream().filter(m -> "stf_ready".equals(m.get("msg_type")))
+                .toList();
         assertThat(generated).hasSize(STFS);
         assertThat(ready).extracting(m -> m.get("filename")).containsExactlyElementsOf(generated);
         String agentName = String.valueOf(ready.get(0).get("processed_by"));

@@ -96,8 +96,8 @@ class TestbedCliTest {
                 ExecutionStatus.RUNNING, Instant.now(), null, Map.of(), Map.of(), 1, null, "h", null));
         long run = store.addRun(100010, "2026-01-01T10:00:00", Map.of()).orElseThrow().runId();
         for (String file : new String[] {"swf.100010.000001.stf", "swf.100010.000002.stf"}) {
-            store.addStfFile(new StfFileRecord(null, run, file, null, "run", "registered", Map.of(), "mine-agent-alice-1",
-                    null));
+            store.addStfFile(new StfFileRecord(null, run, file, null, "run", "registered", Map.of(),
+                    "mine-agent-alice-1", null));
         }
         store.addLog(new AgentLogRecord("mine-agent-alice-1", "mine-agent", "2026-01-01T10:00:01", 20, "INFO",
                 "registered swf.100010.000001.stf", "mine", "on_message", 7, null, "100010"));

@@ -206,7 +206,8 @@ public final class HomeMonitor {
     private static void requireOurs(Path file) throws IOException {
         int fileOwner = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
         if (fileOwner != OsUser.effectiveUid()) {
-            throw new IOException("it belongs to " + OsUser.describe(fileOwner) + ", not to you, so it cannot be trusted");
+            throw new IOException("it belongs to " + OsUser.describe(fileOwner)
+                    + ", not to you, so it cannot be trusted");
         }
     }
 }

@@ -92,7 +92,8 @@ public final class SqliteExecutionStore implements ExecutionStore, AgentReportSt
                         + " AUTOINCREMENT, run_number INTEGER NOT NULL UNIQUE, start_time TEXT, end_time TEXT,"
                         + " conditions TEXT NOT NULL)");
                 statement.executeUpdate("CREATE TABLE IF NOT EXISTS stf_files (file_id TEXT PRIMARY KEY,"
-                        + " run_id INTEGER NOT NULL REFERENCES reported_runs (run_id), stf_filename TEXT NOT NULL UNIQUE,"
+                        + " run_id INTEGER NOT NULL REFERENCES reported_runs (run_id),"
+                        + " stf_filename TEXT NOT NULL UNIQUE,"
                         + " file_size_bytes INTEGER, machine_state TEXT, status TEXT NOT NULL, metadata TEXT NOT NULL,"
                         + " created_by TEXT, created_at TEXT NOT NULL)");
                 statement.executeUpdate("CREATE TABLE IF NOT EXISTS agent_logs (id INTEGER PRIMARY KEY AUTOINCREMENT,"

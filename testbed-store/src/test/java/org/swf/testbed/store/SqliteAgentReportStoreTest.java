@@ -13,7 +13,8 @@ class SqliteAgentReportStoreTest extends AgentReportStoreContract {
 
     @Override
     protected Stores newStores() {
-        SqliteExecutionStore store = new SqliteExecutionStore(directory.resolve("db" + (++stores)).resolve("testbed.db"));
+        SqliteExecutionStore store = new SqliteExecutionStore(directory.resolve("db" + (++stores))
+                .resolve("testbed.db"));
         return new Stores(store, store);
     }
 }

@@ -102,7 +102,8 @@ public final class MonitorApi {
         Matcher keyed = KEYED_PATH.matcher(path);
         if (keyed.matches()) {
             if (!secrets.isLogKey(keyed.group(1))) {
-                return Answer.detail(403, "Invalid log key. Use the SWF_MONITOR_HTTP_URL the testbed gave this program");
+                return Answer.detail(403, "Invalid log key. Use the SWF_MONITOR_HTTP_URL the testbed gave this"
+                        + " program");
             }
             logKeyGiven = true;
             path = keyed.group(2);
@@ -152,7 +153,8 @@ public final class MonitorApi {
         if (stf.matches()) {
             return patch(method) ? updateStfFile(stf.group(1), fields(body)) : notAllowed(method);
         }
-        return Answer.detail(404, path.endsWith("/") ? "Not found." : "Not found. The monitor API's paths end in a slash");
+        return Answer.detail(404, path.endsWith("/") ? "Not found."
+                : "Not found. The monitor API's paths end in a slash");
     }
 
     private Answer subscriber(Map<String, Object> fields) {
@@ -178,7 +180,8 @@ public final class MonitorApi {
         try {
             received = heartbeats.receive(fields);
         } catch (IllegalArgumentException e) {
-            return e.getMessage().equals("instance_name") ? Answer.fieldError("instance_name", "This field is required.")
+            return e.getMessage().equals("instance_name")
+                    ? Answer.fieldError("instance_name", "This field is required.")
                     : Answer.fieldError(e.getMessage(), "Not a valid choice.");
         }
         Heartbeat heartbeat = received.heartbeat();

@@ -84,7 +84,8 @@ public final class MonitorApiServer implements AutoCloseable {
         try (exchange) {
             MonitorApi.Answer answer;
             if (!exchange.getRemoteAddress().getAddress().isLoopbackAddress()) {
-                answer = new MonitorApi.Answer(403, Map.of("detail", "The testbed's monitor API answers this host only."));
+                answer = new MonitorApi.Answer(403, Map.of("detail",
+                        "The testbed's monitor API answers this host only."));
             } else {
                 byte[] body = readBody(exchange.getRequestBody());
                 answer = body == null ? new MonitorApi.Answer(413, Map.of("detail", "Request body larger than "

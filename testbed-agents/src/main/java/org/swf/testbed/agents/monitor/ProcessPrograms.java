@@ -28,7 +28,8 @@ public final class ProcessPrograms {
      */
     public ProcessPrograms(Path proc, String supervisorConf) {
         this.proc = proc;
-        this.confMarker = supervisorConf == null ? null : TestbedEnvironment.SUPERVISOR_CONF_VARIABLE + "=" + supervisorConf;
+        this.confMarker = supervisorConf == null ? null
+                : TestbedEnvironment.SUPERVISOR_CONF_VARIABLE + "=" + supervisorConf;
     }
 
     /**

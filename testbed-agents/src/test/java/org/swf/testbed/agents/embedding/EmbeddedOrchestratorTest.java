@@ -286,7 +286,8 @@ class EmbeddedOrchestratorTest {
                 .replace("[agents.data]\nenabled = true", "[agents.mine]\nenabled = true\ncommand = [\"python3\","
                         + " \"mine.py\"]\nready = \"heartbeat\""));
         Path process = Files.createDirectories(proc.resolve("4242"));
-        Files.writeString(process.resolve("environ"), "TESTBED_SUPERVISOR_CONF=" + CONF + "\0TESTBED_PROGRAM=mine-agent\0");
+        Files.writeString(process.resolve("environ"),
+                "TESTBED_SUPERVISOR_CONF=" + CONF + "\0TESTBED_PROGRAM=mine-agent\0");
     }
 
     @Test

@@ -129,7 +129,8 @@ class MonitorApiTest {
         Object runId = body(run).get("run_id");
         Answer duplicateRun = post(api, "/api/runs/", AUTH, Map.of("run_number", "100010"));
         Answer file = post(api, "/api/stf-files/", AUTH, Map.of("run", runId, "stf_filename", "swf.100010.000001.stf",
-                "machine_state", "run", "status", "registered", "metadata", Map.of("created_by", "data-agent-alice-1")));
+                "machine_state", "run", "status", "registered",
+                "metadata", Map.of("created_by", "data-agent-alice-1")));
         Object fileId = body(file).get("file_id");
         Answer duplicateFile = post(api, "/api/stf-files/", AUTH, Map.of("run", runId,
                 "stf_filename", "swf.100010.000001.stf"));
