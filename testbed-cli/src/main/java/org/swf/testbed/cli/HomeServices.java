@@ -75,11 +75,16 @@ final class HomeServices {
 
     /** @return how this home's parts reach its broker, and its embedded broker's login and ports */
     BrokerAccess brokerAccess() {
-        return new BrokerAccess(OrchestratorSettings.defaults(home(), environment).stateDirectory(), environment);
+        return new BrokerAccess(stateDirectory(), environment);
+    }
+
+    /** @return this home's state directory ({@code .testbed}) */
+    Path stateDirectory() {
+        return OrchestratorSettings.defaults(home(), environment).stateDirectory();
     }
 
     /** @return the execution records of this home */
     SqliteExecutionStore executionStore() {
-        return new SqliteExecutionStore(home().resolve(".testbed").resolve("testbed.db"));
+        return new SqliteExecutionStore(stateDirectory().resolve("testbed.db"));
     }
 }

@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.swf.testbed.orchestrator.Orchestrator;
+import org.swf.testbed.port.AgentLogRecord;
 import org.swf.testbed.orchestrator.ProgramFactory;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.status.ProgramReport;
+import org.swf.testbed.store.SqliteExecutionStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,7 +25,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Print the last lines of a program's log (AGENT is an agent key such as 'data', or a program"
                 + " name such as 'workflow-runner'); without AGENT, of every program.",
             "With -f, go on printing lines as they are written, until Ctrl-C; a log that supervisord rotates is"
-                + " followed into its new file. Under --json each line is one JSON object: {\"program\", \"line\"}."})
+                + " followed into its new file. Under --json each line is one JSON object: {\"program\", \"line\"}.",
+            "With --reported, print instead the log records AGENT sent to the monitor API (agents written on the"
+                + " original's BaseAgent send their logger's records there); AGENT may also be an instance name."})
 final class LogsCommand implements Callable<Integer> {
 
     /** How often a followed log is looked at. */
@@ -43,6 +47,9 @@ final class LogsCommand implements Callable<Integer> {
     @Option(names = {"-f", "--follow"}, description = "Keep printing new lines as they are written, until Ctrl-C.")
     private boolean follow;
 
+    @Option(names = "--reported", description = "The log records AGENT sent to the monitor API, not its log file.")
+    private boolean reported;
+
     @Mixin
     private JsonOption json;
 
@@ -54,6 +61,9 @@ final class LogsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (reported) {
+            return reported();
+        }
         Orchestrator orchestrator = home.orchestrator();
         PrintWriter out = spec.commandLine().getOut();
         List<String> programs = agent != null ? List.of(programOf(agent))
@@ -96,6 +106,30 @@ final class LogsCommand implements Callable<Integer> {
         if (follow) {
             follower.follow(new Printer(out, files), () -> !out.checkError());
         }
+        return ExitCode.OK.code;
+    }
+
+    private int reported() {
+        if (agent == null || follow) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--reported needs an AGENT and"
+                    + " does not follow (-f): e.g. 'testbed logs mine --reported'");
+        }
+        SqliteExecutionStore store = home.executionStore();
+        List<AgentLogRecord> records = store.logs(programOf(agent), lines);
+        if (records.isEmpty()) {
+            records = store.logs(agent, lines);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json.enabled()) {
+            out.println(codec.encode(Map.of("records", records.stream().map(codec::toFields).toList())));
+            return ExitCode.OK.code;
+        }
+        if (records.isEmpty()) {
+            out.println("No log records from " + agent + " in the monitor API. Agents written on the original's"
+                    + " BaseAgent send them there; others log to their file ('testbed logs " + agent + "').");
+        }
+        records.forEach(record -> out.println(record.timestamp() + " " + record.levelName() + " "
+                + record.instanceName() + ": " + record.message()));
         return ExitCode.OK.code;
     }
 

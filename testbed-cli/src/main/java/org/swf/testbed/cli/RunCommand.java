@@ -32,9 +32,12 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " replaces): RUNNING in supervisord, then a READY heartbeat, which they send once subscribed;",
             "- command and script agents (e.g. the original Python agents): RUNNING in supervisord, that is up"
                 + " for their startsecs (default 1 s). Whether they reached the broker is not checked: raise"
-                + " startsecs for one that needs longer.",
+                + " startsecs for one that needs longer;",
+            "- except those whose table says ready = \"heartbeat\" (e.g. agents on the original's BaseAgent, which"
+                + " POST heartbeats to the monitor API the runner serves): RUNNING, then a READY heartbeat, over"
+                + " the broker or that API.",
             "A program that exits before it is ready fails the run with its log (exit 1); one not ready within"
-                + " --timeout times out (exit 6)."})
+                + " --timeout times out (exit 6), naming every program that never reported READY."})
 final class RunCommand implements Callable<Integer> {
 
     private final HomeServices home;

@@ -1,8 +1,16 @@
 package org.swf.testbed.cli;
 
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import org.swf.testbed.access.HomeMonitor;
+import org.swf.testbed.agents.monitor.AgentHeartbeats;
+import org.swf.testbed.agents.monitor.MonitorApi;
+import org.swf.testbed.agents.monitor.MonitorApiServer;
+import org.swf.testbed.agents.monitor.ProcessPrograms;
 import org.swf.testbed.agents.runner.WorkflowRunner;
 import org.swf.testbed.config.ConfigLocator;
+import org.swf.testbed.config.TestbedEnvironment;
+import org.swf.testbed.heartbeat.HeartbeatSender;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.orchestrator.RunnerLiveness;
 import org.swf.testbed.store.SqliteExecutionStore;
@@ -31,7 +39,20 @@ final class WorkflowRunnerCommand implements Callable<Integer> {
         SqliteExecutionStore executions = home.executionStore();
         // A runner that died (killed, crashed) left its execution "running": it failed.
         executions.failAbandoned(RunnerLiveness.ofThisHost());
-        return host.run(config.file(), testbed -> new WorkflowRunner(locator, testbed, executions, new JsonCodec(),
-                home.environment().heartbeatInterval()));
+        TestbedEnvironment environment = home.environment();
+        JsonCodec codec = new JsonCodec();
+        OptionalInt apiPort = environment.ownMonitorPort();
+        if (apiPort.isEmpty()) {
+            return host.run(config.file(), testbed -> new WorkflowRunner(locator, testbed, executions, codec,
+                    environment.heartbeatInterval()));
+        }
+        // Served before the runner connects: agents ask for their id first thing, and wait for it.
+        ProcessPrograms programs = ProcessPrograms.ofThisHome(environment);
+        AgentHeartbeats posted = new AgentHeartbeats(programs, HeartbeatSender.localHostname());
+        MonitorApi api = new MonitorApi(new HomeMonitor(home.stateDirectory()).secrets(), executions, posted, programs,
+                codec);
+        MonitorApiServer server = MonitorApiServer.start(apiPort.getAsInt(), api, codec).orElse(null);
+        return host.run(config.file(), testbed -> new WorkflowRunner(locator, testbed, executions, codec,
+                environment.heartbeatInterval(), posted, server));
     }
 }

@@ -4,22 +4,30 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.swf.testbed.TestbedException;
 import org.swf.testbed.port.ExecutionRecord;
+import org.swf.testbed.port.StfFileRecord;
 import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.store.SqliteExecutionStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code testbed workflows}: past and current workflow executions of this home. */
 @Command(name = "workflows", mixinStandardHelpOptions = true,
-        description = "List workflow executions, newest first: status, run number, start, duration, STFs. An execution"
-                + " whose runner died is shown failed, never running.")
+        description = {"List workflow executions, newest first: status, run number, start, duration, STFs. An execution"
+                + " whose runner died is shown failed, never running.",
+            "With EXECUTION, show that execution and the STF files its agents registered with the monitor API, by"
+                + " agent."})
 final class WorkflowsCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
@@ -33,6 +41,10 @@ final class WorkflowsCommand implements Callable<Integer> {
     @Option(names = {"-n", "--limit"}, defaultValue = "20", description = "How many (default ${DEFAULT-VALUE}).")
     private int limit;
 
+    @Parameters(index = "0", arity = "0..1", paramLabel = "EXECUTION",
+            description = "An execution id, e.g. stf_datataking-alice-0001: show its detail.")
+    private String executionId;
+
     @Mixin
     private JsonOption json;
 
@@ -42,6 +54,9 @@ final class WorkflowsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (executionId != null) {
+            return detail();
+        }
         List<ExecutionRecord> executions = home.orchestrator().executions(limit);
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
@@ -60,6 +75,39 @@ final class WorkflowsCommand implements Callable<Integer> {
                     execution.messageCounts().getOrDefault("stf_gen", 0),
                     execution.failure() == null ? "" : execution.failure());
         }
+        table.print(out);
+        return ExitCode.OK.code;
+    }
+
+    private int detail() {
+        SqliteExecutionStore store = home.executionStore();
+        ExecutionRecord execution = store.find(executionId).orElseThrow(() -> new TestbedException("There is no"
+                + " workflow execution '" + executionId + "' in " + home.home()
+                + ". List them with 'testbed workflows'"));
+        List<StfFileRecord> files = store.stfFiles(executionId);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json.enabled()) {
+            JsonCodec codec = new JsonCodec();
+            Map<String, Object> fields = fields(execution);
+            fields.put("stf_files", files.stream().map(codec::toFields).toList());
+            out.println(codec.encode(fields));
+            return ExitCode.OK.code;
+        }
+        out.println("Execution " + execution.executionId() + ": " + execution.status().word() + ", run "
+                + execution.runId() + ", namespace " + execution.namespace() + ", started "
+                + TIME.format(execution.startedAt()) + ", took " + duration(execution)
+                + (execution.failure() == null ? "" : ", " + execution.failure()));
+        if (files.isEmpty()) {
+            out.println("No STF files registered with the monitor API for run " + execution.runId() + ".");
+            return ExitCode.OK.code;
+        }
+        Map<String, List<StfFileRecord>> byAgent = new TreeMap<>();
+        files.forEach(file -> byAgent.computeIfAbsent(file.createdBy() == null ? "(unknown agent)" : file.createdBy(),
+                agent -> new ArrayList<>()).add(file));
+        TextTable table = new TextTable(List.of("AGENT", "STF FILE", "STATUS", "STATE"), false, false, false, false);
+        byAgent.forEach((agent, registered) -> registered.forEach(file -> table.row(agent, file.stfFilename(),
+                file.status(), file.machineState())));
+        out.println("STF files registered (" + files.size() + "):");
         table.print(out);
         return ExitCode.OK.code;
     }

@@ -248,7 +248,7 @@ class StandardProgramsTest {
     private AgentSpec agent(String key, JavaOptions javaOptions) {
         AgentSpec agent = agent(key);
         return new AgentSpec(agent.key(), agent.enabled(), agent.launch(), agent.environment(), agent.startSeconds(),
-                agent.autoRestart(), javaOptions);
+                agent.autoRestart(), javaOptions, agent.ready());
     }
 
     /** @return an agent JVM's command line with the configured options after the testbed's own */

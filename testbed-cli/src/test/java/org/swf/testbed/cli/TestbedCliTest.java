@@ -8,9 +8,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.swf.testbed.port.AgentLogRecord;
+import org.swf.testbed.port.ExecutionRecord;
+import org.swf.testbed.port.ExecutionStatus;
+import org.swf.testbed.port.StfFileRecord;
+import org.swf.testbed.store.SqliteExecutionStore;
 
 /** The entry point in-process: exit codes, help, and failures that need no running service. */
 class TestbedCliTest {
@@ -81,6 +87,35 @@ class TestbedCliTest {
         assertThat(run("run")).isEqualTo(3);
         assertThat(err()).startsWith("testbed: error: No default config").contains("testbed init");
         assertThat(err().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void anExecutionsDetailListsTheStfFilesItsAgentsRegisteredAndLogsShowWhatTheyReported() {
+        SqliteExecutionStore store = new SqliteExecutionStore(home.resolve(".testbed/testbed.db"));
+        store.started(new ExecutionRecord("stf_datataking-alice-0001", "stf_datataking", "ns", "alice", "100010",
+                ExecutionStatus.RUNNING, Instant.now(), null, Map.of(), Map.of(), 1, null, "h", null));
+        long run = store.addRun(100010, "2026-01-01T10:00:00", Map.of()).orElseThrow().runId();
+        for (String file : new String[] {"swf.100010.000001.stf", "swf.100010.000002.stf"}) {
+            store.addStfFile(new StfFileRecord(null, run, file, null, "run", "registered", Map.of(),
+                    "mine-agent-alice-1", null));
+        }
+        store.addLog(new AgentLogRecord("mine-agent-alice-1", "mine-agent", "2026-01-01T10:00:01", 20, "INFO",
+                "registered swf.100010.000001.stf", "mine", "on_message", 7, null, "100010"));
+
+        assertThat(run("workflows", "stf_datataking-alice-0001")).isZero();
+        assertThat(out()).contains("Execution stf_datataking-alice-0001", "STF files registered (2)",
+                "mine-agent-alice-1", "swf.100010.000002.stf");
+        out.reset();
+        assertThat(run("workflows", "stf_datataking-alice-0001", "--json")).isZero();
+        assertThat(out()).contains("\"stf_files\":[", "\"created_by\":\"mine-agent-alice-1\"");
+        out.reset();
+        assertThat(run("logs", "mine", "--reported")).isZero();
+        assertThat(out()).contains("INFO mine-agent-alice-1: registered swf.100010.000001.stf");
+        out.reset();
+        assertThat(run("logs", "mine-agent-alice-1", "--reported", "--json")).isZero();
+        assertThat(out()).contains("\"run_id\":\"100010\"");
+        assertThat(run("workflows", "stf_datataking-alice-0099")).isEqualTo(1);
+        assertThat(err()).contains("There is no workflow execution 'stf_datataking-alice-0099'");
     }
 
     @Test

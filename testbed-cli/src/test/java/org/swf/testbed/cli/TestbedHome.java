@@ -30,6 +30,9 @@ import org.swf.testbed.port.MessageBus;
  */
 final class TestbedHome implements AutoCloseable {
 
+    /** The built-in data agent's table. */
+    private static final String DATA_AGENT = "[agents.data]\nenabled = true\n";
+
     static final Path DISTRIBUTION = Path.of(System.getProperty("testbed.distribution", "target/testbed"));
 
     final Path home;
@@ -115,7 +118,12 @@ final class TestbedHome implements AutoCloseable {
      * @return this home, with a quick real-time workflow as {@link #quickWorkflow(int, String)}
      */
     TestbedHome quickWorkflow(int stfs, String extraAgents, int leadInSeconds) {
-        return config("testbed.toml", workflowConfig(stfs, extraAgents, true, """
+        return quickWorkflowOf(stfs, DATA_AGENT + extraAgents, leadInSeconds);
+    }
+
+    /** A quick real-time workflow as {@link #quickWorkflow(int, String, int)}, with these agent tables only. */
+    TestbedHome quickWorkflowOf(int stfs, String agents, int leadInSeconds) {
+        return config("testbed.toml", workflowConfig(stfs, agents, true, """
                 no_beam_not_ready_delay = %d
                 beam_not_ready_delay = 0.3
                 beam_ready_delay = 0.2
@@ -131,15 +139,13 @@ final class TestbedHome implements AutoCloseable {
      *     virtual clock, and no [broker] table: append one, or leave it for the default broker
      */
     String virtualClockConfig(int stfs) {
-        return workflowConfig(stfs, "", false, "");
+        return workflowConfig(stfs, DATA_AGENT, false, "");
     }
 
-    private String workflowConfig(int stfs, String extraAgents, boolean realtime, String extraParameters) {
+    private String workflowConfig(int stfs, String agents, boolean realtime, String extraParameters) {
         return """
                 [testbed]
                 namespace = "%s"
-                [agents.data]
-                enabled = true
                 %s
                 [workflow]
                 name = "stf_datataking"
@@ -147,7 +153,7 @@ final class TestbedHome implements AutoCloseable {
                 realtime = %s
                 [parameters]
                 stf_count = %d
-                %s""".formatted(namespace, extraAgents, realtime, stfs, extraParameters);
+                %s""".formatted(namespace, agents, realtime, stfs, extraParameters);
     }
 
     String amqpUrl() {

@@ -96,7 +96,7 @@ public final class HomeBroker {
         Path file = credentialsFile();
         Map<String, String> values;
         try {
-            values = read(file);
+            values = readKeyValues(file);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -113,7 +113,7 @@ public final class HomeBroker {
     /** @return the ports recorded by the last start of this home's broker, if any */
     public Optional<BrokerPorts> recordedPorts() {
         try {
-            Map<String, String> values = read(portsFile());
+            Map<String, String> values = readKeyValues(portsFile());
             return Optional.of(new BrokerPorts(Integer.parseInt(values.get(AMQP_KEY)),
                     Integer.parseInt(values.get(STOMP_KEY))));
         } catch (IOException | RuntimeException e) {
@@ -241,7 +241,8 @@ public final class HomeBroker {
         PrivateFiles.narrow(file);
     }
 
-    private static Map<String, String> read(Path file) throws IOException {
+    /** Reads the {@code key=value} lines of a state file, skipping {@code #} comments. */
+    static Map<String, String> readKeyValues(Path file) throws IOException {
         Map<String, String> values = new LinkedHashMap<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             int equals = line.indexOf('=');

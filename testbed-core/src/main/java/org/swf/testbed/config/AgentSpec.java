@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * @param javaOptions the options of its JVM when it is a built-in agent: the table's
  *     {@code java_options}, else the testbed's ({@link TestbedConfig#javaOptions()}); a command
  *     or script runs no JVM of the testbed's, and they do not reach it
+ * @param ready when {@code testbed run} takes it for ready, or null for its kind's default
+ *     (built-in agents report heartbeats, commands and scripts are ready when running)
  */
 public record AgentSpec(
         String key,
@@ -24,7 +26,8 @@ public record AgentSpec(
         Map<String, String> environment,
         int startSeconds,
         boolean autoRestart,
-        JavaOptions javaOptions) {
+        JavaOptions javaOptions,
+        Readiness ready) {
 
     /** Agent keys become program names and destination parts, so they stay plain words. */
     public static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,47}");

@@ -22,7 +22,7 @@ public final class TestbedConfigReader {
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final String JAVA_OPTIONS = "java_options";
     private static final Set<String> AGENT_KEYS = Set.of("enabled", "type", "command", "script", "args",
-            "environment", "startsecs", "autorestart", "description", JAVA_OPTIONS);
+            "environment", "startsecs", "autorestart", "description", JAVA_OPTIONS, "ready");
     private static final int DEFAULT_START_SECONDS = 1;
 
     private final TomlConfigParser parser = new TomlConfigParser();
@@ -175,7 +175,15 @@ public final class TestbedConfigReader {
             }
             javaOptions = javaOptions(where, table);
         }
-        return new AgentSpec(key, enabled, launch, environment, (int) startSeconds, autoRestart, javaOptions);
+        Readiness ready = null;
+        if (table.containsKey("ready")) {
+            String word = string(where, table, "ready");
+            ready = Readiness.of(word).orElseThrow(() -> new ConfigException(where + ": ready = \"" + word
+                    + "\" is unknown. Use \"heartbeat\" (wait for its READY heartbeat) or \"running\" (ready once"
+                    + " supervisord runs it)"));
+        }
+        return new AgentSpec(key, enabled, launch, environment, (int) startSeconds, autoRestart, javaOptions,
+                ready);
     }
 
     private static WorkflowSettings workflow(String shown, Map<String, Object> table) {

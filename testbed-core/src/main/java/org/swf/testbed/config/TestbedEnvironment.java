@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.swf.testbed.ConfigException;
 
 /**
@@ -31,8 +32,22 @@ public record TestbedEnvironment(Map<String, String> variables) {
     public static final String HEARTBEAT_VARIABLE = "TESTBED_HEARTBEAT_SECONDS";
     /** The supervisord program a process runs as (set in the generated supervisord config). */
     public static final String PROGRAM_VARIABLE = "TESTBED_PROGRAM";
-    /** The swf-monitor's base URL, for heartbeat POSTs. */
+    /** The swf-monitor's base URL, for heartbeat POSTs (and, for the original agents, log records). */
     public static final String MONITOR_URL_VARIABLE = "SWF_MONITOR_HTTP_URL";
+    /**
+     * The swf-monitor's base URL for the token-authenticated API the original agents call (agent
+     * ids, subscribers, heartbeats, runs, STF files). When the user sets none, the testbed serves
+     * that API itself.
+     */
+    public static final String MONITOR_API_URL_VARIABLE = "SWF_MONITOR_URL";
+    /**
+     * The loopback port of the monitor API the testbed serves itself (set by the launcher in every
+     * program's environment); its presence tells a program that {@value #MONITOR_URL_VARIABLE} is
+     * the testbed's own, not a real monitor.
+     */
+    public static final String OWN_MONITOR_PORT_VARIABLE = "TESTBED_MONITOR_PORT";
+    /** The supervisord config a supervised process belongs to (set in the generated supervisord config). */
+    public static final String SUPERVISOR_CONF_VARIABLE = "TESTBED_SUPERVISOR_CONF";
     /** The swf-monitor's API token. */
     public static final String API_TOKEN_VARIABLE = "SWF_API_TOKEN";
     /** An external broker's user, the original agents' name. */
@@ -113,6 +128,38 @@ public record TestbedEnvironment(Map<String, String> variables) {
     /** @return {@value #MONITOR_URL_VARIABLE}, trimmed */
     public Optional<String> monitorUrl() {
         return value(MONITOR_URL_VARIABLE).map(String::trim);
+    }
+
+    /** @return {@value #MONITOR_API_URL_VARIABLE}, trimmed: a real monitor the user configured */
+    public Optional<String> monitorApiUrl() {
+        return value(MONITOR_API_URL_VARIABLE).map(String::trim);
+    }
+
+    /**
+     * @return {@value #OWN_MONITOR_PORT_VARIABLE}: where this process's testbed serves the
+     *     monitor API itself, empty when a real monitor (or none) is used
+     * @throws ConfigException when the value is not a port number
+     */
+    public OptionalInt ownMonitorPort() {
+        Optional<String> port = value(OWN_MONITOR_PORT_VARIABLE);
+        if (port.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        try {
+            int number = Integer.parseInt(port.get().trim());
+            if (number > 0 && number < 65536) {
+                return OptionalInt.of(number);
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the fix
+        }
+        throw new ConfigException(OWN_MONITOR_PORT_VARIABLE + "=" + port.get() + " is not a port number. The testbed"
+                + " sets it for its programs: restart them with 'testbed stop-agents' and 'testbed run'");
+    }
+
+    /** @return {@value #SUPERVISOR_CONF_VARIABLE}: the supervisord config this process runs under */
+    public Optional<String> supervisorConf() {
+        return value(SUPERVISOR_CONF_VARIABLE);
     }
 
     /** @return {@value #API_TOKEN_VARIABLE} */

@@ -78,9 +78,14 @@ public final class MonitorClient {
     /**
      * @param environment the process environment
      * @param timeout the longest a POST may take to connect, and to be answered once sent
-     * @return a client when {@code SWF_MONITOR_HTTP_URL} is set
+     * @return a client when {@code SWF_MONITOR_HTTP_URL} is set and is not the monitor API the
+     *     testbed serves itself: that one turns POSTed heartbeats into broker heartbeats, which our
+     *     own programs send already, so posting there would report them twice
      */
     public static Optional<MonitorClient> fromEnvironment(TestbedEnvironment environment, Duration timeout) {
+        if (environment.ownMonitorPort().isPresent()) {
+            return Optional.empty();
+        }
         return environment.monitorUrl().map(url -> new MonitorClient(url, environment.apiToken().orElse(null), timeout));
     }
 

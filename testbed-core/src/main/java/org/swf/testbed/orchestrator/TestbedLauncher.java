@@ -18,11 +18,14 @@ import org.swf.testbed.access.BrokerAccess;
 import org.swf.testbed.access.BrokerHold;
 import org.swf.testbed.access.BrokerPorts;
 import org.swf.testbed.access.HomeBroker;
+import org.swf.testbed.access.HomeMonitor;
 import org.swf.testbed.config.AgentSpec;
 import org.swf.testbed.config.BrokerSettings;
 import org.swf.testbed.config.ConfigLocator;
+import org.swf.testbed.config.Readiness;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.config.TestbedConfigReader;
+import org.swf.testbed.config.TestbedEnvironment;
 import org.swf.testbed.lifecycle.IllegalLifecycleTransitionException;
 import org.swf.testbed.lifecycle.LifecycleEvent;
 import org.swf.testbed.lifecycle.LifecycleState;
@@ -58,6 +61,7 @@ final class TestbedLauncher {
     private final TestbedConfigReader reader;
     private final BrokerAccess access;
     private final HomeBroker homeBroker;
+    private final HomeMonitor homeMonitor;
     private final HomeState state;
     private final BrokerConnections connections;
     private final WorkflowControl workflows;
@@ -72,6 +76,7 @@ final class TestbedLauncher {
         this.reader = reader;
         this.access = access;
         this.homeBroker = access.homeBroker();
+        this.homeMonitor = new HomeMonitor(settings.stateDirectory());
         this.state = state;
         this.connections = connections;
         this.workflows = workflows;
@@ -233,6 +238,7 @@ final class TestbedLauncher {
         boolean keepBroker = BrokerProgram.running(before).isPresent()
                 && (!config.broker().embedded() || runningBus != null);
         Map<String, String> environment = programEnvironment(config, ports);
+        environment.putAll(monitorEnvironment(notices));
         List<ProgramSpec> specs = new ArrayList<>();
         List<String> startedPrograms = new ArrayList<>();
         if (keepBroker) {
@@ -299,7 +305,9 @@ final class TestbedLauncher {
         heartbeatPrograms.add(ProgramFactory.WORKFLOW_RUNNER);
         for (AgentSpec agent : config.enabledAgents()) {
             specs.add(programs.agent(config, agent));
-            if (programs.sendsHeartbeats(agent)) {
+            boolean awaited = agent.ready() != null ? agent.ready() == Readiness.HEARTBEAT
+                    : programs.sendsHeartbeats(agent);
+            if (awaited) {
                 heartbeatPrograms.add(ProgramFactory.agentProgram(agent.key()));
             }
         }
@@ -313,6 +321,23 @@ final class TestbedLauncher {
                 ? settings.home().toString() : settings.home().getParent().toString()));
         environment.put("TESTBED_HOME", settings.home().toString());
         return environment;
+    }
+
+    /**
+     * @return the variables that point every program at the monitor API the runner serves, or
+     *     none when the user configured a real monitor ({@code SWF_MONITOR_URL}), which programs
+     *     then reach as before
+     */
+    private Map<String, String> monitorEnvironment(List<String> notices) {
+        if (settings.environment().monitorApiUrl().isPresent()) {
+            if (settings.environment().monitorUrl().isEmpty()) {
+                notices.add(TestbedEnvironment.MONITOR_API_URL_VARIABLE + " is set but "
+                        + TestbedEnvironment.MONITOR_URL_VARIABLE + " is not: agents of the original send their log"
+                        + " records nowhere. Set it too (usually the same URL)");
+            }
+            return Map.of();
+        }
+        return homeMonitor.programEnvironment(homeMonitor.choosePort());
     }
 
     private MessageBus startBroker(BrokerPorts ports) {

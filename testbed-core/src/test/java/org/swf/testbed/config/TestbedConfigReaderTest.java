@@ -74,6 +74,32 @@ class TestbedConfigReaderTest {
     }
 
     @Test
+    void readinessIsHeartbeatOrRunningAndAnythingElseIsRefused() throws IOException {
+        TestbedConfig config = read("""
+                [testbed]
+                namespace = "n"
+                [agents.mine]
+                enabled = true
+                command = ["python3", "mine.py"]
+                ready = "heartbeat"
+                [agents.quiet]
+                enabled = true
+                command = ["sleep", "1000"]
+                ready = "running"
+                [agents.data]
+                enabled = true
+                """);
+        assertThat(config.agents()).extracting(AgentSpec::key, AgentSpec::ready).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("mine", Readiness.HEARTBEAT),
+                org.assertj.core.groups.Tuple.tuple("quiet", Readiness.RUNNING),
+                org.assertj.core.groups.Tuple.tuple("data", null));
+        assertRefused("[testbed]\nnamespace='n'\n[agents.mine]\ncommand=['x']\nready='soon'\n",
+                "[agents.mine]", "ready = \"soon\" is unknown", "\"heartbeat\"", "\"running\"");
+        assertRefused("[testbed]\nnamespace='n'\n[agents.mine]\ncommand=['x']\nready=true\n",
+                "ready must be a string");
+    }
+
+    @Test
     void externalBrokerAndEmbeddedPorts() throws IOException {
         assertThat(read("[testbed]\nnamespace='n'\n[broker]\nurl='amqps://b.example.org:5671'\n").broker().amqpUrl())
                 .isEqualTo("amqps://b.example.org:5671");

@@ -55,6 +55,19 @@ class TestbedEnvironmentTest {
     }
 
     @Test
+    void theMonitorApiVariables() {
+        TestbedEnvironment environment = TestbedEnvironment.of(Map.of("SWF_MONITOR_URL", " https://m/swf-monitor ",
+                "TESTBED_MONITOR_PORT", "4711", "TESTBED_SUPERVISOR_CONF", "/h/.testbed/supervisord.conf"));
+
+        assertThat(environment.monitorApiUrl()).contains("https://m/swf-monitor");
+        assertThat(environment.ownMonitorPort()).hasValue(4711);
+        assertThat(environment.supervisorConf()).contains("/h/.testbed/supervisord.conf");
+        assertThat(TestbedEnvironment.empty().ownMonitorPort()).isEmpty();
+        assertThatThrownBy(() -> TestbedEnvironment.of(Map.of("TESTBED_MONITOR_PORT", "70000")).ownMonitorPort())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("TESTBED_MONITOR_PORT=70000 is not a port");
+    }
+
+    @Test
     void heartbeatsAreAtLeastOneSecondApart() {
         assertThat(TestbedEnvironment.of(Map.of("TESTBED_HEARTBEAT_SECONDS", "0")).heartbeatInterval())
                 .isEqualTo(Duration.ofSeconds(1));

@@ -43,6 +43,12 @@ class MonitorClientTest {
     }
 
     @Test
+    void theTestbedsOwnMonitorApiGetsNoHeartbeatsOurProgramsSendOnTheBrokerAlready() {
+        assertThat(MonitorClient.fromEnvironment(TestbedEnvironment.of(Map.of("SWF_MONITOR_HTTP_URL",
+                "http://127.0.0.1:4711/logs-key", "TESTBED_MONITOR_PORT", "4711")))).isEmpty();
+    }
+
+    @Test
     void postsToTheHeartbeatEndpointWithTheToken() {
         String url = "http://127.0.0.1:" + monitor.getAddress().getPort() + "/";
         MonitorClient client = MonitorClient.fromEnvironment(TestbedEnvironment.of(Map.of("SWF_MONITOR_HTTP_URL",

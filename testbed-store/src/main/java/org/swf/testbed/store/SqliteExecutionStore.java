@@ -16,22 +16,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Predicate;
 import org.swf.testbed.TestbedException;
+import org.swf.testbed.port.AgentLogRecord;
+import org.swf.testbed.port.AgentReportStore;
 import org.swf.testbed.port.ExecutionRecord;
 import org.swf.testbed.port.ExecutionStatus;
 import org.swf.testbed.port.ExecutionStore;
+import org.swf.testbed.port.ReportedRun;
+import org.swf.testbed.port.StfFileRecord;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.util.PrivateFiles;
 
 /**
- * Execution records in an SQLite database file in the testbed's state directory.
+ * Execution records, and what agents report to the monitor API about them, in an SQLite database
+ * file in the testbed's state directory.
  *
  * <p>Every call opens its own connection: the runner, the CLI and the agent manager are separate
  * processes sharing the file, and SQLite's file locks (with a busy timeout, and
  * {@code BEGIN IMMEDIATE} for allocations) keep their numbers unique.
  */
-public final class SqliteExecutionStore implements ExecutionStore {
+public final class SqliteExecutionStore implements ExecutionStore, AgentReportStore {
 
     /** The first run number, as the original monitor's counter. */
     public static final long FIRST_RUN_NUMBER = 100010;
@@ -39,6 +45,9 @@ public final class SqliteExecutionStore implements ExecutionStore {
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
     private static final String COLUMNS = "execution_id, workflow_name, namespace, username, run_id, status, started_at,"
             + " ended_at, parameters, message_counts, runner_pid, runner_started_at, hostname, failure";
+
+    private static final String STF_COLUMNS = "file_id, run_id, stf_filename, file_size_bytes, machine_state, status,"
+            + " metadata, created_by, created_at";
 
     private final Path file;
     private final JsonCodec codec = new JsonCodec();
@@ -75,6 +84,25 @@ public final class SqliteExecutionStore implements ExecutionStore {
                         + " parameters TEXT NOT NULL, message_counts TEXT NOT NULL, runner_pid INTEGER,"
                         + " runner_started_at TEXT, hostname TEXT, failure TEXT)");
                 statement.executeUpdate("CREATE INDEX IF NOT EXISTS executions_by_start ON executions (started_at)");
+                // What agents report to the monitor API: kept beside the executions, which they
+                // join by run number (the run_id of the workflow's messages).
+                statement.executeUpdate("CREATE TABLE IF NOT EXISTS subscribers (name TEXT PRIMARY KEY,"
+                        + " description TEXT, created_at TEXT NOT NULL)");
+                statement.executeUpdate("CREATE TABLE IF NOT EXISTS reported_runs (run_id INTEGER PRIMARY KEY"
+                        + " AUTOINCREMENT, run_number INTEGER NOT NULL UNIQUE, start_time TEXT, end_time TEXT,"
+                        + " conditions TEXT NOT NULL)");
+                statement.executeUpdate("CREATE TABLE IF NOT EXISTS stf_files (file_id TEXT PRIMARY KEY,"
+                        + " run_id INTEGER NOT NULL REFERENCES reported_runs (run_id),"
+                        + " stf_filename TEXT NOT NULL UNIQUE,"
+                        + " file_size_bytes INTEGER, machine_state TEXT, status TEXT NOT NULL, metadata TEXT NOT NULL,"
+                        + " created_by TEXT, created_at TEXT NOT NULL)");
+                statement.executeUpdate("CREATE TABLE IF NOT EXISTS agent_logs (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                        + " instance_name TEXT NOT NULL, program TEXT, timestamp TEXT NOT NULL, level INTEGER NOT NULL,"
+                        + " level_name TEXT, message TEXT NOT NULL, module TEXT, func_name TEXT, line_number INTEGER,"
+                        + " execution_id TEXT, run_id TEXT)");
+                statement.executeUpdate("CREATE INDEX IF NOT EXISTS agent_logs_by_program ON agent_logs (program, id)");
+                statement.executeUpdate("CREATE INDEX IF NOT EXISTS agent_logs_by_instance ON agent_logs"
+                        + " (instance_name, id)");
             }
             return null;
         });
@@ -186,6 +214,180 @@ public final class SqliteExecutionStore implements ExecutionStore {
             }
             return abandoned;
         });
+    }
+
+    @Override
+    public long nextAgentId() {
+        return inTransaction(true, connection -> next(connection, "agent_id", 1));
+    }
+
+    @Override
+    public boolean addSubscriber(String name, String description) {
+        return inTransaction(true, connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO subscribers (name, description,"
+                    + " created_at) VALUES (?, ?, ?) ON CONFLICT(name) DO NOTHING")) {
+                insert.setString(1, name);
+                insert.setString(2, description);
+                insert.setString(3, Instant.now().toString());
+                return insert.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public Optional<ReportedRun> addRun(long runNumber, String startTime, Map<String, Object> conditions) {
+        return inTransaction(true, connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO reported_runs (run_number,"
+                    + " start_time, conditions) VALUES (?, ?, ?) ON CONFLICT(run_number) DO NOTHING")) {
+                insert.setLong(1, runNumber);
+                insert.setString(2, startTime);
+                insert.setString(3, codec.encode(conditions == null ? Map.of() : conditions));
+                if (insert.executeUpdate() == 0) {
+                    return Optional.empty();
+                }
+            }
+            return readRun(connection, "run_number", runNumber);
+        });
+    }
+
+    @Override
+    public Optional<ReportedRun> endRun(long runId, String endTime) {
+        return inTransaction(true, connection -> {
+            if (endTime != null) {
+                try (PreparedStatement update = connection.prepareStatement("UPDATE reported_runs SET end_time = ?"
+                        + " WHERE run_id = ?")) {
+                    update.setString(1, endTime);
+                    update.setLong(2, runId);
+                    update.executeUpdate();
+                }
+            }
+            return readRun(connection, "run_id", runId);
+        });
+    }
+
+    @Override
+    public Optional<ReportedRun> run(long runId) {
+        return inTransaction(false, connection -> readRun(connection, "run_id", runId));
+    }
+
+    @Override
+    public Optional<StfFileRecord> addStfFile(StfFileRecord file) {
+        String fileId = UUID.randomUUID().toString();
+        return inTransaction(true, connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO stf_files (" + STF_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(stf_filename) DO NOTHING")) {
+                insert.setString(1, fileId);
+                insert.setLong(2, file.runId());
+                insert.setString(3, file.stfFilename());
+                insert.setObject(4, file.fileSizeBytes());
+                insert.setString(5, file.machineState());
+                insert.setString(6, file.status());
+                insert.setString(7, codec.encode(file.metadata()));
+                insert.setString(8, file.createdBy());
+                insert.setString(9, Instant.now().toString());
+                if (insert.executeUpdate() == 0) {
+                    return Optional.empty();
+                }
+            }
+            return readStfFiles(connection, "WHERE file_id = ?", fileId).stream().findFirst();
+        });
+    }
+
+    @Override
+    public Optional<StfFileRecord> updateStfFile(String fileId, String status, Map<String, Object> metadata) {
+        return inTransaction(true, connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE stf_files SET status = COALESCE(?,"
+                    + " status), metadata = COALESCE(?, metadata) WHERE file_id = ?")) {
+                update.setString(1, status);
+                update.setString(2, metadata == null ? null : codec.encode(metadata));
+                update.setString(3, fileId);
+                update.executeUpdate();
+            }
+            return readStfFiles(connection, "WHERE file_id = ?", fileId).stream().findFirst();
+        });
+    }
+
+    @Override
+    public List<StfFileRecord> stfFiles(String executionId) {
+        return inTransaction(false, connection -> readStfFiles(connection, "JOIN reported_runs r ON r.run_id ="
+                + " s.run_id JOIN executions e ON e.run_id = CAST(r.run_number AS TEXT) WHERE e.execution_id = ?"
+                + " ORDER BY s.created_at, s.stf_filename", executionId));
+    }
+
+    @Override
+    public void addLog(AgentLogRecord record) {
+        inTransaction(false, connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO agent_logs (instance_name,"
+                    + " program, timestamp, level, level_name, message, module, func_name, line_number, execution_id,"
+                    + " run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, record.instanceName());
+                insert.setString(2, record.program());
+                insert.setString(3, record.timestamp());
+                insert.setInt(4, record.level());
+                insert.setString(5, record.levelName());
+                insert.setString(6, record.message());
+                insert.setString(7, record.module());
+                insert.setString(8, record.funcName());
+                insert.setObject(9, record.lineNumber());
+                insert.setString(10, record.executionId());
+                insert.setString(11, record.runId());
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<AgentLogRecord> logs(String agent, int limit) {
+        return inTransaction(false, connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT * FROM (SELECT * FROM agent_logs"
+                    + " WHERE program = ? OR instance_name = ? ORDER BY id DESC LIMIT ?) ORDER BY id")) {
+                query.setString(1, agent);
+                query.setString(2, agent);
+                query.setInt(3, Math.max(0, limit));
+                List<AgentLogRecord> records = new ArrayList<>();
+                try (ResultSet row = query.executeQuery()) {
+                    while (row.next()) {
+                        records.add(new AgentLogRecord(row.getString("instance_name"), row.getString("program"),
+                                row.getString("timestamp"), row.getInt("level"), row.getString("level_name"),
+                                row.getString("message"), row.getString("module"), row.getString("func_name"),
+                                (Integer) row.getObject("line_number"), row.getString("execution_id"),
+                                row.getString("run_id")));
+                    }
+                }
+                return records;
+            }
+        });
+    }
+
+    private Optional<ReportedRun> readRun(Connection connection, String column, long value) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT run_id, run_number, start_time, end_time,"
+                + " conditions FROM reported_runs WHERE " + column + " = ?")) {
+            query.setLong(1, value);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? Optional.of(new ReportedRun(row.getLong(1), row.getLong(2), row.getString(3),
+                        row.getString(4), codec.decodeObject(row.getString(5)))) : Optional.empty();
+            }
+        }
+    }
+
+    private List<StfFileRecord> readStfFiles(Connection connection, String where, String value) throws SQLException {
+        List<StfFileRecord> files = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT " + STF_COLUMNS.replaceAll("(\\w+)", "s.$1")
+                + " FROM stf_files s " + where)) {
+            query.setString(1, value);
+            try (ResultSet row = query.executeQuery()) {
+                while (row.next()) {
+                    Object size = row.getObject("file_size_bytes");
+                    files.add(new StfFileRecord(row.getString("file_id"), row.getLong("run_id"),
+                            row.getString("stf_filename"), size == null ? null : ((Number) size).longValue(),
+                            row.getString("machine_state"), row.getString("status"),
+                            codec.decodeObject(row.getString("metadata")), row.getString("created_by"),
+                            row.getString("created_at")));
+                }
+            }
+        }
+        return files;
     }
 
     private static long next(Connection connection, String sequence, long first) throws SQLException {

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import org.swf.testbed.ServiceUnavailableException;
+import org.swf.testbed.config.TestbedEnvironment;
 import org.swf.testbed.lifecycle.ShutdownBudget;
 import org.swf.testbed.port.ProgramRole;
 import org.swf.testbed.port.ProgramSpec;
@@ -42,10 +43,10 @@ public final class SupervisordConfWriter {
     public static final String AGENT_GROUP = "agents";
 
     /** Environment marker naming the configuration a process was started from; finds orphans. */
-    public static final String CONF_MARKER = "TESTBED_SUPERVISOR_CONF";
+    public static final String CONF_MARKER = TestbedEnvironment.SUPERVISOR_CONF_VARIABLE;
 
     /** Environment marker naming the program a process belongs to. */
-    public static final String PROGRAM_MARKER = "TESTBED_PROGRAM";
+    public static final String PROGRAM_MARKER = TestbedEnvironment.PROGRAM_VARIABLE;
 
     /**
      * Priorities order the programs for supervisord's own shutdown (on {@code supervisorctl

@@ -12,6 +12,7 @@ import org.swf.testbed.ConfigException;
 import org.swf.testbed.agents.Agent;
 import org.swf.testbed.agents.AgentMessage;
 import org.swf.testbed.agents.AgentRuntime;
+import org.swf.testbed.agents.monitor.AgentHeartbeats;
 import org.swf.testbed.config.ConfigLocator;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.config.TestbedEnvironment;
@@ -70,6 +71,8 @@ public final class WorkflowRunner implements Agent {
         thread.setDaemon(true);
         return thread;
     });
+    private final AgentHeartbeats postedHeartbeats;
+    private final AutoCloseable monitorApi;
     private volatile ExecutionProgress current;
     private volatile CountDownLatch stopCurrent = new CountDownLatch(0);
 
@@ -95,6 +98,26 @@ public final class WorkflowRunner implements Agent {
      */
     public WorkflowRunner(ConfigLocator locator, TestbedConfig testbed, ExecutionStore executionStore, JsonCodec codec,
             Duration heartbeatInterval) {
+        this(locator, testbed, executionStore, codec, heartbeatInterval, null, null);
+    }
+
+    /**
+     * A runner that also serves the home's monitor API: heartbeats its agents POST there are
+     * published on the heartbeat topic once the runner is on the broker, and the API stops with
+     * the runner.
+     *
+     * @param locator resolves workflow parameter configs
+     * @param testbed the testbed config this runner was started with
+     * @param executionStore allocates execution and run numbers and keeps the execution records
+     * @param codec the JSON codec
+     * @param heartbeatInterval how often the namespace's agents send heartbeats
+     * @param postedHeartbeats the heartbeats POSTed to the monitor API, or null when it is not served
+     * @param monitorApi the monitor API's server, closed with the runner, or null
+     */
+    public WorkflowRunner(ConfigLocator locator, TestbedConfig testbed, ExecutionStore executionStore, JsonCodec codec,
+            Duration heartbeatInterval, AgentHeartbeats postedHeartbeats, AutoCloseable monitorApi) {
+        this.postedHeartbeats = postedHeartbeats;
+        this.monitorApi = monitorApi;
         this.locator = locator;
         this.testbed = testbed;
         this.executionStore = executionStore;
@@ -119,6 +142,16 @@ public final class WorkflowRunner implements Agent {
         // Agents that reported READY before this runner subscribed would otherwise stay unknown
         // to status requests until their next periodic heartbeat.
         runtime.requestHeartbeats();
+        if (postedHeartbeats != null) {
+            postedHeartbeats.publishThrough(heartbeat -> {
+                try {
+                    runtime.send(Destinations.HEARTBEATS, heartbeat);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Cannot publish the heartbeat {0} POSTed to the monitor API: {1}",
+                            heartbeat.instanceName(), e.getMessage());
+                }
+            });
+        }
     }
 
     @Override
@@ -313,6 +346,14 @@ public final class WorkflowRunner implements Agent {
                         running.messageCounts(), running.failure());
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "Cannot record the end of " + running.executionId(), e);
+            }
+        }
+        // Last: the agents stopping beside the runner still report their exit through it.
+        if (monitorApi != null) {
+            try {
+                monitorApi.close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "Cannot stop the monitor API: {0}", e.toString());
             }
         }
     }

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +26,12 @@ import org.swf.testbed.ConfigException;
 import org.swf.testbed.LifecycleConflictException;
 import org.swf.testbed.ServiceUnavailableException;
 import org.swf.testbed.TestbedException;
+import org.swf.testbed.TestbedTimeoutException;
+import org.swf.testbed.access.HomeMonitor;
+import org.swf.testbed.agents.monitor.AgentHeartbeats;
+import org.swf.testbed.agents.monitor.MonitorApi;
+import org.swf.testbed.agents.monitor.MonitorApiServer;
+import org.swf.testbed.agents.monitor.ProcessPrograms;
 import org.swf.testbed.agents.Agent;
 import org.swf.testbed.agents.AgentIdentity;
 import org.swf.testbed.agents.AgentRuntime;
@@ -47,6 +57,7 @@ import org.swf.testbed.port.ProgramSpec;
 import org.swf.testbed.status.ProgramReport;
 import org.swf.testbed.status.TestbedStatus;
 import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.port.InMemoryAgentReportStore;
 import org.swf.testbed.port.InMemoryExecutionStore;
 
 /**
@@ -56,8 +67,14 @@ import org.swf.testbed.port.InMemoryExecutionStore;
  */
 class EmbeddedOrchestratorTest {
 
+    private static final String CONF = "/testbed/.testbed/supervisord.conf";
+
     @TempDir
     Path home;
+    @TempDir
+    Path proc;
+    private volatile boolean silentAgent;
+    private MessageBusFactory buses;
 
     private final InMemoryMessageBus broker = new InMemoryMessageBus();
     private final Map<String, AgentRuntime> running = new ConcurrentHashMap<>();
@@ -97,7 +114,7 @@ class EmbeddedOrchestratorTest {
                 """);
         supervisor = new InProcessSupervisor(home.resolve("logs"));
         // Like a real broker, the in-memory one is reachable only once its program has started.
-        MessageBusFactory buses = (url, clientName, timeout) -> {
+        buses = (url, clientName, timeout) -> {
             if (!brokerUp) {
                 throw new ServiceUnavailableException("Cannot reach the broker at " + url);
             }
@@ -223,6 +240,57 @@ class EmbeddedOrchestratorTest {
     }
 
     @Test
+    void aCommandAgentThatHeartbeatsOverTheMonitorApiIsAwaitedAndShown() throws IOException {
+        mineReportsOverHttp();
+
+        RunResult result = orchestrator.run(RunOptions.of("mine"));
+
+        assertThat(result.steps()).extracting(s -> s.step()).contains("wait for READY heartbeats");
+        assertThat(supervisor.lastEnvironment()).containsKeys("SWF_MONITOR_URL", "SWF_MONITOR_HTTP_URL",
+                "SWF_API_TOKEN", "TESTBED_MONITOR_PORT");
+        assertThat(supervisor.lastEnvironment().get("SWF_MONITOR_URL")).startsWith("http://127.0.0.1:");
+        ProgramReport mine = orchestrator.status().programs().stream().filter(p -> p.name().equals("mine-agent"))
+                .findFirst().orElseThrow();
+        assertThat(mine.operationalState()).isEqualTo("READY");
+        assertThat(mine.failing()).isFalse();
+    }
+
+    @Test
+    void aHeartbeatAgentThatNeverReportsTimesOutNamingIt() throws IOException {
+        mineReportsOverHttp();
+        silentAgent = true;
+        Orchestrator impatient = new Orchestrator(new OrchestratorSettings(home, TestbedEnvironment.empty(),
+                Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5)), supervisor, buses,
+                new NamedPrograms("in-process"), executions);
+
+        assertThatThrownBy(() -> impatient.run(RunOptions.of("mine"))).isInstanceOf(TestbedTimeoutException.class)
+                .hasMessageContaining("waiting for READY heartbeats from mine-agent");
+    }
+
+    @Test
+    void aRealMonitorTheUserConfiguredIsWhatProgramsGet() throws IOException {
+        orchestrator = new Orchestrator(OrchestratorSettings.defaults(home, TestbedEnvironment.of(Map.of(
+                "SWF_MONITOR_URL", "https://monitor.example.org/swf-monitor", "SWF_MONITOR_HTTP_URL",
+                "https://monitor.example.org/swf-monitor"))), supervisor, buses, new NamedPrograms("in-process"),
+                executions);
+
+        orchestrator.run(RunOptions.of(null));
+
+        assertThat(supervisor.lastEnvironment()).doesNotContainKeys("SWF_MONITOR_URL", "SWF_API_TOKEN",
+                "TESTBED_MONITOR_PORT");
+    }
+
+    /** A config whose command agent reports READY over HTTP only, as an agent of the original does. */
+    private void mineReportsOverHttp() throws IOException {
+        Files.writeString(home.resolve("workflows/mine.toml"), Files.readString(home.resolve("workflows/testbed.toml"))
+                .replace("[agents.data]\nenabled = true", "[agents.mine]\nenabled = true\ncommand = [\"python3\","
+                        + " \"mine.py\"]\nready = \"heartbeat\""));
+        Path process = Files.createDirectories(proc.resolve("4242"));
+        Files.writeString(process.resolve("environ"),
+                "TESTBED_SUPERVISOR_CONF=" + CONF + "\0TESTBED_PROGRAM=mine-agent\0");
+    }
+
+    @Test
     void anAgentThatFailsToStartIsReportedWithItsLog() {
         supervisor.failStartOf("data-agent", "Exited too quickly", List.of("boom: cannot open detector"));
         assertThatThrownBy(() -> orchestrator.run(RunOptions.of(null)))
@@ -275,9 +343,12 @@ class EmbeddedOrchestratorTest {
                         throw new java.io.UncheckedIOException(e);
                     }
                 }
+                if (name.equals("mine-agent")) {
+                    reportReadyOverTheMonitorApi(config.namespace());
+                    continue;
+                }
                 Agent agent = switch (name) {
-                    case "workflow-runner" -> new WorkflowRunner(locator, config,
-                            executions, new JsonCodec());
+                    case "workflow-runner" -> runner(locator, config);
                     case "data-agent" -> new DataAgent();
                     default -> null;
                 };
@@ -288,6 +359,53 @@ class EmbeddedOrchestratorTest {
                     running.put(name, runtime);
                     runtime.start();
                 }
+            }
+        }
+
+        /** The runner, serving the monitor API when the orchestrator gave the programs its port. */
+        private WorkflowRunner runner(ConfigLocator locator, TestbedConfig config) {
+            String port = delegate.lastEnvironment().get("TESTBED_MONITOR_PORT");
+            if (port == null) {
+                return new WorkflowRunner(locator, config, executions, new JsonCodec());
+            }
+            // The "process" of mine-agent: pid 4242, carrying this home's supervisord markers.
+            ProcessPrograms programs = new ProcessPrograms(proc, CONF);
+            AgentHeartbeats posted = new AgentHeartbeats(programs, "h");
+            MonitorApi api = new MonitorApi(new HomeMonitor(home.resolve(".testbed")).secrets(),
+                    new InMemoryAgentReportStore(executions), posted, programs, new JsonCodec());
+            MonitorApiServer server = MonitorApiServer.start(Integer.parseInt(port), api, new JsonCodec())
+                    .orElseThrow();
+            return new WorkflowRunner(locator, config, executions, new JsonCodec(), Duration.ofHours(1), posted,
+                    server);
+        }
+
+        /** What an agent written on the original's BaseAgent does: get an id, then POST READY. */
+        private void reportReadyOverTheMonitorApi(String namespace) {
+            Map<String, String> environment = delegate.lastEnvironment();
+            String url = environment.get("SWF_MONITOR_URL");
+            String token = environment.get("SWF_API_TOKEN");
+            if (silentAgent || url == null) {
+                return;
+            }
+            try {
+                HttpClient http = HttpClient.newHttpClient();
+                HttpResponse<String> id = http.send(HttpRequest.newBuilder(URI.create(url
+                        + "/api/state/next-agent-id/")).header("Authorization", "Token " + token)
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(id.statusCode()).isEqualTo(200);
+                String heartbeat = new JsonCodec().encode(Map.of("instance_name", "mine-agent-u-1", "agent_type",
+                        "Mine", "status", "OK", "operational_state", "READY", "namespace", namespace, "pid", 4242,
+                        "mq_connected", true));
+                HttpResponse<String> sent = http.send(HttpRequest.newBuilder(URI.create(url
+                        + "/api/systemagents/heartbeat/")).header("Authorization", "Token " + token)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(heartbeat))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(sent.statusCode()).isEqualTo(201);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
         }
 
