@@ -325,19 +325,24 @@ final class TestbedLauncher {
 
     /**
      * @return the variables that point every program at the monitor API the runner serves, or
-     *     none when the user configured a real monitor ({@code SWF_MONITOR_URL}), which programs
-     *     then reach as before
+     *     none when the user configured a real monitor ({@code SWF_MONITOR_URL}, or
+     *     {@code SWF_MONITOR_HTTP_URL}, where the built-in programs POST their heartbeats), which
+     *     programs then reach as before
      */
     private Map<String, String> monitorEnvironment(List<String> notices) {
-        if (settings.environment().monitorApiUrl().isPresent()) {
-            if (settings.environment().monitorUrl().isEmpty()) {
-                notices.add(TestbedEnvironment.MONITOR_API_URL_VARIABLE + " is set but "
-                        + TestbedEnvironment.MONITOR_URL_VARIABLE + " is not: agents of the original send their log"
-                        + " records nowhere. Set it too (usually the same URL)");
-            }
-            return Map.of();
+        boolean apiUrl = settings.environment().monitorApiUrl().isPresent();
+        boolean httpUrl = settings.environment().monitorUrl().isPresent();
+        if (apiUrl && !httpUrl) {
+            notices.add(TestbedEnvironment.MONITOR_API_URL_VARIABLE + " is set but "
+                    + TestbedEnvironment.MONITOR_URL_VARIABLE + " is not: agents of the original send their log"
+                    + " records nowhere. Set it too (usually the same URL)");
+        } else if (httpUrl && !apiUrl) {
+            notices.add(TestbedEnvironment.MONITOR_URL_VARIABLE + " is set but "
+                    + TestbedEnvironment.MONITOR_API_URL_VARIABLE + " is not: agents of the original cannot get an"
+                    + " agent id from that monitor. Set it too (usually the same URL), or unset both to have the"
+                    + " testbed serve the monitor API itself");
         }
-        return homeMonitor.programEnvironment(homeMonitor.choosePort());
+        return apiUrl || httpUrl ? Map.of() : homeMonitor.programEnvironment(homeMonitor.choosePort());
     }
 
     private MessageBus startBroker(BrokerPorts ports) {

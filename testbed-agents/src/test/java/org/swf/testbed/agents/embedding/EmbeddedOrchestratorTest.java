@@ -280,6 +280,21 @@ class EmbeddedOrchestratorTest {
                 "TESTBED_MONITOR_PORT");
     }
 
+    @Test
+    void aMonitorForHeartbeatsAloneIsARealMonitorToo() {
+        // SWF_MONITOR_HTTP_URL is where the built-in programs POST their heartbeats: it stays theirs.
+        orchestrator = new Orchestrator(OrchestratorSettings.defaults(home, TestbedEnvironment.of(Map.of(
+                "SWF_MONITOR_HTTP_URL", "https://monitor.example.org/swf-monitor"))), supervisor, buses,
+                new NamedPrograms("in-process"), executions);
+
+        RunResult result = orchestrator.run(RunOptions.of(null));
+
+        assertThat(supervisor.lastEnvironment()).doesNotContainKeys("SWF_MONITOR_URL", "SWF_MONITOR_HTTP_URL",
+                "SWF_API_TOKEN", "TESTBED_MONITOR_PORT");
+        assertThat(result.notices()).anySatisfy(notice -> assertThat(notice)
+                .contains("SWF_MONITOR_HTTP_URL is set but SWF_MONITOR_URL is not"));
+    }
+
     /** A config whose command agent reports READY over HTTP only, as an agent of the original does. */
     private void mineReportsOverHttp() throws IOException {
         Files.writeString(home.resolve("workflows/mine.toml"), Files.readString(home.resolve("workflows/testbed.toml"))
