@@ -94,8 +94,8 @@ final class StatusCommand implements Callable<Integer> {
             out.println("Execution: " + execution.executionId() + " (run " + execution.runId() + ") "
                     + execution.status() + ", " + execution.state() + "/" + execution.substate()
                     + ", STFs " + execution.stfGenerated() + (expected == null ? "" : " of " + expected));
-            out.println("Messages: " + execution.messages().entrySet().stream()
-                    .map(count -> count.getKey() + " " + count.getValue()).collect(Collectors.joining(", ")));
+            out.println("Messages: " + (execution.messages().isEmpty() ? "none yet" : execution.messages().entrySet()
+                    .stream().map(count -> count.getKey() + " " + count.getValue()).collect(Collectors.joining(", "))));
         } else if (status.runnerState() != null) {
             out.println("Execution: none yet");
         }
