@@ -67,6 +67,9 @@ import org.swf.testbed.util.Await;
  */
 public final class JmsMessageBus implements MessageBus {
 
+    /** How often a request waiting for its reply looks whether the bus was closed meanwhile. */
+    private static final long CLOSE_CHECK_MILLIS = 250;
+
     private static final Logger LOG = LoggerFactory.getLogger(JmsMessageBus.class);
 
     private final BusOptions options;
@@ -226,7 +229,9 @@ public final class JmsMessageBus implements MessageBus {
                     throw new TestbedTimeoutException("No reply from " + describe(destination) + " within "
                             + Await.seconds(timeout) + ". Is its consumer running?");
                 }
-                Message reply = consumer.receive(remainingMillis); // receive(0) would wait forever
+                // In slices (receive(0) would wait forever): a close whose connection the broker is
+                // slow to confirm still ends this wait at once, not at the request's own timeout.
+                Message reply = consumer.receive(Math.min(remainingMillis, CLOSE_CHECK_MILLIS));
                 if (reply == null) {
                     requireOpen();
                     continue;
