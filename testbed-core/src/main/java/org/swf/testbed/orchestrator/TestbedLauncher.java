@@ -33,6 +33,7 @@ import org.swf.testbed.port.BrokerEndpoint;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.port.ProcessSupervisor;
 import org.swf.testbed.port.ProgramSpec;
+import org.swf.testbed.port.ProgramState;
 import org.swf.testbed.port.ProgramStatus;
 import org.swf.testbed.port.SupervisorSnapshot;
 import org.swf.testbed.protocol.Destinations;
@@ -274,12 +275,19 @@ final class TestbedLauncher {
         try (MessageBus bus = runningBus != null ? runningBus : timer.time("start broker", () -> startBroker(toStart))) {
             HeartbeatWatch watch = new HeartbeatWatch(config.namespace(), codec, settings.readinessTimeout());
             try (MessageBus.Subscription heartbeats = bus.subscribe(Destinations.HEARTBEATS, watch::accept)) {
-                // The runner's start is issued first; the agents' follows at once and the supervisor
-                // starts them all in parallel, so nobody waits out another program's startsecs.
-                timer.time("start runner and agents", () -> supervisor.start(plan.programNames()));
+                // All are spawned at once, and nobody waits out supervisord's startsecs: a program
+                // that sends heartbeats is ready at its READY heartbeat, which says more than having
+                // stayed up a second; the others are ready when supervisord reports them RUNNING.
+                List<String> all = plan.programNames();
+                timer.time("start runner and agents", () -> supervisor.spawn(all));
                 List<String> awaited = plan.heartbeatPrograms();
                 timer.time("wait for READY heartbeats", () -> watch.awaitReady(awaited, settings.readinessTimeout(),
-                        () -> failIfCrashed(awaited)));
+                        () -> failIfCrashed(all)));
+                List<String> silent = all.stream().filter(name -> !awaited.contains(name)).toList();
+                if (!silent.isEmpty()) {
+                    timer.expectMore(1);
+                    timer.time("wait for RUNNING", () -> awaitRunning(silent));
+                }
             }
             WorkflowStarted started = options.triggerWorkflow()
                     ? timer.time("trigger workflow", () -> workflows.trigger(bus, config, options)) : null;
@@ -346,7 +354,7 @@ final class TestbedLauncher {
     }
 
     private MessageBus startBroker(BrokerPorts ports) {
-        supervisor.start(List.of(ProgramFactory.BROKER));
+        supervisor.spawn(List.of(ProgramFactory.BROKER));
         BrokerEndpoint endpoint = access.embedded(ports);
         try {
             return Await.until("the embedded broker to accept connections at " + endpoint.redactedUrl(),
@@ -365,16 +373,30 @@ final class TestbedLauncher {
         }
     }
 
-    private void failIfCrashed(List<String> awaited) {
-        for (ProgramStatus program : supervisor.observe().programs()) {
+    /** Waits until supervisord reports every one of {@code programs} RUNNING: each stayed up for its startsecs. */
+    private void awaitRunning(List<String> programs) {
+        Await.until(String.join(", ", programs) + " to be RUNNING (up for their startsecs)",
+                settings.readinessTimeout(), () -> {
+                    List<ProgramStatus> now = failIfCrashed(programs);
+                    return now.stream().filter(program -> programs.contains(program.name()))
+                            .filter(program -> program.state() == ProgramState.RUNNING)
+                            .count() == programs.size();
+                });
+    }
+
+    /** @return what the supervisor reports now, when none of {@code awaited} failed */
+    private List<ProgramStatus> failIfCrashed(List<String> awaited) {
+        List<ProgramStatus> programs = supervisor.observe().programs();
+        for (ProgramStatus program : programs) {
             if (awaited.contains(program.name()) && (!program.state().isActive() || program.state().isFailing())) {
-                throw new TestbedException("Program '" + program.name() + "' is " + program.state()
-                        + (program.detail().isEmpty() ? "" : " (" + program.detail() + ")")
+                throw new TestbedException("Program '" + program.name() + "' failed to start: it is "
+                        + program.state() + (program.detail().isEmpty() ? "" : " (" + program.detail() + ")")
                         + " instead of running. See its log: " + supervisor.logFile(program.name())
                         + ". Run 'testbed stop-agents' before trying again", null,
                         supervisor.logTail(program.name(), LOG_TAIL_LINES));
             }
         }
+        return programs;
     }
 
     /**

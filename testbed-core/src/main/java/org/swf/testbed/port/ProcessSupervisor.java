@@ -76,6 +76,20 @@ public interface ProcessSupervisor {
     void start(List<String> programs);
 
     /**
+     * Starts the named programs concurrently and returns once each has been spawned, without
+     * waiting until it counts as running (supervisord's {@code startsecs}): for a caller that waits
+     * for a better sign of life itself, such as a READY heartbeat, and watches for programs that
+     * fail meanwhile ({@link ProgramState#isFailing()}, or no longer active).
+     *
+     * @param programs names from the last {@link #restart}
+     * @throws org.swf.testbed.TestbedException naming the first program that could not be
+     *     spawned, with its log tail
+     */
+    default void spawn(List<String> programs) {
+        start(programs);
+    }
+
+    /**
      * Stops every program, including orphans left by a killed daemon, and waits until they are
      * gone. A daemon that does not answer ({@link DaemonState#HUNG}) never blocks this: it is
      * ended, and its programs are stopped without it, within a bounded time.

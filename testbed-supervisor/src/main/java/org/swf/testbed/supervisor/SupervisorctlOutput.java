@@ -153,6 +153,79 @@ final class SupervisorctlOutput {
         return results;
     }
 
+    /**
+     * @param allProcessInfo supervisord's answer to {@code supervisor.getAllProcessInfo}
+     * @return one status per program, as {@link #parseStatus} reads them from {@code
+     *     supervisorctl status}: its state, and for a RUNNING one its pid and uptime; the detail is
+     *     supervisord's description, the text supervisorctl prints
+     * @throws XmlRpcCodec.MalformedResponse when the answer is not a list of process infos
+     */
+    static List<ProgramStatus> processInfo(Object allProcessInfo) {
+        if (!(allProcessInfo instanceof List<?> infos)) {
+            throw new XmlRpcCodec.MalformedResponse("getAllProcessInfo answered " + allProcessInfo);
+        }
+        List<ProgramStatus> statuses = new ArrayList<>();
+        for (Object entry : infos) {
+            if (!(entry instanceof Map<?, ?> info) || !(info.get("name") instanceof String name)
+                    || !(info.get("statename") instanceof String stateName)) {
+                throw new XmlRpcCodec.MalformedResponse("getAllProcessInfo answered an entry " + entry);
+            }
+            ProgramState state = STATES.contains(stateName) ? ProgramState.parse(stateName) : ProgramState.UNKNOWN;
+            long pid = 0;
+            Duration uptime = Duration.ZERO;
+            if (state == ProgramState.RUNNING) {
+                pid = number(info.get("pid"));
+                uptime = Duration.ofSeconds(Math.max(0, number(info.get("now")) - number(info.get("start"))));
+            }
+            Object description = info.get("description");
+            statuses.add(new ProgramStatus(name, state, pid, uptime, description == null ? "" : description.toString()));
+        }
+        return statuses;
+    }
+
+    /**
+     * @param results supervisord's answer to {@code supervisor.startProcessGroup}
+     * @return per plain program name, null when it started (or already ran), else supervisorctl's
+     *     words for the failure, as {@link #parseStart} reads them
+     */
+    static Map<String, String> startResults(Object results) {
+        if (!(results instanceof List<?> entries)) {
+            throw new XmlRpcCodec.MalformedResponse("startProcessGroup answered " + results);
+        }
+        Map<String, String> outcomes = new LinkedHashMap<>();
+        for (Object entry : entries) {
+            if (!(entry instanceof Map<?, ?> result) || !(result.get("name") instanceof String name)) {
+                throw new XmlRpcCodec.MalformedResponse("startProcessGroup answered an entry " + entry);
+            }
+            int code = (int) number(result.get("status"));
+            outcomes.put(name, code == SupervisordRpc.SUCCESS ? null : startFailure(code));
+        }
+        return outcomes;
+    }
+
+    /**
+     * @param faultCode the fault a start answered with
+     * @return supervisorctl's words for it (its {@code _startresult}), null for "already started"
+     */
+    static String startFailure(int faultCode) {
+        return switch (faultCode) {
+            case SupervisordRpc.ALREADY_STARTED, SupervisordRpc.SUCCESS -> null;
+            case SupervisordRpc.BAD_NAME -> "no such process";
+            case SupervisordRpc.NO_FILE -> "no such file";
+            case SupervisordRpc.NOT_EXECUTABLE -> "file is not executable";
+            case SupervisordRpc.SPAWN_ERROR -> "spawn error";
+            case SupervisordRpc.ABNORMAL_TERMINATION -> "abnormal termination";
+            default -> "fault " + faultCode;
+        };
+    }
+
+    private static long number(Object value) {
+        if (value instanceof Number number) {
+            return number.longValue();
+        }
+        throw new XmlRpcCodec.MalformedResponse("expected a number, got " + value);
+    }
+
     private static String lastLine(String text) {
         String[] lines = text.strip().split("\\R");
         return lines[lines.length - 1].strip();

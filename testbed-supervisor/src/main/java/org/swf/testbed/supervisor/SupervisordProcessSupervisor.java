@@ -40,10 +40,11 @@ import org.swf.testbed.util.LogTail;
 import org.swf.testbed.util.OsUser;
 
 /**
- * {@link ProcessSupervisor} backed by supervisord, driven through {@code supervisorctl}.
+ * {@link ProcessSupervisor} backed by supervisord, driven through its XML-RPC interface on the
+ * home's control socket ({@link SupervisordRpc}), the interface supervisorctl uses.
  *
- * <p>Every call passes {@code -c CONF}, runs under a deadline and captures its output
- * (DESIGN 3.4). What the daemon cannot report is read from {@code /proc}: programs keep running
+ * <p>Every call runs under a deadline (DESIGN 3.4); the daemon itself is started as
+ * {@code supervisord -c CONF}. What the daemon cannot report is read from {@code /proc}: programs keep running
  * when supervisord is killed with SIGKILL, and the environment markers the configuration gives
  * each program ({@link SupervisordConfWriter#CONF_MARKER}) let this adapter find, report and
  * stop them instead of starting duplicates. Nothing is written to stdout; diagnostics go to a
@@ -77,7 +78,6 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
     /** How long a hung supervisord gets to act on SIGTERM before SIGKILL; it has no programs to wait for. */
     private static final Duration HUNG_DAEMON_TERM_TIMEOUT = Duration.ofSeconds(5);
 
-    private static final int[] ANY_CTL_EXIT = {0, 1, 2, 3, 4, 5, 6, 7};
 
     /** Marks a program supervisorctl printed no result line for; resolved by a status query. */
     private static final String NO_RESULT = "no result";
@@ -85,12 +85,14 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
     private final SupervisorLayout layout;
     private final SupervisordConfWriter writer;
     private final CommandRunner runner = new CommandRunner();
+    private final SupervisordRpc rpc;
     private final Object lock = new Object();
 
     /** @param layout where this home's supervisord files are and how long calls may take */
     public SupervisordProcessSupervisor(SupervisorLayout layout) {
         this.layout = Objects.requireNonNull(layout, "layout");
         this.writer = new SupervisordConfWriter(layout);
+        this.rpc = new SupervisordRpc(layout.socket());
     }
 
     /** @return the layout this adapter works in, e.g. for messages that name the configuration */
@@ -236,19 +238,17 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
                         + ": its supervisord is not running. Run 'testbed stop-agents', then 'testbed run'");
             }
             writer.write(programs);
-            CommandRunner.Result result = ctl(layout.stopTimeout(), List.of("update"), ANY_CTL_EXIT);
-            LOG.log(System.Logger.Level.DEBUG, "supervisorctl update: exit {0}: {1}", result.exitCode(),
-                    result.output());
+            String refusal = applyConfiguration();
             Set<String> known = queryStatus().orElseThrow(() -> new ServiceUnavailableException("supervisord for "
-                    + layout.confFile() + " stopped answering during an update: " + result.output()
-                    + ". Run 'testbed stop-agents', then 'testbed run'")).stream().map(ProgramStatus::name)
+                    + layout.confFile() + " stopped answering during an update" + (refusal.isEmpty() ? "" : ": "
+                    + refusal) + ". Run 'testbed stop-agents', then 'testbed run'")).stream().map(ProgramStatus::name)
                     .collect(Collectors.toSet());
             List<String> missing = programs.stream().map(ProgramSpec::name).filter(name -> !known.contains(name))
                     .toList();
-            if (result.exitCode() != 0 || !missing.isEmpty()) {
+            if (!refusal.isEmpty() || !missing.isEmpty()) {
                 throw new ServiceUnavailableException("supervisord did not take the new programs of "
                         + layout.confFile() + (missing.isEmpty() ? "" : " (missing: " + String.join(", ", missing)
-                        + ")") + ": " + result.output().strip() + ". See " + supervisordLog(), null,
+                        + ")") + (refusal.isEmpty() ? "" : ": " + refusal) + ". See " + supervisordLog(), null,
                         LogTail.read(supervisordLog(), FAILURE_LOG_LINES));
             }
         }
@@ -281,14 +281,8 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
                     "Cannot stop " + String.join(", ", active) + ": there is no supervisord configuration at "
                             + layout.confFile()));
             for (List<String> phase : conf.stopPhases()) {
-                List<String> arguments = new ArrayList<>(List.of("stop"));
-                phase.stream().filter(namespec -> active.contains(SupervisorctlOutput.plainName(namespec)))
-                        .forEach(arguments::add);
-                if (arguments.size() > 1) {
-                    CommandRunner.Result result = ctl(layout.stopTimeout(), arguments, ANY_CTL_EXIT);
-                    LOG.log(System.Logger.Level.DEBUG, "supervisorctl {0}: exit {1}: {2}", arguments,
-                            result.exitCode(), result.output());
-                }
+                stopPhase(phase.stream().filter(namespec -> active.contains(SupervisorctlOutput.plainName(namespec)))
+                        .toList());
             }
             Await.until(String.join(", ", active) + " of " + layout.confFile() + " to stop", layout.stopTimeout(),
                     () -> ProcFs.markedProcesses(layout.confFile()).stream()
@@ -308,6 +302,22 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
      */
     @Override
     public void start(List<String> programs) {
+        start(programs, true);
+    }
+
+    /**
+     * As {@link #start}, but returns as soon as supervisord has spawned each program.
+     *
+     * @param programs names from the last {@link #restart}
+     * @throws TestbedException naming the first program that could not be spawned, with its log tail
+     * @throws ServiceUnavailableException when supervisord is not running
+     */
+    @Override
+    public void spawn(List<String> programs) {
+        start(programs, false);
+    }
+
+    private void start(List<String> programs, boolean wait) {
         Objects.requireNonNull(programs, "programs");
         List<String> names = programs.stream().distinct().toList();
         if (names.isEmpty()) {
@@ -341,7 +351,7 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
                     calls.put(conf.namespec(name), List.of(name));
                 }
             }
-            Map<String, String> failures = runStarts(calls, conf);
+            Map<String, String> failures = runStarts(calls, conf, wait);
             if (failures.containsValue(NO_RESULT)) {
                 // A group start leaves out members that already run; the daemon's status settles it.
                 Map<String, ProgramStatus> states = queryStatus().orElse(List.of()).stream()
@@ -412,20 +422,16 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
             List<List<String>> phases = ConfIndex.read(layout.confFile()).map(ConfIndex::stopPhases)
                     .filter(found -> !found.isEmpty()).orElse(List.of(List.of("all")));
             for (List<String> phase : phases) {
-                List<String> arguments = new ArrayList<>(List.of("stop"));
-                arguments.addAll(phase);
-                CommandRunner.Result result = ctl(layout.stopTimeout(), arguments, ANY_CTL_EXIT);
-                LOG.log(System.Logger.Level.DEBUG, "supervisorctl stop {0}: exit {1}: {2}", phase,
-                        result.exitCode(), result.output());
+                stopPhase(phase);
             }
-        } catch (TestbedTimeoutException e) {
+        } catch (SupervisordRpc.NoAnswer | SupervisordRpc.NotListening | TestbedTimeoutException e) {
             // A 'stop' outlives stopwaitsecs only when supervisord itself hangs.
             LOG.log(System.Logger.Level.DEBUG, "supervisord stopped answering during the stop: {0}", e.getMessage());
             stopUnansweringDaemons(HUNG_DAEMON_TERM_TIMEOUT, "it stopped answering during the stop ("
                     + e.getMessage() + ")");
             return;
         }
-        // 'stop all' returns once supervisord has reaped each program; /proc confirms it cheaply.
+        // supervisord reports a program stopped once it has reaped it; /proc confirms it cheaply.
         Set<Long> daemons = liveDaemons();
         Await.until("every program of " + layout.confFile() + " to stop", layout.stopTimeout(),
                 () -> daemons.stream().allMatch(daemon -> ProcFs.topsUnder(
@@ -533,17 +539,16 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
             stopUnansweringDaemons(HUNG_DAEMON_TERM_TIMEOUT, "it is stopped (process state T)");
             return;
         }
-        CommandRunner.Result result;
         try {
-            result = ctl(answerTimeout(), List.of("shutdown"), ANY_CTL_EXIT);
-        } catch (TestbedTimeoutException e) {
+            rpc.call("supervisor.shutdown", answerTimeout());
+        } catch (SupervisordRpc.NoAnswer e) {
             stopUnansweringDaemons(HUNG_DAEMON_TERM_TIMEOUT, "it did not answer 'shutdown': " + e.getMessage());
             return;
-        }
-        if (result.exitCode() != 0) {
-            // The socket is gone or refuses; SIGTERM makes supervisord shut down the same way.
-            LOG.log(System.Logger.Level.DEBUG, "supervisorctl shutdown: exit {0}: {1}; sending SIGTERM to {2}",
-                    result.exitCode(), result.output(), daemons);
+        } catch (SupervisordRpc.NotListening | XmlRpcCodec.Fault e) {
+            // The socket is gone or refuses, or it shuts down already; SIGTERM makes supervisord
+            // shut down the same way.
+            LOG.log(System.Logger.Level.DEBUG, "supervisor.shutdown: {0}; sending SIGTERM to {1}", e.getMessage(),
+                    daemons);
             daemons.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
         }
         try {
@@ -664,21 +669,23 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
                     "its control socket " + layout.socket() + (Files.exists(layout.socket())
                             ? " refuses connections" : " is missing"));
         }
-        Duration deadline = answerTimeout();
-        CommandRunner.Result result;
         try {
-            result = ctl(deadline, List.of("status"), ANY_CTL_EXIT);
-        } catch (TestbedTimeoutException e) {
-            LOG.log(System.Logger.Level.DEBUG, "supervisorctl status timed out: {0}", e.getMessage());
-            return SupervisorctlOutput.noAnswerWithin(deadline);
+            return new SupervisorctlOutput.StatusReply(SupervisorctlOutput.Reply.ANSWERED,
+                    SupervisorctlOutput.processInfo(rpc.call("supervisor.getAllProcessInfo", answerTimeout())), "");
+        } catch (XmlRpcCodec.Fault e) {
+            if (e.code() == SupervisordRpc.SHUTDOWN_STATE) {
+                return new SupervisorctlOutput.StatusReply(SupervisorctlOutput.Reply.SHUTTING_DOWN, List.of(), "");
+            }
+            return new SupervisorctlOutput.StatusReply(SupervisorctlOutput.Reply.NO_ANSWER, List.of(),
+                    "it answered its status with fault " + e.code() + " (" + e.getMessage() + ")");
+        } catch (SupervisordRpc.NotListening e) {
+            return new SupervisorctlOutput.StatusReply(SupervisorctlOutput.Reply.NOT_LISTENING, List.of(),
+                    e.getMessage());
+        } catch (SupervisordRpc.NoAnswer e) {
+            LOG.log(System.Logger.Level.DEBUG, "supervisord status: {0}", e.getMessage());
+            return new SupervisorctlOutput.StatusReply(SupervisorctlOutput.Reply.NO_ANSWER, List.of(),
+                    e.getMessage());
         }
-        SupervisorctlOutput.StatusReply reply = SupervisorctlOutput.statusReply(result.exitCode(), result.stdout(),
-                result.output());
-        if (reply.kind() != SupervisorctlOutput.Reply.ANSWERED) {
-            LOG.log(System.Logger.Level.DEBUG, "supervisorctl status: exit {0}: {1}", result.exitCode(),
-                    result.output());
-        }
-        return reply;
     }
 
     /** @return the daemon's report of every program, empty when it does not answer */
@@ -699,11 +706,11 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
     // programs
 
     /** @return per failed program, supervisord's words for the failure */
-    private Map<String, String> runStarts(Map<String, List<String>> calls, ConfIndex conf) {
+    private Map<String, String> runStarts(Map<String, List<String>> calls, ConfIndex conf, boolean wait) {
         Map<String, String> failures = new LinkedHashMap<>();
         if (calls.size() == 1) {
             Map.Entry<String, List<String>> call = calls.entrySet().iterator().next();
-            failures.putAll(runStart(call.getKey(), call.getValue(), conf));
+            failures.putAll(runStart(call.getKey(), call.getValue(), conf, wait));
             return failures;
         }
         ExecutorService executor = Executors.newFixedThreadPool(calls.size(), task -> {
@@ -713,8 +720,8 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
         });
         try {
             List<CompletableFuture<Map<String, String>>> futures = calls.entrySet().stream()
-                    .map(call -> CompletableFuture.supplyAsync(() -> runStart(call.getKey(), call.getValue(), conf),
-                            executor))
+                    .map(call -> CompletableFuture.supplyAsync(() -> runStart(call.getKey(), call.getValue(), conf,
+                            wait), executor))
                     .toList();
             for (CompletableFuture<Map<String, String>> future : futures) {
                 try {
@@ -732,24 +739,33 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
         }
     }
 
-    private Map<String, String> runStart(String namespec, List<String> programs, ConfIndex conf) {
+    private Map<String, String> runStart(String namespec, List<String> programs, ConfIndex conf, boolean wait) {
         int startSeconds = programs.stream().mapToInt(conf::startSecondsOf).max().orElse(1);
         // supervisord waits startsecs, and on early exits retries with a growing back-off.
         Duration timeout = layout.commandTimeout()
                 .plusSeconds((long) (startSeconds + SupervisordConfWriter.START_RETRIES + 1)
                         * (SupervisordConfWriter.START_RETRIES + 1));
-        CommandRunner.Result result = ctl(timeout, List.of("start", namespec), ANY_CTL_EXIT);
-        LOG.log(System.Logger.Level.DEBUG, "supervisorctl start {0}: exit {1}: {2}", namespec, result.exitCode(),
-                result.output());
-        Map<String, String> outcomes = SupervisorctlOutput.parseStart(result.stdout());
+        Map<String, String> outcomes = new LinkedHashMap<>();
+        try {
+            if (namespec.endsWith(":*")) {
+                Object results = rpc.call("supervisor.startProcessGroup", timeout,
+                        namespec.substring(0, namespec.length() - 2), wait);
+                outcomes.putAll(SupervisorctlOutput.startResults(results));
+            } else {
+                rpc.call("supervisor.startProcess", timeout, namespec, wait);
+                outcomes.put(SupervisorctlOutput.plainName(namespec), null);
+            }
+        } catch (XmlRpcCodec.Fault e) {
+            outcomes.put(SupervisorctlOutput.plainName(namespec), SupervisorctlOutput.startFailure(e.code()));
+        } catch (SupervisordRpc.NotListening | SupervisordRpc.NoAnswer e) {
+            throw new ServiceUnavailableException("supervisord for " + layout.confFile()
+                    + " stopped answering while starting " + String.join(", ", programs) + ": " + e.getMessage()
+                    + ". Run 'testbed run' again", e);
+        }
+        LOG.log(System.Logger.Level.DEBUG, "supervisord start {0}: {1}", namespec, outcomes);
         Map<String, String> failures = new LinkedHashMap<>();
         for (String program : programs) {
             if (!outcomes.containsKey(program)) {
-                if (result.output().contains("refused connection") || result.output().contains("no such file")) {
-                    throw new ServiceUnavailableException("supervisord for " + layout.confFile()
-                            + " stopped answering while starting '" + program + "': " + result.output()
-                            + ". Run 'testbed run' again");
-                }
                 failures.put(program, NO_RESULT);
             } else if (outcomes.get(program) != null) {
                 failures.put(program, outcomes.get(program));
@@ -836,11 +852,88 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
     // ---------------------------------------------------------------------------------------
     // helpers
 
-    private CommandRunner.Result ctl(Duration timeout, List<String> arguments, int... accepted) {
-        List<String> argv = new ArrayList<>(List.of(binary("supervisorctl").toString(), "-c",
-                layout.confFile().toString()));
-        argv.addAll(arguments);
-        return runner.run(argv, null, timeout, accepted);
+    /**
+     * Asks supervisord to stop every program of one phase at once, and waits until it reports each
+     * of them stopped: programs of a phase stop in parallel, phases one after the other.
+     *
+     * @param namespecs the phase's programs as supervisord addresses them, or {@code all}
+     * @throws TestbedTimeoutException when they outlive the stop timeout
+     * @throws SupervisordRpc.NoAnswer when supervisord stops answering
+     */
+    private void stopPhase(List<String> namespecs) {
+        if (namespecs.isEmpty()) {
+            return;
+        }
+        Duration timeout = layout.stopTimeout();
+        for (String namespec : namespecs) {
+            try {
+                if (namespec.equals("all")) {
+                    rpc.call("supervisor.stopAllProcesses", answerTimeout(), false);
+                } else {
+                    rpc.call("supervisor.stopProcess", answerTimeout(), namespec, false);
+                }
+            } catch (XmlRpcCodec.Fault e) {
+                // NOT_RUNNING: it stopped on its own meanwhile; BAD_NAME: the daemon never knew it.
+                LOG.log(System.Logger.Level.DEBUG, "supervisor.stopProcess {0}: fault {1} {2}", namespec, e.code(),
+                        e.getMessage());
+            }
+        }
+        Set<String> names = namespecs.stream().map(SupervisorctlOutput::plainName).collect(Collectors.toSet());
+        Await.until(String.join(", ", namespecs) + " of " + layout.confFile() + " to stop", timeout, () -> {
+            List<ProgramStatus> now = SupervisorctlOutput.processInfo(rpc.call("supervisor.getAllProcessInfo",
+                    answerTimeout()));
+            return now.stream().filter(program -> names.contains("all") || names.contains(program.name()))
+                    .noneMatch(program -> program.state() == ProgramState.RUNNING
+                            || program.state() == ProgramState.STARTING || program.state() == ProgramState.STOPPING
+                            || program.state() == ProgramState.BACKOFF);
+        });
+    }
+
+    /**
+     * Applies the rewritten configuration as {@code supervisorctl update} does: reread it, stop and
+     * remove the groups that went away or changed, add the changed and new ones; unchanged groups,
+     * and so their running programs, are left alone.
+     *
+     * @return supervisord's refusal in its words, empty when it took everything
+     */
+    private String applyConfiguration() {
+        Duration timeout = layout.stopTimeout();
+        List<String> refusals = new ArrayList<>();
+        try {
+            List<?> diff = (List<?>) ((List<?>) rpc.call("supervisor.reloadConfig", timeout)).get(0);
+            List<String> added = groupNames(diff.get(0));
+            List<String> changed = groupNames(diff.get(1));
+            List<String> removed = groupNames(diff.get(2));
+            for (String group : concat(removed, changed)) {
+                rpc.call("supervisor.stopProcessGroup", timeout, group, true);
+                rpc.call("supervisor.removeProcessGroup", timeout, group);
+            }
+            for (String group : concat(changed, added)) {
+                try {
+                    rpc.call("supervisor.addProcessGroup", timeout, group);
+                } catch (XmlRpcCodec.Fault e) {
+                    refusals.add(group + ": " + e.getMessage());
+                }
+            }
+            LOG.log(System.Logger.Level.DEBUG, "supervisord update: added {0}, changed {1}, removed {2}", added,
+                    changed, removed);
+        } catch (XmlRpcCodec.Fault e) {
+            refusals.add("fault " + e.code() + " (" + e.getMessage() + ")");
+        } catch (SupervisordRpc.NoAnswer | SupervisordRpc.NotListening | ClassCastException
+                | IndexOutOfBoundsException e) {
+            refusals.add(e.getMessage());
+        }
+        return String.join("; ", refusals);
+    }
+
+    private static List<String> groupNames(Object names) {
+        return ((List<?>) names).stream().map(String::valueOf).toList();
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> both = new ArrayList<>(first);
+        both.addAll(second);
+        return both;
     }
 
     private Path binary(String name) {
