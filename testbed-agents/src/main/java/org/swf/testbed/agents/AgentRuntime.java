@@ -256,6 +256,11 @@ public final class AgentRuntime implements AutoCloseable {
         shutdown.await();
     }
 
+    /** @return whether the agent's broker connection is up now */
+    public boolean brokerConnected() {
+        return bus.isConnected();
+    }
+
     /**
      * Stops the agent: ends its work, sends the EXITED heartbeat, disconnects; each step within
      * its share of the budget, so the whole takes at most {@link ShutdownBudget#total()}.

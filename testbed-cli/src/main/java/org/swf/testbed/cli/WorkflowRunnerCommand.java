@@ -6,6 +6,7 @@ import org.swf.testbed.access.HomeMonitor;
 import org.swf.testbed.agents.monitor.AgentHeartbeats;
 import org.swf.testbed.agents.monitor.MonitorApi;
 import org.swf.testbed.agents.monitor.MonitorApiServer;
+import org.swf.testbed.agents.monitor.RunnerStatusPage;
 import org.swf.testbed.agents.monitor.ProcessPrograms;
 import org.swf.testbed.agents.runner.WorkflowRunner;
 import org.swf.testbed.config.ConfigLocator;
@@ -49,10 +50,11 @@ final class WorkflowRunnerCommand implements Callable<Integer> {
         // Served before the runner connects: agents ask for their id first thing, and wait for it.
         ProcessPrograms programs = ProcessPrograms.ofThisHome(environment);
         AgentHeartbeats posted = new AgentHeartbeats(programs, HeartbeatSender.localHostname());
+        RunnerStatusPage statusPage = new RunnerStatusPage();
         MonitorApi api = new MonitorApi(new HomeMonitor(home.stateDirectory()).secrets(), executions, posted, programs,
-                codec);
+                codec, statusPage);
         MonitorApiServer server = MonitorApiServer.start(apiPort.getAsInt(), api, codec).orElse(null);
         return host.run(config.file(), testbed -> new WorkflowRunner(locator, testbed, executions, codec,
-                environment.heartbeatInterval(), posted, server));
+                environment.heartbeatInterval(), posted, server, statusPage));
     }
 }

@@ -15,9 +15,11 @@ import org.swf.testbed.access.BrokerPorts;
  * @param programs program names, in start order
  * @param heartbeatPrograms the programs whose liveness heartbeats report
  * @param startedAt when it was started (ISO instant)
+ * @param monitorPort where the runner serves the home's monitor API on loopback, or null when it
+ *     serves none (the user configured a real monitor; or a record of an older version)
  */
 public record RunRecord(String config, String namespace, String brokerUrl, BrokerPorts brokerPorts, List<String> programs,
-        List<String> heartbeatPrograms, String startedAt) {
+        List<String> heartbeatPrograms, String startedAt, Integer monitorPort) {
 
     /** Copies the lists. */
     public RunRecord {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.swf.testbed.ServiceUnavailableException;
 import org.swf.testbed.TestbedException;
 import org.swf.testbed.access.BrokerPorts;
+import org.swf.testbed.access.HomeMonitor;
 import org.swf.testbed.control.RunnerClient;
 import org.swf.testbed.heartbeat.HeartbeatTable;
 import org.swf.testbed.lifecycle.LifecycleState;
@@ -40,6 +41,7 @@ final class StatusObserver {
     private final HomeState state;
     private final BrokerConnections connections;
     private final JsonCodec codec;
+    private final LoopbackRunnerStatus loopback;
 
     StatusObserver(OrchestratorSettings settings, ProcessSupervisor supervisor, ExecutionStore executions,
             HomeState state, BrokerConnections connections, JsonCodec codec) {
@@ -49,11 +51,12 @@ final class StatusObserver {
         this.state = state;
         this.connections = connections;
         this.codec = codec;
+        this.loopback = new LoopbackRunnerStatus(new HomeMonitor(settings.stateDirectory()), codec,
+                settings.replyTimeout());
     }
 
     TestbedStatus status() {
         supervisor.requireInstalled();
-        executions.failAbandoned(RunnerLiveness.ofThisHost());
         Optional<RunRecord> record = state.readRunRecord();
         SupervisorSnapshot snapshot = supervisor.observe();
         List<String> problems = new ArrayList<>();
@@ -62,7 +65,19 @@ final class StatusObserver {
         RunnerStatus runner = null;
         // A broker running alone (held by the agent manager) has no runner to ask.
         List<ProgramStatus> testbedPrograms = BrokerProgram.others(snapshot);
-        if (record.isPresent() && testbedPrograms.stream().anyMatch(p -> p.state().isActive())) {
+        Optional<LoopbackRunnerStatus.Page> page = Optional.empty();
+        if (record.isPresent() && record.get().monitorPort() != null
+                && runnerRuns(testbedPrograms)) {
+            page = loopback.fetch(record.get().monitorPort());
+        }
+        if (page.isPresent()) {
+            runner = page.get().runner();
+            brokerReachable = page.get().brokerConnected();
+            if (!brokerReachable) {
+                problems.add("The workflow runner has lost its connection to the broker at " + record.get().brokerUrl()
+                        + "; it reconnects on its own once the broker answers");
+            }
+        } else if (record.isPresent() && testbedPrograms.stream().anyMatch(p -> p.state().isActive())) {
             try (MessageBus bus = connections.connect(connections.endpointOf(record.get()))) {
                 brokerReachable = true;
                 runner = askRunner(bus, record.get().namespace());
@@ -72,6 +87,11 @@ final class StatusObserver {
             } catch (TestbedException e) {
                 problems.add("The workflow runner did not answer: " + e.getMessage());
             }
+        }
+        if (runner == null) {
+            // A runner that died (killed, crashed) left its execution "running": it failed. A
+            // runner that answers keeps its own records.
+            executions.failAbandoned(RunnerLiveness.ofThisHost());
         }
         // A runner lists one instance per program, but one of another version may list an old
         // instance beside its replacement: the newest heartbeat decides, never the list's order.
@@ -104,6 +124,11 @@ final class StatusObserver {
                 record.map(RunRecord::brokerUrl).orElse(null),
                 record.map(RunRecord::brokerPorts).map(BrokerPorts::stompPort).orElse(null), brokerReachable, reports,
                 runner == null ? null : runner.operationalState(), execution, problems, snapshot.daemon().name());
+    }
+
+    private static boolean runnerRuns(List<ProgramStatus> programs) {
+        return programs.stream().anyMatch(program -> program.name().equals(ProgramFactory.WORKFLOW_RUNNER)
+                && program.state() == ProgramState.RUNNING);
     }
 
     /** @return what is wrong with supervisord itself, in words that say what to do; empty when it answered */

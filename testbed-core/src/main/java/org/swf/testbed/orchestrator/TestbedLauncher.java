@@ -258,7 +258,8 @@ final class TestbedLauncher {
         }
         startedPrograms.addAll(plan.programNames());
         state.writeRunRecord(new RunRecord(config.source().toString(), config.namespace(), shownBrokerUrl(config, ports),
-                ports, startedPrograms, plan.heartbeatPrograms(), Instant.now().toString()));
+                ports, startedPrograms, plan.heartbeatPrograms(), Instant.now().toString(),
+                monitorPortOf(environment)));
         try {
             if (keepBroker) {
                 timer.time("update supervisord", () -> supervisor.update(specs));
@@ -303,6 +304,12 @@ final class TestbedLauncher {
         merged.putAll(program.environment());
         return new ProgramSpec(program.name(), program.role(), program.command(), program.directory(), merged,
                 program.startSeconds(), program.autoRestart());
+    }
+
+    /** @return the port of the monitor API the runner serves, from the programs' environment; null when none */
+    private static Integer monitorPortOf(Map<String, String> environment) {
+        String port = environment.get(TestbedEnvironment.OWN_MONITOR_PORT_VARIABLE);
+        return port == null ? null : Integer.valueOf(port);
     }
 
     /** The runner and the agents, in start order; the broker joins them when one is to start. */

@@ -11,7 +11,8 @@ import java.util.List;
  * @param namespace its namespace, or null
  * @param brokerUrl the broker it uses (redacted), or null
  * @param brokerStompPort the STOMP port of the home's embedded broker, or null for an external one
- * @param brokerReachable whether the broker accepted a connection just now (null when not tried)
+ * @param brokerReachable whether the broker accepted a connection just now, or the workflow runner reports its own
+ *     connection up (null when neither was asked)
  * @param programs every program, in start order
  * @param runnerState the workflow runner's own operational state, or null when it did not answer
  * @param execution the current or last workflow execution as the runner reports it, or null

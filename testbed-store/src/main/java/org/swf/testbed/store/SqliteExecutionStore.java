@@ -51,9 +51,12 @@ public final class SqliteExecutionStore implements ExecutionStore, AgentReportSt
 
     private final Path file;
     private final JsonCodec codec = new JsonCodec();
+    private volatile boolean schemaCreated;
 
     /**
-     * Opens (and creates, when new) the database.
+     * Opens (and creates, when new) the database. Its tables are made on first use: a command that
+     * ends up not needing the store ({@code testbed status} with an answering runner) never loads
+     * SQLite, whose native library costs more start-up than the rest of such a command.
      *
      * @param file the database file, e.g. {@code .testbed/testbed.db}
      */
@@ -74,38 +77,53 @@ public final class SqliteExecutionStore implements ExecutionStore, AgentReportSt
             throw new TestbedException("Cannot create " + this.file.getParent() + ": " + e.getMessage()
                     + ". Check that the testbed home is writable", e);
         }
-        inTransaction(false, connection -> {
-            try (Statement statement = connection.createStatement()) {
-                statement.executeUpdate("CREATE TABLE IF NOT EXISTS sequences (name TEXT PRIMARY KEY,"
-                        + " value INTEGER NOT NULL)");
-                statement.executeUpdate("CREATE TABLE IF NOT EXISTS executions (execution_id TEXT PRIMARY KEY,"
-                        + " workflow_name TEXT NOT NULL, namespace TEXT NOT NULL, username TEXT NOT NULL,"
-                        + " run_id TEXT NOT NULL, status TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT,"
-                        + " parameters TEXT NOT NULL, message_counts TEXT NOT NULL, runner_pid INTEGER,"
-                        + " runner_started_at TEXT, hostname TEXT, failure TEXT)");
-                statement.executeUpdate("CREATE INDEX IF NOT EXISTS executions_by_start ON executions (started_at)");
-                // What agents report to the monitor API: kept beside the executions, which they
-                // join by run number (the run_id of the workflow's messages).
-                statement.executeUpdate("CREATE TABLE IF NOT EXISTS subscribers (name TEXT PRIMARY KEY,"
-                        + " description TEXT, created_at TEXT NOT NULL)");
-                statement.executeUpdate("CREATE TABLE IF NOT EXISTS reported_runs (run_id INTEGER PRIMARY KEY"
-                        + " AUTOINCREMENT, run_number INTEGER NOT NULL UNIQUE, start_time TEXT, end_time TEXT,"
-                        + " conditions TEXT NOT NULL)");
-                statement.executeUpdate("CREATE TABLE IF NOT EXISTS stf_files (file_id TEXT PRIMARY KEY,"
-                        + " run_id INTEGER NOT NULL REFERENCES reported_runs (run_id),"
-                        + " stf_filename TEXT NOT NULL UNIQUE,"
-                        + " file_size_bytes INTEGER, machine_state TEXT, status TEXT NOT NULL, metadata TEXT NOT NULL,"
-                        + " created_by TEXT, created_at TEXT NOT NULL)");
-                statement.executeUpdate("CREATE TABLE IF NOT EXISTS agent_logs (id INTEGER PRIMARY KEY AUTOINCREMENT,"
-                        + " instance_name TEXT NOT NULL, program TEXT, timestamp TEXT NOT NULL, level INTEGER NOT NULL,"
-                        + " level_name TEXT, message TEXT NOT NULL, module TEXT, func_name TEXT, line_number INTEGER,"
-                        + " execution_id TEXT, run_id TEXT)");
-                statement.executeUpdate("CREATE INDEX IF NOT EXISTS agent_logs_by_program ON agent_logs (program, id)");
-                statement.executeUpdate("CREATE INDEX IF NOT EXISTS agent_logs_by_instance ON agent_logs"
-                        + " (instance_name, id)");
+    }
+
+    /** Creates the tables the first time this store is used; later calls return at once. */
+    private void createSchemaOnce() {
+        if (schemaCreated) {
+            return;
+        }
+        synchronized (this) {
+            if (schemaCreated) {
+                return;
             }
-            return null;
-        });
+            transaction(false, this::createSchema);
+            schemaCreated = true;
+        }
+    }
+
+    private Void createSchema(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate("CREATE TABLE IF NOT EXISTS sequences (name TEXT PRIMARY KEY,"
+                    + " value INTEGER NOT NULL)");
+            statement.executeUpdate("CREATE TABLE IF NOT EXISTS executions (execution_id TEXT PRIMARY KEY,"
+                    + " workflow_name TEXT NOT NULL, namespace TEXT NOT NULL, username TEXT NOT NULL,"
+                    + " run_id TEXT NOT NULL, status TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT,"
+                    + " parameters TEXT NOT NULL, message_counts TEXT NOT NULL, runner_pid INTEGER,"
+                    + " runner_started_at TEXT, hostname TEXT, failure TEXT)");
+            statement.executeUpdate("CREATE INDEX IF NOT EXISTS executions_by_start ON executions (started_at)");
+            // What agents report to the monitor API: kept beside the executions, which they
+            // join by run number (the run_id of the workflow's messages).
+            statement.executeUpdate("CREATE TABLE IF NOT EXISTS subscribers (name TEXT PRIMARY KEY,"
+                    + " description TEXT, created_at TEXT NOT NULL)");
+            statement.executeUpdate("CREATE TABLE IF NOT EXISTS reported_runs (run_id INTEGER PRIMARY KEY"
+                    + " AUTOINCREMENT, run_number INTEGER NOT NULL UNIQUE, start_time TEXT, end_time TEXT,"
+                    + " conditions TEXT NOT NULL)");
+            statement.executeUpdate("CREATE TABLE IF NOT EXISTS stf_files (file_id TEXT PRIMARY KEY,"
+                    + " run_id INTEGER NOT NULL REFERENCES reported_runs (run_id),"
+                    + " stf_filename TEXT NOT NULL UNIQUE,"
+                    + " file_size_bytes INTEGER, machine_state TEXT, status TEXT NOT NULL, metadata TEXT NOT NULL,"
+                    + " created_by TEXT, created_at TEXT NOT NULL)");
+            statement.executeUpdate("CREATE TABLE IF NOT EXISTS agent_logs (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                    + " instance_name TEXT NOT NULL, program TEXT, timestamp TEXT NOT NULL, level INTEGER NOT NULL,"
+                    + " level_name TEXT, message TEXT NOT NULL, module TEXT, func_name TEXT, line_number INTEGER,"
+                    + " execution_id TEXT, run_id TEXT)");
+            statement.executeUpdate("CREATE INDEX IF NOT EXISTS agent_logs_by_program ON agent_logs (program, id)");
+            statement.executeUpdate("CREATE INDEX IF NOT EXISTS agent_logs_by_instance ON agent_logs"
+                    + " (instance_name, id)");
+        }
+        return null;
     }
 
     @Override
@@ -428,6 +446,11 @@ public final class SqliteExecutionStore implements ExecutionStore, AgentReportSt
     }
 
     private <T> T inTransaction(boolean immediate, SqlWork<T> work) {
+        createSchemaOnce();
+        return transaction(immediate, work);
+    }
+
+    private <T> T transaction(boolean immediate, SqlWork<T> work) {
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);

@@ -41,12 +41,15 @@ public final class MonitorApi {
     private static final Pattern RUN_PATH = Pattern.compile("/api/runs/(\\d+)/");
     private static final Pattern STF_PATH = Pattern.compile("/api/stf-files/([0-9a-fA-F-]{1,64})/");
     private static final String TOKEN_PREFIX = "Token ";
+    /** The runner's status for {@code testbed status}: not part of the original monitor's API. */
+    public static final String RUNNER_STATUS_PATH = "/testbed/status/";
 
     private final HomeMonitor.Secrets secrets;
     private final AgentReportStore store;
     private final AgentHeartbeats heartbeats;
     private final ProcessPrograms programs;
     private final JsonCodec codec;
+    private final RunnerStatusPage runnerStatus;
 
     /**
      * @param secrets the home's token and log key
@@ -57,11 +60,25 @@ public final class MonitorApi {
      */
     public MonitorApi(HomeMonitor.Secrets secrets, AgentReportStore store, AgentHeartbeats heartbeats,
             ProcessPrograms programs, JsonCodec codec) {
+        this(secrets, store, heartbeats, programs, codec, new RunnerStatusPage());
+    }
+
+    /**
+     * @param secrets the home's token and log key
+     * @param store where agent ids come from and reports are kept
+     * @param heartbeats turns POSTed heartbeats into broker heartbeats
+     * @param programs maps the pid of a log record to its program
+     * @param codec the JSON codec
+     * @param runnerStatus what {@code GET /testbed/status/} answers, once the runner serves it
+     */
+    public MonitorApi(HomeMonitor.Secrets secrets, AgentReportStore store, AgentHeartbeats heartbeats,
+            ProcessPrograms programs, JsonCodec codec, RunnerStatusPage runnerStatus) {
         this.secrets = secrets;
         this.store = store;
         this.heartbeats = heartbeats;
         this.programs = programs;
         this.codec = codec;
+        this.runnerStatus = runnerStatus;
     }
 
     /**
@@ -126,6 +143,11 @@ public final class MonitorApi {
     }
 
     private Answer route(String method, String path, String body) {
+        if (path.equals(RUNNER_STATUS_PATH)) {
+            return method.equals("GET") ? runnerStatus.current().map(page -> new Answer(200, page))
+                    .orElseGet(() -> Answer.detail(503, "The workflow runner is not on the broker yet."))
+                    : notAllowed(method);
+        }
         if (path.equals("/api/state/next-agent-id/")) {
             return post(method) ? new Answer(200, Map.of("agent_id", store.nextAgentId(), "status", "success"))
                     : notAllowed(method);

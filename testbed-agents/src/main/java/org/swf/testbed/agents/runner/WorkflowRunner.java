@@ -3,6 +3,7 @@ package org.swf.testbed.agents.runner;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +14,7 @@ import org.swf.testbed.agents.Agent;
 import org.swf.testbed.agents.AgentMessage;
 import org.swf.testbed.agents.AgentRuntime;
 import org.swf.testbed.agents.monitor.AgentHeartbeats;
+import org.swf.testbed.agents.monitor.RunnerStatusPage;
 import org.swf.testbed.config.ConfigLocator;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.config.TestbedEnvironment;
@@ -72,6 +74,7 @@ public final class WorkflowRunner implements Agent {
         return thread;
     });
     private final AgentHeartbeats postedHeartbeats;
+    private final RunnerStatusPage statusPage;
     private final AutoCloseable monitorApi;
     private volatile ExecutionProgress current;
     private volatile CountDownLatch stopCurrent = new CountDownLatch(0);
@@ -116,6 +119,26 @@ public final class WorkflowRunner implements Agent {
      */
     public WorkflowRunner(ConfigLocator locator, TestbedConfig testbed, ExecutionStore executionStore, JsonCodec codec,
             Duration heartbeatInterval, AgentHeartbeats postedHeartbeats, AutoCloseable monitorApi) {
+        this(locator, testbed, executionStore, codec, heartbeatInterval, postedHeartbeats, monitorApi, null);
+    }
+
+    /**
+     * A runner that serves the home's monitor API and, on it, its own status for {@code testbed
+     * status} (see {@link RunnerStatusPage}).
+     *
+     * @param locator resolves workflow parameter configs
+     * @param testbed the testbed config this runner was started with
+     * @param executionStore allocates execution and run numbers and keeps the execution records
+     * @param codec the JSON codec
+     * @param heartbeatInterval how often the namespace's agents send heartbeats
+     * @param postedHeartbeats the heartbeats POSTed to the monitor API, or null when it is not served
+     * @param monitorApi the monitor API's server, closed with the runner, or null
+     * @param statusPage where the runner's status is served once it is on the broker, or null
+     */
+    public WorkflowRunner(ConfigLocator locator, TestbedConfig testbed, ExecutionStore executionStore, JsonCodec codec,
+            Duration heartbeatInterval, AgentHeartbeats postedHeartbeats, AutoCloseable monitorApi,
+            RunnerStatusPage statusPage) {
+        this.statusPage = statusPage;
         this.postedHeartbeats = postedHeartbeats;
         this.monitorApi = monitorApi;
         this.locator = locator;
@@ -142,6 +165,14 @@ public final class WorkflowRunner implements Agent {
         // Agents that reported READY before this runner subscribed would otherwise stay unknown
         // to status requests until their next periodic heartbeat.
         runtime.requestHeartbeats();
+        if (statusPage != null) {
+            statusPage.serve(() -> {
+                Map<String, Object> page = new LinkedHashMap<>();
+                page.put(RunnerStatusPage.RUNNER, codec.decodeObject(codec.encode(status(runtime))));
+                page.put(RunnerStatusPage.BROKER_CONNECTED, runtime.brokerConnected());
+                return page;
+            });
+        }
         if (postedHeartbeats != null) {
             postedHeartbeats.publishThrough(heartbeat -> {
                 try {

@@ -31,6 +31,7 @@ import org.swf.testbed.access.HomeMonitor;
 import org.swf.testbed.agents.monitor.AgentHeartbeats;
 import org.swf.testbed.agents.monitor.MonitorApi;
 import org.swf.testbed.agents.monitor.MonitorApiServer;
+import org.swf.testbed.agents.monitor.RunnerStatusPage;
 import org.swf.testbed.agents.monitor.ProcessPrograms;
 import org.swf.testbed.agents.Agent;
 import org.swf.testbed.agents.AgentIdentity;
@@ -256,6 +257,22 @@ class EmbeddedOrchestratorTest {
     }
 
     @Test
+    void statusAsksTheRunnerOnItsLoopbackPageWithoutConnectingToTheBroker() throws IOException {
+        mineReportsOverHttp();
+        orchestrator.run(RunOptions.of("mine"));
+
+        // No new broker connection can be made now; the runner's own stays up.
+        brokerUp = false;
+        TestbedStatus status = orchestrator.status();
+
+        assertThat(status.brokerReachable()).as("the runner's connection, as its page reports it").isTrue();
+        assertThat(status.runnerState()).isNotNull();
+        assertThat(status.problems()).isEmpty();
+        assertThat(status.programs()).filteredOn(p -> p.name().equals("mine-agent")).singleElement()
+                .satisfies(mine -> assertThat(mine.operationalState()).isEqualTo("READY"));
+    }
+
+    @Test
     void aHeartbeatAgentThatNeverReportsTimesOutNamingIt() throws IOException {
         mineReportsOverHttp();
         silentAgent = true;
@@ -386,12 +403,13 @@ class EmbeddedOrchestratorTest {
             // The "process" of mine-agent: pid 4242, carrying this home's supervisord markers.
             ProcessPrograms programs = new ProcessPrograms(proc, CONF);
             AgentHeartbeats posted = new AgentHeartbeats(programs, "h");
+            RunnerStatusPage statusPage = new RunnerStatusPage();
             MonitorApi api = new MonitorApi(new HomeMonitor(home.resolve(".testbed")).secrets(),
-                    new InMemoryAgentReportStore(executions), posted, programs, new JsonCodec());
+                    new InMemoryAgentReportStore(executions), posted, programs, new JsonCodec(), statusPage);
             MonitorApiServer server = MonitorApiServer.start(Integer.parseInt(port), api, new JsonCodec())
                     .orElseThrow();
             return new WorkflowRunner(locator, config, executions, new JsonCodec(), Duration.ofHours(1), posted,
-                    server);
+                    server, statusPage);
         }
 
         /** What an agent written on the original's BaseAgent does: get an id, then POST READY. */

@@ -67,6 +67,30 @@ class MonitorApiTest {
     }
 
     @Test
+    void theRunnersStatusPageNeedsTheTokenAndAnswersOnceTheRunnerServesIt() {
+        ProcessPrograms programs = new ProcessPrograms(proc, "/home/alice/.testbed/supervisord.conf");
+        RunnerStatusPage page = new RunnerStatusPage();
+        MonitorApi api = new MonitorApi(new HomeMonitor.Secrets(TOKEN, LOG_KEY), store,
+                new AgentHeartbeats(programs, "thishost"), programs, codec, page);
+        Request get = new Request("GET", MonitorApi.RUNNER_STATUS_PATH, AUTH, "");
+
+        assertThat(api.answer(new Request("GET", MonitorApi.RUNNER_STATUS_PATH, null, "")).status()).isEqualTo(403);
+        assertThat(api.answer(new Request("GET", MonitorApi.RUNNER_STATUS_PATH, "Token " + LOG_KEY, "")).status())
+                .isEqualTo(403);
+        Answer early = api.answer(get);
+        assertThat(early.status()).isEqualTo(503);
+        assertThat(body(early)).containsEntry("detail", "The workflow runner is not on the broker yet.");
+
+        page.serve(() -> Map.of(RunnerStatusPage.RUNNER, Map.of("namespace", "ns"), RunnerStatusPage.BROKER_CONNECTED,
+                true));
+        Answer served = api.answer(get);
+        assertThat(served.status()).isEqualTo(200);
+        assertThat(body(served)).containsEntry(RunnerStatusPage.BROKER_CONNECTED, true)
+                .containsEntry(RunnerStatusPage.RUNNER, Map.of("namespace", "ns"));
+        assertThat(api.answer(new Request("POST", MonitorApi.RUNNER_STATUS_PATH, AUTH, "{}")).status()).isEqualTo(405);
+    }
+
+    @Test
     void nextAgentIdAnswersAsTheMonitorDoes() {
         MonitorApi api = api();
         Answer first = post(api, "/api/state/next-agent-id/", AUTH, Map.of());
