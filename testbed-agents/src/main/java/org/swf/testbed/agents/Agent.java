@@ -37,6 +37,16 @@ public interface Agent {
     }
 
     /**
+     * Called after the runtime answered a {@code heartbeat_request} with its own heartbeat: an
+     * agent that speaks for others (the runner, for agents reporting over the monitor API) answers
+     * for them here.
+     *
+     * @param runtime the runtime, for sending
+     */
+    default void heartbeatsRequested(AgentRuntime runtime) {
+    }
+
+    /**
      * Ends the agent's work and releases what it holds; called once at shutdown, before the exit
      * heartbeat. Returns within {@code deadline}, the agent's share of the program's
      * {@link org.swf.testbed.lifecycle.ShutdownBudget}: what is not done by then is left undone,

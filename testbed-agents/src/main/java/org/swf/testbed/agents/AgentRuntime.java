@@ -215,6 +215,7 @@ public final class AgentRuntime implements AutoCloseable {
         }
         if (message.type().filter(MessageType.HEARTBEAT_REQUEST::equals).isPresent()) {
             heartbeat();
+            agent.heartbeatsRequested(this);
             return;
         }
         if (raw.destination().equals(Destinations.HEARTBEATS)

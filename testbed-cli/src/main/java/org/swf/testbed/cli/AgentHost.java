@@ -1,6 +1,11 @@
 package org.swf.testbed.cli;
 
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -29,6 +34,14 @@ final class AgentHost {
 
     private static final System.Logger LOG = System.getLogger(AgentHost.class.getName());
 
+    /**
+     * How long an agent waits for its broker to listen before it connects: {@code testbed run}
+     * starts the agents with a new broker, not after it, so their JVMs start while it does.
+     */
+    private static final Duration BROKER_START_WAIT = Duration.ofSeconds(60);
+    /** How often the broker's port is tried meanwhile: a refused local connection costs microseconds. */
+    private static final Duration LISTEN_POLL = Duration.ofMillis(25);
+
     private final HomeServices home;
 
     /** @param home the home the agent belongs to, and the process environment */
@@ -53,6 +66,7 @@ final class AgentHost {
         BrokerEndpoint broker = home.brokerAccess().endpoint(config.broker());
         // supervisord sends SIGKILL SUPERVISOR_GRACE after SIGTERM (stopwaitsecs): the budget is well inside it.
         ShutdownBudget budget = ShutdownBudget.STANDARD;
+        awaitListening(broker, BROKER_START_WAIT);
         MessageBus bus = new JmsMessageBusFactory(budget.busClose()).connectReconnecting(broker,
                 identity.instanceName(), Duration.ofSeconds(10));
         AgentRuntime runtime = new AgentRuntime(identity, bus, agent, new JsonCodec(), heartbeat,
@@ -66,5 +80,34 @@ final class AgentHost {
         runtime.start();
         runtime.awaitShutdown();
         return ExitCode.OK.code;
+    }
+
+    /**
+     * Waits until something accepts TCP connections at the broker's address, or {@code timeout}
+     * passed; then the client library connects (and says why, when it cannot). Without this, its
+     * reconnect back-off (doubling up to 5 s) could make an agent started next to its broker
+     * wait seconds after the broker listens. Failover URLs and unparseable ones are left to the
+     * client library.
+     */
+    private static void awaitListening(BrokerEndpoint broker, Duration timeout) throws InterruptedException {
+        InetSocketAddress address;
+        try {
+            URI uri = new URI(broker.url());
+            if (uri.getHost() == null || uri.getPort() < 0) {
+                return;
+            }
+            address = new InetSocketAddress(uri.getHost(), uri.getPort());
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket probe = new Socket()) {
+                probe.connect(address, (int) Duration.ofSeconds(1).toMillis());
+                return;
+            } catch (IOException e) {
+                Thread.sleep(LISTEN_POLL.toMillis());
+            }
+        }
     }
 }

@@ -36,7 +36,9 @@ import org.swf.testbed.port.ProgramSpec;
 import org.swf.testbed.port.ProgramState;
 import org.swf.testbed.port.ProgramStatus;
 import org.swf.testbed.port.SupervisorSnapshot;
+import org.swf.testbed.protocol.CommandEnvelope;
 import org.swf.testbed.protocol.Destinations;
+import org.swf.testbed.protocol.HeartbeatRequest;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.protocol.WorkflowStarted;
 import org.swf.testbed.util.Await;
@@ -273,14 +275,28 @@ final class TestbedLauncher {
             throw e;
         }
         BrokerPorts toStart = newBroker;
-        try (MessageBus bus = runningBus != null ? runningBus : timer.time("start broker", () -> startBroker(toStart))) {
+        List<String> all = plan.programNames();
+        MessageBus connection = runningBus;
+        if (connection == null) {
+            // The runner and the agents start with the broker, not after it: their JVMs start while
+            // it does, and each waits until it listens. Heartbeats they send before this process
+            // subscribes are asked for again below.
+            timer.expectMore(1);
+            timer.time("start broker", () -> supervisor.spawn(List.of(ProgramFactory.BROKER)));
+            timer.time("start runner and agents", () -> supervisor.spawn(all));
+            connection = timer.time("wait for the broker", () -> awaitBroker(toStart));
+        }
+        try (MessageBus bus = connection) {
             HeartbeatWatch watch = new HeartbeatWatch(config.namespace(), codec, settings.readinessTimeout());
             try (MessageBus.Subscription heartbeats = bus.subscribe(Destinations.HEARTBEATS, watch::accept)) {
-                // All are spawned at once, and nobody waits out supervisord's startsecs: a program
-                // that sends heartbeats is ready at its READY heartbeat, which says more than having
-                // stayed up a second; the others are ready when supervisord reports them RUNNING.
-                List<String> all = plan.programNames();
-                timer.time("start runner and agents", () -> supervisor.spawn(all));
+                // Nobody waits out supervisord's startsecs: a program that sends heartbeats is ready
+                // at its READY heartbeat, which says more than having stayed up a second; the others
+                // are ready when supervisord reports them RUNNING.
+                if (runningBus != null) {
+                    timer.time("start runner and agents", () -> supervisor.spawn(all));
+                } else {
+                    requestHeartbeats(bus, config.namespace());
+                }
                 List<String> awaited = plan.heartbeatPrograms();
                 timer.time("wait for READY heartbeats", () -> watch.awaitReady(awaited, settings.readinessTimeout(),
                         () -> failIfCrashed(all)));
@@ -362,6 +378,17 @@ final class TestbedLauncher {
 
     private MessageBus startBroker(BrokerPorts ports) {
         supervisor.spawn(List.of(ProgramFactory.BROKER));
+        return awaitBroker(ports);
+    }
+
+    /** Asks the namespace's agents for a heartbeat now: those that sent READY before we listened say it again. */
+    private void requestHeartbeats(MessageBus bus, String namespace) {
+        bus.send(Destinations.HEARTBEATS, codec.encodeCommand(new HeartbeatRequest(namespace, "testbed-run",
+                CommandEnvelope.sentNowBy("testbed-run", settings.replyTimeout()))));
+    }
+
+    /** @return a connection to the broker started at {@code ports}, once it accepts one */
+    private MessageBus awaitBroker(BrokerPorts ports) {
         BrokerEndpoint endpoint = access.embedded(ports);
         try {
             return Await.until("the embedded broker to accept connections at " + endpoint.redactedUrl(),

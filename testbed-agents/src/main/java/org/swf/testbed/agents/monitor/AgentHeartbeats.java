@@ -2,6 +2,7 @@ package org.swf.testbed.agents.monitor;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +28,7 @@ public final class AgentHeartbeats {
     private final String hostname;
     private final Map<String, Heartbeat> held = new LinkedHashMap<>();
     private final Map<String, OperationalState> lastState = new LinkedHashMap<>();
+    private final Map<String, Heartbeat> latest = new LinkedHashMap<>();
     private Consumer<Heartbeat> publisher;
 
     /**
@@ -64,6 +66,11 @@ public final class AgentHeartbeats {
         boolean created;
         synchronized (this) {
             created = lastState.put(heartbeat.instanceName(), heartbeat.operationalState()) == null;
+            if (heartbeat.operationalState() == OperationalState.EXITED) {
+                latest.remove(heartbeat.instanceName());
+            } else {
+                latest.put(heartbeat.instanceName(), heartbeat);
+            }
             target = publisher;
             if (target == null) {
                 held.put(heartbeat.instanceName(), heartbeat);
@@ -73,6 +80,24 @@ public final class AgentHeartbeats {
             target.accept(heartbeat);
         }
         return new Received(heartbeat, created);
+    }
+
+    /**
+     * Publishes again the newest heartbeat of every agent that has not exited, when someone asks
+     * the namespace for heartbeats ({@code heartbeat_request}): these agents POST theirs to the
+     * monitor API and never see the request, so the runner answers for them, as for itself. A
+     * {@code testbed run} that subscribed after an agent reported READY learns it this way.
+     */
+    public void republish() {
+        Consumer<Heartbeat> target;
+        List<Heartbeat> current;
+        synchronized (this) {
+            target = publisher;
+            current = List.copyOf(latest.values());
+        }
+        if (target != null) {
+            current.forEach(target);
+        }
     }
 
     /**

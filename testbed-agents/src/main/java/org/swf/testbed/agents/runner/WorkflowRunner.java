@@ -186,6 +186,13 @@ public final class WorkflowRunner implements Agent {
     }
 
     @Override
+    public void heartbeatsRequested(AgentRuntime runtime) {
+        if (postedHeartbeats != null) {
+            postedHeartbeats.republish();
+        }
+    }
+
+    @Override
     public void handle(AgentMessage message, AgentRuntime runtime) {
         MessageType type = message.type().orElse(null);
         if (type == null) {

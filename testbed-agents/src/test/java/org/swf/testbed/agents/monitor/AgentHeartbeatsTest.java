@@ -66,6 +66,26 @@ class AgentHeartbeatsTest {
     }
 
     @Test
+    void onRequestTheNewestHeartbeatOfEveryAgentStillThereIsPublishedAgain() {
+        AgentHeartbeats heartbeats = new AgentHeartbeats(new ProcessPrograms(proc, CONF), "h");
+        List<Heartbeat> published = new ArrayList<>();
+        heartbeats.republish(); // not on the broker yet: nothing to do, nothing lost
+        heartbeats.publishThrough(published::add);
+        heartbeats.receive(Map.of("instance_name", "a-1", "operational_state", "STARTING", "namespace", "ns"));
+        heartbeats.receive(Map.of("instance_name", "a-1", "operational_state", "READY", "namespace", "ns"));
+        heartbeats.receive(Map.of("instance_name", "b-1", "operational_state", "READY", "namespace", "ns"));
+        heartbeats.receive(Map.of("instance_name", "b-1", "status", "EXITED"));
+        published.clear();
+
+        heartbeats.republish();
+
+        assertThat(published).singleElement().satisfies(heartbeat -> {
+            assertThat(heartbeat.instanceName()).isEqualTo("a-1");
+            assertThat(heartbeat.operationalState()).isEqualTo(OperationalState.READY);
+        });
+    }
+
+    @Test
     void aHeartbeatWithoutNameOrWithAnUnknownStateIsRefused() {
         AgentHeartbeats heartbeats = new AgentHeartbeats(new ProcessPrograms(proc, CONF), "h");
         assertThatThrownBy(() -> heartbeats.receive(Map.of("status", "OK"))).hasMessage("instance_name");
