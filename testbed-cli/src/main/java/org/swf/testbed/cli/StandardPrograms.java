@@ -52,28 +52,53 @@ public final class StandardPrograms implements ProgramFactory {
     /**
      * Small, quick-starting JVMs: agents are many, mostly idle, and a 2-core machine starts them
      * all at once; the optimizing compiler costs more start-up than it gains them (measured with
-     * 'testbed benchmark'). Warnings go to stderr, which supervisord logs.
+     * 'testbed benchmark'). Warnings go to stderr, which supervisord logs. Memory (README,
+     * "Memory"): the heap starts small and is given back after a collection ({@code -Xms},
+     * {@code MaxHeapFreeRatio}; the limit stays); one compiler thread; Netty's pooled allocator
+     * with one arena of 1 MB chunks (8 KB pages, {@code maxOrder=7}), for a few small messages, in
+     * place of one 4 MB chunk per core; and the class-data sharing archives mapped where they were
+     * made ({@code ArchiveRelocationMode=0}), so their pages stay shared between the JVMs instead
+     * of being copied by every JVM that relocates them. {@link CdsArchive} adds the testbed's own
+     * archive when it exists.
      */
-    private static final List<String> AGENT_JVM_OPTIONS = List.of(
-            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx256m", "-Xshare:auto",
-            "-Xlog:all=warning:stderr");
-    /** The broker carries every message of every agent: more heap. */
-    private static final List<String> BROKER_JVM_OPTIONS = List.of(
-            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx512m", "-Xshare:auto", "-Xlog:all=warning:stderr");
+    static final List<String> AGENT_JVM_OPTIONS = List.of(
+            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xss512k", "-Xms8m", "-Xmx256m",
+            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:ReservedCodeCacheSize=32m",
+            "-Dio.netty.allocator.numDirectArenas=1", "-Dio.netty.allocator.numHeapArenas=1",
+            "-Dio.netty.allocator.maxOrder=7", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
+            "-Xshare:auto", "-Xlog:all=warning:stderr");
+    /**
+     * The broker carries every message of every agent: more heap, whose limit also sizes its
+     * global memory limit (BrokerLimits), and the allocator's defaults for its many connections.
+     */
+    static final List<String> BROKER_JVM_OPTIONS = List.of(
+            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xms16m", "-Xmx512m", "-XX:MinHeapFreeRatio=10",
+            "-XX:MaxHeapFreeRatio=30", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
+            "-Xshare:auto", "-Xlog:all=warning:stderr");
     private static final int JVM_START_SECONDS = 1;
     /** The jar of the entry point: a {@code lib/} without it cannot run a single program. */
     private static final String ENTRY_POINT_JAR = "testbed-cli-*.jar";
 
     private final String javaBinary;
     private final String classPath;
+    private final Optional<CdsArchive> archive;
 
     /**
      * @param javaBinary the java binary every JVM program runs on
      * @param classPath the class path every JVM program runs with; it holds {@link TestbedCli}
      */
     StandardPrograms(String javaBinary, String classPath) {
+        this(javaBinary, classPath, Optional.empty());
+    }
+
+    /**
+     * @param archive the class-data sharing archive every JVM program maps while it exists
+     *     (made for this java binary and class path)
+     */
+    StandardPrograms(String javaBinary, String classPath, Optional<CdsArchive> archive) {
         this.javaBinary = Objects.requireNonNull(javaBinary, "javaBinary");
         this.classPath = Objects.requireNonNull(classPath, "classPath");
+        this.archive = Objects.requireNonNull(archive, "archive");
     }
 
     /**
@@ -107,12 +132,32 @@ public final class StandardPrograms implements ProgramFactory {
     }
 
     /**
-     * The CLI's own programs: the distribution's {@code lib/} its launch script names, else (run
-     * from a build or an IDE) its class path.
+     * The CLI's own programs: the distribution's {@code lib/} its launch script names, with the
+     * class-data sharing archive it names, else (run from a build or an IDE) its class path.
      */
     static StandardPrograms ofThisCli() {
         String lib = System.getProperty("testbed.lib");
-        return lib != null && !lib.isBlank() ? fromLibraries(Path.of(lib)) : fromClassPath();
+        if (lib == null || lib.isBlank()) {
+            return fromClassPath();
+        }
+        StandardPrograms programs = fromLibraries(Path.of(lib));
+        return new StandardPrograms(programs.javaBinary, programs.classPath, CdsArchive.ofThisCli());
+    }
+
+    /**
+     * Starts making the class-data sharing archive {@code bin/testbed} named, in the background,
+     * when it does not exist yet (see {@link CdsArchive}); does nothing for a CLI run otherwise.
+     */
+    static void createSharingArchiveInBackground() {
+        String lib = System.getProperty("testbed.lib");
+        Optional<CdsArchive> named = CdsArchive.ofThisCli();
+        if (lib != null && !lib.isBlank() && named.isPresent()) {
+            named.get().createInBackground(thisJava(), classPathOf(Path.of(lib)));
+        }
+    }
+
+    private static String classPathOf(Path directory) {
+        return directory.toAbsolutePath().normalize() + File.separator + "*";
     }
 
     private static StandardPrograms fromLibraries(Path directory) {
@@ -123,7 +168,7 @@ public final class StandardPrograms implements ProgramFactory {
                     + lib.resolve(ENTRY_POINT_JAR) + ". Give the directory that holds bin/testbed and lib/ (the"
                     + " build makes it at testbed-cli/target/testbed)");
         }
-        return new StandardPrograms(thisJava(), lib + File.separator + "*");
+        return new StandardPrograms(thisJava(), classPathOf(lib));
     }
 
     @Override
@@ -224,6 +269,7 @@ public final class StandardPrograms implements ProgramFactory {
         List<String> command = new ArrayList<>();
         command.add(javaBinary);
         command.addAll(options);
+        archive.ifPresent(shared -> command.addAll(shared.jvmOptions()));
         command.addAll(configured.arguments());
         command.add("-cp");
         command.add(classPath);

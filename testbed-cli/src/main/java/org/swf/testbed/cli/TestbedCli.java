@@ -113,6 +113,7 @@ public final class TestbedCli implements Runnable {
      */
     public static void main(String[] args) {
         logThroughSlf4j();
+        StandardPrograms.createSharingArchiveInBackground();
         System.exit(run(System.out, System.err, System.getenv(), args));
     }
 

@@ -29,11 +29,18 @@ class StandardProgramsTest {
 
     private static final String JAVA = "/opt/jdk/bin/java";
     private static final String CLASS_PATH = "/opt/testbed/lib/*";
-    private static final List<String> AGENT_JVM = List.of(JAVA, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-Xss512k", "-Xmx256m", "-Xshare:auto", "-Xlog:all=warning:stderr",
-            "-cp", CLASS_PATH, "org.swf.testbed.cli.TestbedCli");
+    private static final List<String> AGENT_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-XX:CICompilerCount=1", "-Xss512k", "-Xms8m", "-Xmx256m", "-XX:MinHeapFreeRatio=10",
+            "-XX:MaxHeapFreeRatio=30", "-XX:ReservedCodeCacheSize=32m", "-Dio.netty.allocator.numDirectArenas=1",
+            "-Dio.netty.allocator.numHeapArenas=1", "-Dio.netty.allocator.maxOrder=7",
+            "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-Xshare:auto",
+            "-Xlog:all=warning:stderr");
+    private static final List<String> AGENT_JVM = concat(List.of(JAVA), AGENT_OPTIONS,
+            List.of("-cp", CLASS_PATH, "org.swf.testbed.cli.TestbedCli"));
     private static final List<String> BROKER_JVM = List.of(JAVA, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-Xmx512m", "-Xshare:auto", "-Xlog:all=warning:stderr", "-cp", CLASS_PATH, "org.swf.testbed.cli.TestbedCli");
+            "-Xms16m", "-Xmx512m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
+            "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-Xshare:auto",
+            "-Xlog:all=warning:stderr", "-cp", CLASS_PATH, "org.swf.testbed.cli.TestbedCli");
 
     @TempDir
     Path home;
@@ -215,7 +222,7 @@ class StandardProgramsTest {
         StandardPrograms fromDistribution = StandardPrograms.fromDistribution(installed.resolve("testbed"));
 
         assertThat(fromDistribution.workflowRunner(config).command()).isEqualTo(concat(List.of(thisJava()),
-                AGENT_JVM.subList(1, 7), List.of("-cp", lib + "/*", "org.swf.testbed.cli.TestbedCli",
+                AGENT_OPTIONS, List.of("-cp", lib + "/*", "org.swf.testbed.cli.TestbedCli",
                         "workflow-runner")));
     }
 
@@ -234,9 +241,10 @@ class StandardProgramsTest {
         List<String> runner = StandardPrograms.fromClassPath().workflowRunner(config).command();
 
         assertThat(runner.get(0)).isEqualTo(thisJava());
-        assertThat(runner.subList(1, 7)).isEqualTo(AGENT_JVM.subList(1, 7));
-        assertThat(runner.get(8)).isEqualTo(System.getProperty("java.class.path"));
-        assertThat(runner.subList(9, runner.size())).containsExactly("org.swf.testbed.cli.TestbedCli",
+        int defaults = 1 + AGENT_OPTIONS.size();
+        assertThat(runner.subList(1, defaults)).isEqualTo(AGENT_OPTIONS);
+        assertThat(runner.get(defaults + 1)).isEqualTo(System.getProperty("java.class.path"));
+        assertThat(runner.subList(defaults + 2, runner.size())).containsExactly("org.swf.testbed.cli.TestbedCli",
                 "workflow-runner");
     }
 
@@ -251,9 +259,28 @@ class StandardProgramsTest {
                 agent.autoRestart(), javaOptions, agent.ready());
     }
 
+    @Test
+    void everyJvmMapsTheSharingArchiveOnceItExistsAndTheConfiguredOptionsStillComeLast() throws IOException {
+        Path archive = home.resolve("cache/testbed.jsa");
+        StandardPrograms sharing = new StandardPrograms(JAVA, CLASS_PATH, java.util.Optional.of(new CdsArchive(archive)));
+        JavaOptions own = new JavaOptions(List.of("-Xmx1g"));
+
+        assertThat(sharing.agent(config, agent("data", own)).command()).isEqualTo(agentJvmWith(own, "agent", "data"));
+
+        Files.createDirectories(archive.getParent());
+        Files.writeString(archive, "made by the CLI");
+        String mapped = "-XX:SharedArchiveFile=" + archive;
+        assertThat(sharing.agent(config, agent("data", own)).command()).isEqualTo(concat(List.of(JAVA), AGENT_OPTIONS,
+                List.of(mapped, "-Xmx1g", "-cp", CLASS_PATH, "org.swf.testbed.cli.TestbedCli", "agent", "data")));
+        assertThat(sharing.workflowRunner(config).command()).contains(mapped);
+        assertThat(sharing.broker(config, new BrokerPorts(5673, 61614)).command()).contains(mapped);
+        assertThat(sharing.agent(config, agent("own")).command()).doesNotContain(mapped);
+    }
+
     /** @return an agent JVM's command line with the configured options after the testbed's own */
     private static List<String> agentJvmWith(JavaOptions configured, String... arguments) {
-        return concat(AGENT_JVM.subList(0, 7), configured.arguments(), AGENT_JVM.subList(7, AGENT_JVM.size()),
+        int defaults = 1 + AGENT_OPTIONS.size();
+        return concat(AGENT_JVM.subList(0, defaults), configured.arguments(), AGENT_JVM.subList(defaults, AGENT_JVM.size()),
                 List.of(arguments));
     }
 
