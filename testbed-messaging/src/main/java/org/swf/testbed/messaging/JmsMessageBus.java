@@ -350,7 +350,8 @@ public final class JmsMessageBus implements MessageBus {
                     message.getClass().getSimpleName(), describe(destination));
             return null;
         }
-        return new InboundMessage(destination, body, fromJms(message.getJMSReplyTo()), message.getJMSCorrelationID());
+        return new InboundMessage(destination, body, fromJms(message.getJMSReplyTo()), message.getJMSCorrelationID(),
+                message.getJMSRedelivered());
     }
 
     private static Destination fromJms(jakarta.jms.Destination destination) throws JMSException {
