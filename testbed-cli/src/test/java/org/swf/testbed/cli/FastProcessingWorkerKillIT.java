@@ -38,7 +38,7 @@ class FastProcessingWorkerKillIT {
     }
 
     @Test
-    void aWorkerKilledMidRunLosesNoSliceAndARedeliveredSliceIsCountedOnce() throws IOException {
+    void aWorkerKilledMidRunLosesNoSliceAndARedeliveredSliceIsCountedOnce() throws IOException, InterruptedException {
         String shipped = Files.readString(testbed.home.resolve("workflows").resolve("fast_processing_default.toml"));
         // Two workers sharing the slice queue, each taking a little time per slice, so that the run
         // is still going, and the killed one holds slices, when it is killed.
