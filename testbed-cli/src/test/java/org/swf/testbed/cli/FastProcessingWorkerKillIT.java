@@ -43,21 +43,25 @@ class FastProcessingWorkerKillIT {
         // Two workers sharing the slice queue, each taking a little time per slice, so that the run
         // is still going, and the killed one holds slices, when it is killed.
         String config = shipped.replaceFirst("namespace = \"[^\"]*\"", "namespace = \"" + namespace + "\"")
+                .replace("[agents.processing]\nenabled = true", "[agents.processing]\nenabled = false")
                 .replaceFirst("stf_count = \\d+", "stf_count = " + STFS)
                 .replaceFirst("\\[agents\\.worker\\]\\s*(#[^\\n]*)?\\nenabled = true[^\\n]*\\n",
                         "[agents.worker]\nenabled = true\nenvironment = { SLICE_PROCESSING_MILLIS = \"1\" }\n"
                                 + "[agents.worker2]\ntype = \"worker\"\nenabled = true\n"
                                 + "environment = { SLICE_PROCESSING_MILLIS = \"1\" }\n");
-        assertThat(config).contains("[agents.worker2]").contains("stf_count = " + STFS);
+        assertThat(config).contains("[agents.worker2]").contains("[agents.processing]\nenabled = false")
+                .contains("stf_count = " + STFS);
         testbed.config("fast_processing_default.toml", config);
 
-        TestbedHome.Result run = testbed.cli("run", "fast_processing", "--fast", "--no-workflow");
+        // Seven JVMs start at once: on a loaded machine that takes longer than run's default minute.
+        TestbedHome.Result run = testbed.cli(Duration.ofMinutes(6), "run", "fast_processing", "--fast",
+                "--no-workflow", "--timeout", "300");
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out()).contains("worker-agent").contains("worker2-agent");
 
         List<Map<String, Object>> epictopic = new CopyOnWriteArrayList<>();
         try (MessageBus bus = new JmsMessageBusFactory().connect(testbed.endpoint(), "it-kill",
-                Duration.ofSeconds(10))) {
+                Duration.ofSeconds(30))) {
             bus.subscribe(Destinations.EPICTOPIC, message -> {
                 Map<String, Object> fields = codec.decodeObject(message.body());
                 if ("processing_summary".equals(fields.get("msg_type")) || "end_run".equals(fields.get("msg_type"))) {

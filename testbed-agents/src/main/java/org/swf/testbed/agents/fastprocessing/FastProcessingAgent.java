@@ -151,6 +151,12 @@ public final class FastProcessingAgent implements Agent {
         return List.of(Destinations.EPICTOPIC, Destinations.sliceResults(namespace));
     }
 
+    /** An answer that comes twice is counted once. */
+    @Override
+    public boolean idempotent(Destination destination, String namespace) {
+        return destination.equals(Destinations.sliceResults(namespace));
+    }
+
     @Override
     public void handle(AgentMessage message, AgentRuntime runtime) {
         MessageType type = message.type().orElse(null);

@@ -89,6 +89,12 @@ public final class WorkerAgent implements Agent {
         return List.of(Destinations.sliceQueue(namespace));
     }
 
+    /** A slice processed twice is answered twice, and counted once by the fast processing agent. */
+    @Override
+    public boolean idempotent(Destination destination, String namespace) {
+        return destination.equals(Destinations.sliceQueue(namespace));
+    }
+
     @Override
     public void handle(AgentMessage message, AgentRuntime runtime) {
         if (message.type().orElse(null) != MessageType.SLICE) {
