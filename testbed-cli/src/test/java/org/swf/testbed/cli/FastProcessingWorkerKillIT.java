@@ -102,8 +102,11 @@ class FastProcessingWorkerKillIT {
                     .containsEntry("slices_failed", 0);
             assertThat(number(last, "slices_completed")).isEqualTo(number(last, "slices_created"));
             // At least one slice the killed worker held was delivered again, and counted once: the
-            // counts above are exact all the same.
-            assertThat(number(last, "slices_redelivered")).as("redelivered slices in %s", last).isPositive();
+            // counts above are exact all the same. A slice it had answered but not yet acknowledged
+            // comes back as a duplicate answer; one it had not answered, as an answer marked
+            // redelivered (when the broker says so: after a connection that died, Artemis may not).
+            assertThat(number(last, "duplicate_answers") + number(last, "slices_redelivered"))
+                    .as("slices redelivered after the kill, in %s", last).isPositive();
             await().atMost(Duration.ofSeconds(60)).until(() -> pid("worker-agent") > 0 && pid("worker-agent") != killed);
         }
     }
