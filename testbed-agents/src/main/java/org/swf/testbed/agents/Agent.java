@@ -20,6 +20,17 @@ public interface Agent {
     List<Destination> subscriptions(String namespace);
 
     /**
+     * @param destination one of the agent's {@linkplain #subscriptions(String) subscriptions}
+     * @param namespace the agent's namespace
+     * @return whether the agent handles a message from there correctly when it gets it twice, so
+     *     that the bus may acknowledge its messages in batches (see
+     *     {@link org.swf.testbed.port.MessageBus#subscribeIdempotent}); false unless the agent says so
+     */
+    default boolean idempotent(Destination destination, String namespace) {
+        return false;
+    }
+
+    /**
      * Handles one message that passed the namespace filter. Called on the bus's delivery
      * thread, one message at a time per subscription.
      *

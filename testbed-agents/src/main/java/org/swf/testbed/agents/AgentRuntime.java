@@ -108,7 +108,12 @@ public final class AgentRuntime implements AutoCloseable {
         // runner) that keep track of the others.
         bus.subscribe(Destinations.HEARTBEATS, this::deliver);
         for (Destination destination : agent.subscriptions(identity.namespace())) {
-            if (!destination.equals(Destinations.HEARTBEATS)) {
+            if (destination.equals(Destinations.HEARTBEATS)) {
+                continue;
+            }
+            if (agent.idempotent(destination, identity.namespace())) {
+                bus.subscribeIdempotent(destination, this::deliver);
+            } else {
                 bus.subscribe(destination, this::deliver);
             }
         }

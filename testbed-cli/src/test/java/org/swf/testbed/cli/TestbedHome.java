@@ -168,6 +168,11 @@ final class TestbedHome implements AutoCloseable {
         return run(environment, Duration.ofSeconds(120), args);
     }
 
+    /** Runs a command that may take longer than the usual two minutes, such as a run with many agents. */
+    Result cli(Duration timeout, String... args) {
+        return run(environment, timeout, args);
+    }
+
     /** @return the broker login of this home's embedded broker, as its programs get it */
     BrokerEndpoint endpoint() {
         // Read as the test JVM's user (root in CI), which HomeBroker rightly refuses to trust.

@@ -11,13 +11,28 @@ import org.swf.testbed.protocol.Destination;
  * @param body its JSON text
  * @param replyTo the transport reply address, or null when the sender gave none
  * @param correlationId the transport correlation id, or null
+ * @param redelivered whether the transport says this message was delivered before (to this or
+ *     another consumer that did not acknowledge it, e.g. one that died)
  */
-public record InboundMessage(Destination destination, String body, Destination replyTo, String correlationId) {
+public record InboundMessage(Destination destination, String body, Destination replyTo, String correlationId,
+        boolean redelivered) {
 
     /** Requires destination and body. */
     public InboundMessage {
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(body, "body");
+    }
+
+    /**
+     * A message delivered for the first time.
+     *
+     * @param destination where it arrived
+     * @param body its JSON text
+     * @param replyTo the transport reply address, or null
+     * @param correlationId the transport correlation id, or null
+     */
+    public InboundMessage(Destination destination, String body, Destination replyTo, String correlationId) {
+        this(destination, body, replyTo, correlationId, false);
     }
 
     /**

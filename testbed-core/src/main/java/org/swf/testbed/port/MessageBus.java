@@ -45,6 +45,23 @@ public interface MessageBus extends AutoCloseable {
     Subscription subscribe(Destination destination, Consumer<InboundMessage> listener);
 
     /**
+     * Subscribes as {@link #subscribe(Destination, Consumer)} does, for a listener that can take a
+     * message twice (it is idempotent, or its results are counted once downstream), so the
+     * adapter may trade that for throughput: fetch more messages ahead and acknowledge them in
+     * batches. A message is acknowledged only after the listener has returned for it, so when
+     * the process dies nothing is lost: what it had not acknowledged goes to another consumer,
+     * or to it again, marked {@linkplain InboundMessage#redelivered() redelivered}.
+     *
+     * @param destination a queue of work
+     * @param listener called for each message, one at a time; exceptions are logged and do not
+     *     end the subscription
+     * @return a handle that ends the subscription
+     */
+    default Subscription subscribeIdempotent(Destination destination, Consumer<InboundMessage> listener) {
+        return subscribe(destination, listener);
+    }
+
+    /**
      * Sends {@code body} with a private reply address and waits for one answer. The request
      * expires with the wait: a broker drops it when nobody consumed it in time, so no consumer
      * that starts later acts on it.

@@ -19,11 +19,16 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param slicesCompleted how many came back {@code done}
  * @param slicesFailed how many came back otherwise
  * @param runEnded whether {@code end_run} was seen
+ * @param slicesRedelivered how many of the counted answers were for a slice that a worker had
+ *     received more than once (the broker redelivered it, e.g. after a worker died holding it);
+ *     each such slice is counted once all the same
+ * @param duplicateAnswers answers ignored because their slice had been counted already (a slice
+ *     redelivered after its first worker had answered it)
  * @param timestamp local ISO time of sending
  * @param sender the sending agent's instance name
  */
 @JsonPropertyOrder({"msg_type", "namespace", "run_id", "execution_id", "tf_files_received", "slices_created",
-    "slices_completed", "slices_failed", "run_ended", "timestamp", "sender"})
+    "slices_completed", "slices_failed", "run_ended", "slices_redelivered", "duplicate_answers", "timestamp", "sender"})
 public record ProcessingSummary(
         String msgType,
         String namespace,
@@ -34,6 +39,8 @@ public record ProcessingSummary(
         long slicesCompleted,
         long slicesFailed,
         boolean runEnded,
+        long slicesRedelivered,
+        long duplicateAnswers,
         String timestamp,
         String sender) {
 
@@ -48,7 +55,8 @@ public record ProcessingSummary(
         if (!MSG_TYPE.equals(msgType)) {
             throw new IllegalArgumentException("Not a processing_summary message: " + msgType);
         }
-        if (tfFilesReceived < 0 || slicesCreated < 0 || slicesCompleted < 0 || slicesFailed < 0) {
+        if (tfFilesReceived < 0 || slicesCreated < 0 || slicesCompleted < 0 || slicesFailed < 0
+                || slicesRedelivered < 0 || duplicateAnswers < 0) {
             throw new IllegalArgumentException("processing_summary with a negative count");
         }
     }

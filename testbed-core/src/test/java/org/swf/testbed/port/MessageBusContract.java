@@ -106,6 +106,26 @@ public abstract class MessageBusContract {
     }
 
     @Test
+    void idempotentSubscriptionGetsEveryMessageInOrderOnce() throws InterruptedException {
+        MessageBus receiver = bus();
+        MessageBus sender = bus();
+        Destination queue = Destination.queue(unique("work"));
+        BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
+        receiver.subscribeIdempotent(queue, received::add);
+
+        for (int i = 0; i < 100; i++) {
+            sender.send(queue, "{\"sequence\":" + i + "}");
+        }
+
+        for (int i = 0; i < 100; i++) {
+            InboundMessage message = poll(received);
+            assertThat(message.body()).isEqualTo("{\"sequence\":" + i + "}");
+            assertThat(message.redelivered()).isFalse();
+        }
+        assertThat(received.poll(QUIET.toMillis(), TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
     void queueMessageSentBeforeAnyoneSubscribesWaitsForTheSubscriber() throws InterruptedException {
         MessageBus sender = bus();
         Destination queue = Destination.queue(unique("buffered"));

@@ -35,6 +35,8 @@ import java.util.function.Predicate;
 import org.apache.qpid.jms.JmsConnection;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.apache.qpid.jms.JmsConnectionListener;
+import org.apache.qpid.jms.JmsDestination;
+import org.apache.qpid.jms.JmsSession;
 import org.apache.qpid.jms.JmsOperationTimedOutException;
 import org.apache.qpid.jms.JmsSendTimedOutException;
 import org.apache.qpid.jms.message.JmsInboundMessageDispatch;
@@ -75,6 +77,14 @@ public final class JmsMessageBus implements MessageBus {
     private final BusOptions options;
     private final Connection connection;
     private static final int QUEUE_PREFETCH = 10;
+    /**
+     * Prefetch of an {@linkplain #subscribeIdempotent idempotent} subscription: enough that a
+     * consumer never waits for the broker between messages, while a worker's heap (256 MiB) still
+     * holds that many of the largest messages the broker takes.
+     */
+    static final int WORK_PREFETCH = 50;
+    /** An idempotent subscription acknowledges at least this often, and whenever it has caught up. */
+    static final int ACK_BATCH = 32;
 
     private final Session producerSession;
     private final MessageProducer producer;
@@ -121,12 +131,13 @@ public final class JmsMessageBus implements MessageBus {
         // Qpid waits this long per resource it closes (each session, then the connection); close()
         // bounds the whole by the same figure.
         factory.setCloseTimeout(options.closeTimeout().toMillis());
-        JmsDefaultPrefetchPolicy prefetch = new JmsDefaultPrefetchPolicy();
+        JmsDefaultPrefetchPolicy prefetch = new WorkPrefetchPolicy();
         // Competing consumers of a queue (parallel workers) should share its messages, not have
         // the first one to attach take a thousand of them; a few in flight keep a single consumer
         // from waiting a round trip per message.
         prefetch.setQueuePrefetch(QUEUE_PREFETCH);
         factory.setPrefetchPolicy(prefetch);
+        // Idempotent subscriptions (client-acknowledged sessions) fetch more ahead; see WorkPrefetchPolicy.
         // A long-lived agent streams work messages; waiting for each one's acknowledgement would
         // bound it to one round trip per message. Its failover connection re-sends what was in
         // flight when the link broke. Short-lived callers keep synchronous sends, so a send to a
@@ -193,6 +204,92 @@ public final class JmsMessageBus implements MessageBus {
         } catch (JMSException e) {
             closeQuietly(session);
             throw failure("subscribe to " + describe(destination), e);
+        }
+    }
+
+    /**
+     * Consumes on a client-acknowledged session of its own, on a thread of its own that takes the
+     * messages the broker sent ahead ({@value #WORK_PREFETCH} at most) one by one and acknowledges
+     * them, each after its listener returned, every {@value #ACK_BATCH} messages and whenever none
+     * is waiting: one acknowledgement instead of one per message, with no delay when traffic is
+     * light. Sends made by the listener go out before the acknowledgement that follows them on the
+     * same connection, so a message acknowledged has had its answers sent.
+     */
+    @Override
+    public Subscription subscribeIdempotent(Destination destination, Consumer<InboundMessage> listener) {
+        Objects.requireNonNull(destination, "destination");
+        Objects.requireNonNull(listener, "listener");
+        requireOpen();
+        Session session = null;
+        try {
+            session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            MessageConsumer consumer = session.createConsumer(toJms(session, destination));
+            JmsSubscription subscription = new JmsSubscription(destination, session, consumer);
+            subscriptions.add(subscription);
+            if (closed.get()) {
+                subscription.close();
+                throw closedException();
+            }
+            Thread receiver = new Thread(() -> receiveInBatches(subscription, listener),
+                    "testbed-bus-work " + options.clientName() + " " + destination.name());
+            receiver.setDaemon(true);
+            receiver.start();
+            LOG.debug("{} subscribed to {}, acknowledging in batches", options.clientName(), describe(destination));
+            return subscription;
+        } catch (JMSException e) {
+            closeQuietly(session);
+            throw failure("subscribe to " + describe(destination), e);
+        }
+    }
+
+    private void receiveInBatches(JmsSubscription subscription, Consumer<InboundMessage> listener) {
+        Message unacknowledged = null;
+        int count = 0;
+        while (!subscription.subscriptionClosed.get()) {
+            try {
+                Message message = count > 0 ? subscription.consumer.receiveNoWait()
+                        : subscription.consumer.receive(CLOSE_CHECK_MILLIS);
+                if (message == null) {
+                    if (unacknowledged != null) {
+                        // Caught up: acknowledge what was handled, not to hold it while idle.
+                        unacknowledged.acknowledge();
+                        unacknowledged = null;
+                        count = 0;
+                    }
+                    continue;
+                }
+                deliver(subscription.destination, message, listener);
+                unacknowledged = message;
+                if (++count >= ACK_BATCH) {
+                    // Acknowledges every message of the session handled so far.
+                    message.acknowledge();
+                    unacknowledged = null;
+                    count = 0;
+                }
+            } catch (JMSException | RuntimeException e) {
+                if (subscription.subscriptionClosed.get() || closed.get()) {
+                    return;
+                }
+                // E.g. the connection is being re-established: what was not acknowledged comes again.
+                LOG.debug("{}: receiving from {} failed: {}", options.clientName(), describe(subscription.destination),
+                        e.toString());
+                unacknowledged = null;
+                count = 0;
+                if (!pauseAfterFailure()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static boolean pauseAfterFailure() {
+        try {
+            // Not a wait for a condition: only keeps a receive that fails at once from spinning.
+            TimeUnit.MILLISECONDS.sleep(CLOSE_CHECK_MILLIS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -350,7 +447,8 @@ public final class JmsMessageBus implements MessageBus {
                     message.getClass().getSimpleName(), describe(destination));
             return null;
         }
-        return new InboundMessage(destination, body, fromJms(message.getJMSReplyTo()), message.getJMSCorrelationID());
+        return new InboundMessage(destination, body, fromJms(message.getJMSReplyTo()), message.getJMSCorrelationID(),
+                message.getJMSRedelivered());
     }
 
     private static Destination fromJms(jakarta.jms.Destination destination) throws JMSException {
@@ -514,6 +612,33 @@ public final class JmsMessageBus implements MessageBus {
             Thread closer = new Thread(() -> closeQuietly(connection), "testbed-bus-close " + clientName);
             closer.setDaemon(true);
             closer.start();
+        }
+    }
+
+    /**
+     * The queue prefetch, and a larger one for the consumers of client-acknowledged sessions, which
+     * only {@link #subscribeIdempotent} creates.
+     */
+    private static final class WorkPrefetchPolicy extends JmsDefaultPrefetchPolicy {
+        WorkPrefetchPolicy() {
+        }
+
+        WorkPrefetchPolicy(WorkPrefetchPolicy source) {
+            super(source);
+        }
+
+        @Override
+        public WorkPrefetchPolicy copy() {
+            return new WorkPrefetchPolicy(this);
+        }
+
+        @Override
+        public int getConfiguredPrefetch(JmsSession session, JmsDestination destination, boolean durable,
+                boolean browser) {
+            if (session != null && session.isClientAcknowledge() && !browser) {
+                return WORK_PREFETCH;
+            }
+            return super.getConfiguredPrefetch(session, destination, durable, browser);
         }
     }
 

@@ -1,10 +1,19 @@
 package org.swf.testbed.messaging;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.swf.testbed.broker.EmbeddedBroker;
+import org.swf.testbed.port.InboundMessage;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.port.MessageBusContract;
+import org.swf.testbed.protocol.Destination;
 
 /**
  * The port's contract against the AMQP adapter and a real embedded Artemis: the same tests as
@@ -30,5 +39,43 @@ class JmsMessageBusIT extends MessageBusContract {
     @Override
     protected MessageBus newBus() {
         return JmsMessageBus.connect(BusOptions.of(broker.amqpUrl(), "contract"));
+    }
+
+    /** What an idempotent subscriber had not acknowledged when its bus went goes to the next one, marked redelivered. */
+    @Test
+    void anIdempotentSubscriberThatGoesLosesNothingAndItsMessagesComeAgainMarkedRedelivered()
+            throws InterruptedException {
+        MessageBus sender = bus();
+        MessageBus first = newBus();
+        Destination queue = Destination.queue(unique("redelivery"));
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        first.subscribeIdempotent(queue, message -> {
+            // Takes the first message and never finishes it, as a worker that is killed.
+            holding.countDown();
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        for (int i = 0; i < 5; i++) {
+            sender.send(queue, "{\"n\":" + i + "}");
+        }
+        assertThat(holding.await(DELIVERY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        first.close();
+        never.countDown();
+
+        BlockingQueue<InboundMessage> second = new LinkedBlockingQueue<>();
+        bus().subscribeIdempotent(queue, second::add);
+        InboundMessage redelivered = second.poll(DELIVERY.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(redelivered).isNotNull();
+        assertThat(redelivered.body()).isEqualTo("{\"n\":0}");
+        assertThat(redelivered.redelivered()).isTrue();
+        for (int i = 1; i < 5; i++) {
+            InboundMessage next = second.poll(DELIVERY.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(next).isNotNull();
+            assertThat(next.body()).isEqualTo("{\"n\":" + i + "}");
+        }
     }
 }

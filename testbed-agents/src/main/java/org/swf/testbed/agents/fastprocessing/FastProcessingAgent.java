@@ -4,11 +4,16 @@ import java.lang.System.Logger.Level;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.swf.testbed.ConfigException;
 import org.swf.testbed.agents.Agent;
@@ -38,6 +43,16 @@ import org.swf.testbed.protocol.TfFileRegistered;
  * TF files and answers can still arrive after {@code end_run}, it sends the summary again each
  * time all slices created so far have been answered.
  *
+ * <p>Every slice is answered and counted once. At most {@link #DEFAULT_SLICES_IN_FLIGHT} slices
+ * are on the queue or with the workers at a time; the rest wait here, in order, and go out as
+ * answers come back. So the slice and results queues stay far below the broker's limit for a work
+ * queue (beyond which it drops messages), however fast TF files come in: on a virtual clock a run
+ * registers its TF files much faster than workers answer them. A slice that a worker received but
+ * did not acknowledge (the worker died) is redelivered by the broker to another worker; an answer
+ * to a slice that was answered already is ignored, and answers that say the slice was redelivered
+ * are counted in the summary, so a run shows both that it happened and that nothing was counted
+ * twice.
+ *
  * <p>It reports PROCESSING from {@code start_run} (or {@code resume_run}) to {@code end_run}.
  */
 public final class FastProcessingAgent implements Agent {
@@ -48,6 +63,11 @@ public final class FastProcessingAgent implements Agent {
     public static final String CONFIG_TABLE = "fast_processing";
     /** Time frames per slice unless {@code [fast_processing] num_tf_per_slice} says otherwise. */
     public static final int DEFAULT_NUM_TF_PER_SLICE = 2;
+    /**
+     * Slices sent and not yet answered, at most: about 4 MiB of messages on the broker, a quarter
+     * of its limit for a work queue, and enough to keep any number of workers busy.
+     */
+    public static final int DEFAULT_SLICES_IN_FLIGHT = 4_000;
 
     private static final System.Logger LOG = System.getLogger(FastProcessingAgent.class.getName());
     /** Counts of this many executions are kept; older ones are forgotten so memory stays bounded. */
@@ -55,7 +75,12 @@ public final class FastProcessingAgent implements Agent {
     private static final DateTimeFormatter UTC_ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
 
     private final int numTfPerSlice;
+    private final int slicesInFlight;
     private final JsonCodec codec;
+    /** Slices made and not yet sent, oldest first; guarded by the lock on {@link #executions}. */
+    private final Deque<Slice> waiting = new ArrayDeque<>();
+    /** The keys of slices sent and not yet answered; guarded by the lock on {@link #executions}. */
+    private final Set<String> inFlight = new HashSet<>();
     private final Map<String, Counts> executions = new LinkedHashMap<>(16, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
@@ -70,10 +95,23 @@ public final class FastProcessingAgent implements Agent {
      * @param codec decodes incoming messages
      */
     public FastProcessingAgent(int numTfPerSlice, JsonCodec codec) {
+        this(numTfPerSlice, DEFAULT_SLICES_IN_FLIGHT, codec);
+    }
+
+    /**
+     * @param numTfPerSlice time frames per slice, at least 1
+     * @param slicesInFlight slices sent and not yet answered, at most; at least 1
+     * @param codec decodes incoming messages
+     */
+    public FastProcessingAgent(int numTfPerSlice, int slicesInFlight, JsonCodec codec) {
         if (numTfPerSlice < 1) {
             throw new IllegalArgumentException("num_tf_per_slice must be at least 1, not " + numTfPerSlice);
         }
+        if (slicesInFlight < 1) {
+            throw new IllegalArgumentException("slices in flight must be at least 1, not " + slicesInFlight);
+        }
         this.numTfPerSlice = numTfPerSlice;
+        this.slicesInFlight = slicesInFlight;
         this.codec = codec;
     }
 
@@ -111,6 +149,12 @@ public final class FastProcessingAgent implements Agent {
     @Override
     public List<Destination> subscriptions(String namespace) {
         return List.of(Destinations.EPICTOPIC, Destinations.sliceResults(namespace));
+    }
+
+    /** An answer that comes twice is counted once. */
+    @Override
+    public boolean idempotent(Destination destination, String namespace) {
+        return destination.equals(Destinations.sliceResults(namespace));
     }
 
     @Override
@@ -162,17 +206,38 @@ public final class FastProcessingAgent implements Agent {
             last = tf.tfCount();
         }
         List<Slice> slices = slices(tf, first, last, runtime);
+        List<Slice> sendable;
         synchronized (executions) {
             Counts counts = counts(tf.executionId(), tf.runId());
             counts.tfFiles++;
             // Counted before sending, so an answer can never be counted before its slice.
             counts.created += slices.size();
+            waiting.addAll(slices);
+            sendable = sendable();
         }
+        send(sendable, runtime);
+        LOG.log(Level.DEBUG, "TF file {0} (TFs {1}-{2}): {3} slices queued", tf.tfFilename(), first, last,
+                slices.size());
+    }
+
+    /** Takes the waiting slices that fit in flight now. Must hold the lock on {@link #executions}. */
+    private List<Slice> sendable() {
+        if (waiting.isEmpty() || inFlight.size() >= slicesInFlight) {
+            return List.of();
+        }
+        List<Slice> sendable = new ArrayList<>(Math.min(waiting.size(), slicesInFlight - inFlight.size()));
+        while (!waiting.isEmpty() && inFlight.size() < slicesInFlight) {
+            Slice slice = waiting.poll();
+            inFlight.add(slice.content().reqId());
+            sendable.add(slice);
+        }
+        return sendable;
+    }
+
+    private static void send(List<Slice> slices, AgentRuntime runtime) {
         for (Slice slice : slices) {
             runtime.send(Destinations.sliceQueue(runtime.identity().namespace()), slice);
         }
-        LOG.log(Level.DEBUG, "TF file {0} (TFs {1}-{2}): {3} slices queued", tf.tfFilename(), first, last,
-                slices.size());
     }
 
     private List<Slice> slices(TfFileRegistered tf, int first, int last, AgentRuntime runtime) {
@@ -206,18 +271,40 @@ public final class FastProcessingAgent implements Agent {
             return;
         }
         ProcessingSummary summary = null;
+        List<Slice> sendable;
         synchronized (executions) {
             Counts counts = counts(result.executionId(), result.runId());
+            String key = result.sliceKey();
+            // An answer without any slice key (not ours, nor the original's) cannot be matched, so
+            // it is counted as it comes.
+            if (key != null && !counts.answered.add(key)) {
+                counts.duplicates++;
+                LOG.log(Level.DEBUG, "Slice {0} was answered again (by {1}); counted once", result.tfFilename(),
+                        result.processedBy());
+                return;
+            }
+            if ((key == null || !inFlight.remove(key)) && !inFlight.isEmpty()) {
+                // A new answer that names its slice otherwise (an original worker's) still frees a
+                // place, or such workers would stall the run once the places are taken.
+                Iterator<String> any = inFlight.iterator();
+                any.next();
+                any.remove();
+            }
             if (result.done()) {
                 counts.completed++;
             } else {
                 counts.failed++;
             }
+            if (Boolean.TRUE.equals(result.redelivered())) {
+                counts.redelivered++;
+            }
+            sendable = sendable();
             if (counts.ended && counts.completed + counts.failed == counts.created) {
                 summary = counts.summary(runtime.identity().namespace(), runtime.timestamp(),
                         runtime.identity().instanceName());
             }
         }
+        send(sendable, runtime);
         if (summary != null) {
             LOG.log(Level.INFO, "All slices of {0} answered: {1}", summary.executionId(), describe(summary));
             runtime.send(Destinations.EPICTOPIC, summary);
@@ -254,7 +341,8 @@ public final class FastProcessingAgent implements Agent {
     private static String describe(ProcessingSummary summary) {
         return summary.tfFilesReceived() + " TF files, slices created " + summary.slicesCreated() + ", completed "
                 + summary.slicesCompleted() + ", failed " + summary.slicesFailed() + ", outstanding "
-                + (summary.slicesCreated() - summary.slicesCompleted() - summary.slicesFailed());
+                + (summary.slicesCreated() - summary.slicesCompleted() - summary.slicesFailed()) + ", redelivered "
+                + summary.slicesRedelivered() + ", answered twice " + summary.duplicateAnswers();
     }
 
     /** What one execution produced so far; guarded by the lock on {@link #executions}. */
@@ -265,7 +353,11 @@ public final class FastProcessingAgent implements Agent {
         private long created;
         private long completed;
         private long failed;
+        private long redelivered;
+        private long duplicates;
         private boolean ended;
+        /** The keys of the slices answered so far, so that a second answer is not counted. */
+        private final Set<String> answered = new HashSet<>();
 
         Counts(String executionId, String runId) {
             this.executionId = executionId;
@@ -274,7 +366,7 @@ public final class FastProcessingAgent implements Agent {
 
         ProcessingSummary summary(String namespace, String timestamp, String sender) {
             return new ProcessingSummary(ProcessingSummary.MSG_TYPE, namespace, runId, executionId, tfFiles, created,
-                    completed, failed, ended, timestamp, sender);
+                    completed, failed, ended, redelivered, duplicates, timestamp, sender);
         }
     }
 }

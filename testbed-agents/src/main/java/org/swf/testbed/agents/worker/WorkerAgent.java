@@ -32,6 +32,10 @@ import org.swf.testbed.protocol.SliceResult;
  * milliseconds per slice when that environment variable is set. It reports PROCESSING while
  * slices keep coming and READY once none came for {@link #IDLE_AFTER}: without that grace it
  * would flip state, and send a heartbeat, for every slice.
+ *
+ * <p>A slice that the broker says it delivered before (its worker died before acknowledging it) is
+ * processed again and its answer says {@code redelivered}; the fast processing agent counts each
+ * slice once whatever number of answers it gets.
  */
 public final class WorkerAgent implements Agent {
 
@@ -85,6 +89,12 @@ public final class WorkerAgent implements Agent {
         return List.of(Destinations.sliceQueue(namespace));
     }
 
+    /** A slice processed twice is answered twice, and counted once by the fast processing agent. */
+    @Override
+    public boolean idempotent(Destination destination, String namespace) {
+        return destination.equals(Destinations.sliceQueue(namespace));
+    }
+
     @Override
     public void handle(AgentMessage message, AgentRuntime runtime) {
         if (message.type().orElse(null) != MessageType.SLICE) {
@@ -111,7 +121,7 @@ public final class WorkerAgent implements Agent {
         runtime.send(Destinations.sliceResults(runtime.identity().namespace()), new SliceResult(
                 MessageType.SLICE_RESULT.wireName(), runtime.identity().namespace(), runId, executionId,
                 content.reqId(), content.sliceId(), content.tfFilename(), SliceResult.DONE, self, tookMillis,
-                runtime.timestamp(), self, null));
+                runtime.timestamp(), self, message.raw().redelivered() ? Boolean.TRUE : null, null));
         idleSoon(runtime);
     }
 
