@@ -81,6 +81,44 @@ class SupervisorctlOutputTest {
     }
 
     @Test
+    void readsProcessInfosAsSupervisorctlShowsThem() {
+        List<Map<String, Object>> infos = List.of(
+                Map.of("name", "agent-data", "group", "agents", "statename", "RUNNING", "pid", 7108, "start", 1000,
+                        "now", 1004, "description", "pid 7108, uptime 0:00:04"),
+                Map.of("name", "crashy", "group", "crashy", "statename", "FATAL", "pid", 0, "start", 900, "now", 1004,
+                        "description", "Exited too quickly (process log may have details)"),
+                Map.of("name", "going", "group", "going", "statename", "STOPPING", "pid", 42, "start", 900,
+                        "now", 1004, "description", ""));
+
+        List<ProgramStatus> statuses = SupervisorctlOutput.processInfo(infos);
+
+        assertThat(statuses).containsExactly(
+                new ProgramStatus("agent-data", ProgramState.RUNNING, 7108, Duration.ofSeconds(4),
+                        "pid 7108, uptime 0:00:04"),
+                new ProgramStatus("crashy", ProgramState.FATAL, 0, Duration.ZERO,
+                        "Exited too quickly (process log may have details)"),
+                new ProgramStatus("going", ProgramState.STOPPING, 0, Duration.ZERO, ""));
+    }
+
+    @Test
+    void readsGroupStartResultsInSupervisorctlsWords() {
+        List<Map<String, Object>> results = List.of(
+                Map.of("name", "a", "group", "agents", "status", SupervisordRpc.SUCCESS, "description", "OK"),
+                Map.of("name", "b", "group", "agents", "status", SupervisordRpc.ALREADY_STARTED, "description", "b"),
+                Map.of("name", "c", "group", "agents", "status", SupervisordRpc.SPAWN_ERROR, "description", "c"),
+                Map.of("name", "d", "group", "agents", "status", SupervisordRpc.ABNORMAL_TERMINATION,
+                        "description", "d"));
+
+        Map<String, String> outcomes = SupervisorctlOutput.startResults(results);
+
+        assertThat(outcomes).containsOnlyKeys("a", "b", "c", "d");
+        assertThat(outcomes.get("a")).isNull();
+        assertThat(outcomes.get("b")).isNull();
+        assertThat(outcomes).containsEntry("c", "spawn error").containsEntry("d", "abnormal termination");
+        assertThat(SupervisorctlOutput.startFailure(SupervisordRpc.NO_FILE)).isEqualTo("no such file");
+    }
+
+    @Test
     void plainNameDropsTheGroup() {
         assertThat(SupervisorctlOutput.plainName("agents:agent-data")).isEqualTo("agent-data");
         assertThat(SupervisorctlOutput.plainName("broker")).isEqualTo("broker");
