@@ -85,7 +85,7 @@ class BadInputIT {
     }
 
     @Test
-    void brokerNobodyListensOnFailsWithinTenSeconds() throws IOException {
+    void brokerNobodyListensOnFailsAtTheConnectTimeoutNotTheReadinessTimeout() throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -93,7 +93,9 @@ class BadInputIT {
         TestbedHome.Result result = runWith("[testbed]\nnamespace = \"n\"\n[broker]\nurl = \"amqp://127.0.0.1:" + port
                 + "\"\n");
         assertOneLine(result, 4, "amqp://127.0.0.1:" + port, "[broker] url");
-        assertThat(result.took()).isLessThan(Duration.ofSeconds(10));
+        // It gives up at its connect timeout (5 s), not after the readiness timeout (60 s) of the
+        // programs it would start; the room between them is for a busy machine.
+        assertThat(result.took()).isLessThan(Duration.ofSeconds(40));
         assertThat(testbed.conf()).doesNotExist();
     }
 }

@@ -51,8 +51,10 @@ class SupervisordScenariosIT {
 
     @Test
     void allAgentsStartTogetherInTheirGroupAlongsideTheRunner() {
-        List<ProgramSpec> programs = List.of(sleeper("runner", ProgramRole.RUNNER, 2), sleeper("a1", ProgramRole.AGENT, 2),
-                sleeper("a2", ProgramRole.AGENT, 2), sleeper("a3", ProgramRole.AGENT, 2));
+        int startSeconds = 6;
+        List<ProgramSpec> programs = List.of(sleeper("runner", ProgramRole.RUNNER, startSeconds),
+                sleeper("a1", ProgramRole.AGENT, startSeconds), sleeper("a2", ProgramRole.AGENT, startSeconds),
+                sleeper("a3", ProgramRole.AGENT, startSeconds));
         supervisor.restart(programs, Map.of());
 
         supervisor.start(List.of("runner", "a1", "a2", "a3"));
@@ -60,12 +62,13 @@ class SupervisordScenariosIT {
         Map<String, ProgramStatus> observed = byName(supervisor.observe());
         assertThat(observed.values()).hasSize(4)
                 .allSatisfy(p -> assertThat(p.state()).as(p.name()).isEqualTo(ProgramState.RUNNING));
-        // One-by-one starts would space the spawns by startsecs (2 s); together they spawn at once.
+        // One-by-one starts would space the spawns by startsecs at least; together they spawn at
+        // once. startsecs is long, so that a busy machine cannot spread spawns that far.
         List<Instant> spawned = observed.values().stream()
                 .map(p -> ProcessHandle.of(p.pid()).orElseThrow().info().startInstant().orElseThrow()).toList();
         Duration spread = Duration.between(spawned.stream().min(Instant::compareTo).orElseThrow(),
                 spawned.stream().max(Instant::compareTo).orElseThrow());
-        assertThat(spread).isLessThan(Duration.ofMillis(1500));
+        assertThat(spread).isLessThan(Duration.ofSeconds(startSeconds));
         assertThat(SupervisordTestSupport.copiesPerProgram(layout))
                 .containsExactlyInAnyOrderEntriesOf(Map.of("runner", 1L, "a1", 1L, "a2", 1L, "a3", 1L));
     }
@@ -260,7 +263,8 @@ class SupervisordScenariosIT {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(stopped).containsExactlyInAnyOrder("broker", "runner", "a1", "a2");
-        assertThat(took).isLessThan(Duration.ofSeconds(30));
+        // Generous: bounded at all is the behaviour, which a hang on the stopped daemon would not be.
+        assertThat(took).isLessThan(Duration.ofSeconds(90));
         assertThat(ProcFs.isRunning(daemon)).isFalse();
         assertThat(processes).noneMatch(ProcFs::isRunning);
         assertThat(SupervisordTestSupport.marked(layout)).isEmpty();
@@ -286,7 +290,7 @@ class SupervisordScenariosIT {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         // SIGTERM gets supervisord's stopwaitsecs, then SIGKILL: bounded, well under a minute.
-        assertThat(took).isLessThan(Duration.ofSeconds(SupervisordConfWriter.STOP_WAIT_SECONDS + 20L));
+        assertThat(took).isLessThan(Duration.ofSeconds(2L * SupervisordConfWriter.STOP_WAIT_SECONDS + 60L));
         assertThat(ProcFs.isRunning(daemon)).isFalse();
         assertThat(SupervisordTestSupport.marked(layout)).isEmpty();
     }

@@ -102,7 +102,9 @@ class WorkerAgentTest {
 
         long start = System.nanoTime();
         worker.close();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        // The slice would take 60 s: closing well before that shows the close did not wait for it,
+        // with room for a busy machine.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
         assertThat(results()).isEmpty();
     }
 }
