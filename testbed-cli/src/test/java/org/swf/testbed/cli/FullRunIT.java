@@ -26,21 +26,24 @@ class FullRunIT {
 
     @Test
     void runWorkflowObserveAndStop() {
-        // The test subscribes once run has returned: the workflow's lead-in leaves time for it.
-        testbed.quickWorkflow(3, "", 6);
+        testbed.quickWorkflow(3, "");
 
-        TestbedHome.Result run = testbed.cli("run");
+        // The agents start without the workflow, so the test subscribes before anything is
+        // broadcast and sees run_imminent however slowly the machine runs.
+        TestbedHome.Result run = testbed.cli("run", "--no-workflow");
 
         assertThat(run.code()).as(run.err()).isZero();
         String user = testbed.user.name;
-        assertThat(run.out()).contains("Namespace: it-full").contains("Started: broker, workflow-runner, data-agent")
-                .containsPattern("Workflow triggered: stf_datataking-" + user + "-0001 \\(run 100010\\)");
+        assertThat(run.out()).contains("Namespace: it-full").contains("Started: broker, workflow-runner, data-agent");
         List<Map<String, Object>> epictopic = new CopyOnWriteArrayList<>();
         List<Map<String, Object>> heartbeats = new CopyOnWriteArrayList<>();
         try (MessageBus bus = testbed.connect("it")) {
-            // The workflow waits 6 s in no_beam/not_ready before its first broadcast: time enough to subscribe.
             bus.subscribe(Destinations.EPICTOPIC, message -> epictopic.add(codec.decodeObject(message.body())));
             bus.subscribe(Destinations.HEARTBEATS, message -> heartbeats.add(codec.decodeObject(message.body())));
+            TestbedHome.Result trigger = testbed.cli("start-workflow");
+            assertThat(trigger.code()).as(trigger.err()).isZero();
+            assertThat(trigger.out()).containsPattern("Workflow triggered: stf_datataking-" + user
+                    + "-0001 \\(run 100010\\)");
             await().atMost(Duration.ofSeconds(60)).until(() -> types(epictopic).contains("end_run"));
             await().atMost(Duration.ofSeconds(10)).until(() -> types(epictopic).stream().filter("stf_ready"::equals)
                     .count() == 3);
