@@ -35,6 +35,7 @@ import org.apache.activemq.artemis.core.server.ActivateCallback;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ActiveMQServers;
 import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.impl.AddressInfo;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 import org.slf4j.Logger;
@@ -178,6 +179,19 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** @return the options the broker was started with */
     public BrokerOptions options() {
         return options;
+    }
+
+    /**
+     * Counts at the broker, so that a throughput figure rests on messages that were really sent
+     * rather than on what a participant reports.
+     *
+     * @param address an address, e.g. a topic or queue name
+     * @return how many messages were sent to it since the broker started (routed to a queue or
+     *     not); 0 for an address nobody has used
+     */
+    public long messagesSent(String address) {
+        AddressInfo info = server.getAddressInfo(SimpleString.of(address));
+        return info == null ? 0 : info.getRoutedMessageCount() + info.getUnRoutedMessageCount();
     }
 
     /** @return the Artemis server, for tests that look at what it holds */

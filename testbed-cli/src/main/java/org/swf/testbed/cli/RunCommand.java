@@ -2,6 +2,7 @@ package org.swf.testbed.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -75,6 +76,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        // Measured here, where it ends, so that 'testbed benchmark' need not infer it as a remainder.
+        Duration toCli = ProcessHandle.current().info().startInstant()
+                .map(started -> Duration.between(started, Instant.now())).orElse(null);
         boolean json = jsonOption.enabled();
         RunOptions options = new RunOptions(config, !noWorkflow, workflow.realtime(), workflow.parameters(), "cli");
         RunResult result = home.orchestrator(Duration.ofSeconds(timeoutSeconds)).run(options);
@@ -82,6 +86,9 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         result.notices().forEach(notice -> err.println("testbed: note: " + notice));
         if (verbose) {
+            if (toCli != null) {
+                err.printf("  %-28s %6d ms%n", "process start to CLI", toCli.toMillis());
+            }
             for (StepTiming step : result.steps()) {
                 err.printf("  %-28s %6d ms%n", step.step(), step.duration().toMillis());
             }
