@@ -62,8 +62,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
         description = {"Measure the testbed against floors measured in the same run (a supervisord restart with a group"
                 + " start of trivial programs; a bare 'java -version'), and print each figure as median / min / max"
-                + " over --runs, with its unit and its ratio to the floor. One unmeasured warm-up run of each kind"
-                + " comes first.",
+                + " over --runs, with its unit and its ratio to the floor, after --warmups unmeasured runs of each"
+                + " kind.",
             "Parts (--only): run (this home's 'testbed run --fast' to its execution id, by step), trivial (runner"
                 + " and 4 sleep agents on an external broker), jvm (runner and 4 built-in agents), fresh (default"
                 + " 'testbed run' on a fresh home), pipeline (fast-processing throughput counted at the broker), fast"
@@ -98,6 +98,10 @@ final class BenchmarkCommand implements Callable<Integer> {
             description = "Measured runs of each figure, after one warm-up run (default ${DEFAULT-VALUE}).")
     private int runs;
 
+    @Option(names = "--warmups", defaultValue = "1", paramLabel = "N",
+            description = "Unmeasured warm-up runs of each kind before the measured ones (default ${DEFAULT-VALUE}).")
+    private int warmups;
+
     @Option(names = "--only", split = ",", paramLabel = "PART",
             description = "Run only these parts: run, trivial, jvm, fresh, pipeline, fast, pss, status, version, mcp"
                     + " (default: all). The floors are always measured.")
@@ -129,6 +133,9 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (runs < 1) {
             throw new ParameterException(spec.commandLine(), "--runs must be at least 1, not " + runs);
         }
+        if (warmups < 0) {
+            throw new ParameterException(spec.commandLine(), "--warmups must be 0 or more, not " + warmups);
+        }
         for (String part : only) {
             if (!PARTS.contains(part)) {
                 throw new ParameterException(spec.commandLine(), "Unknown part '" + part + "' in --only: use "
@@ -136,7 +143,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("testbed benchmark: %d measured run(s) of each figure after one warm-up run%n%n", runs);
+        out.printf("testbed benchmark: %d measured run(s) of each figure after %d warm-up run(s)%n", runs, warmups);
         section(out, "Floors, measured now");
         supervisordFloor = measureSupervisordFloor();
         javaFloor = measureJavaFloor();
@@ -167,7 +174,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             if (only.contains("version")) {
                 section(out, "testbed --version");
                 List<Long> versions = new ArrayList<>();
-                for (int i = 0; i <= runs; i++) {
+                for (int i = 0; i < warmups + runs; i++) {
                     long millis = child(List.of(launcher, "--version"), childEnvironment(Map.of()), null).millis();
                     measured(i, versions, millis);
                 }
@@ -217,7 +224,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         Files.writeString(conf, text.toString());
         List<Long> millis = new ArrayList<>();
         try {
-            for (int i = 0; i <= runs; i++) {
+            for (int i = 0; i < warmups + runs; i++) {
                 long start = System.nanoTime();
                 shutDownSupervisord(conf, pidFile);
                 child(List.of("supervisord", "-c", conf.toString()), childEnvironment(Map.of()), null);
@@ -242,7 +249,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     private BenchmarkRow measureJavaFloor() {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<Long> millis = new ArrayList<>();
-        for (int i = 0; i <= runs; i++) {
+        for (int i = 0; i < warmups + runs; i++) {
             measured(i, millis, child(List.of(java, "-version"), childEnvironment(Map.of()), null).millis());
         }
         return row(JAVA_FLOOR, Unit.MILLISECONDS, millis);
@@ -308,11 +315,11 @@ final class BenchmarkCommand implements Callable<Integer> {
         section(out, "testbed run --fast on this home (" + home.home() + ")");
         List<Long> totals = new ArrayList<>();
         Map<String, List<Long>> steps = new LinkedHashMap<>();
-        for (int i = 0; i <= runs; i++) {
+        for (int i = 0; i < warmups + runs; i++) {
             Child run = child(List.of(launcher, "--home", home.home().toString(), "run", "--fast", "-v", "--timeout",
                     SLOW_MACHINE_TIMEOUT), childEnvironment(Map.of()), TRIGGERED);
             orchestrator.stopAgents();
-            if (i == 0) {
+            if (i < warmups) {
                 continue;
             }
             totals.add(run.millis());
@@ -362,7 +369,7 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     private List<Long> timeRuns(ScratchHome scratch, String config) {
         List<Long> millis = new ArrayList<>();
-        for (int i = 0; i <= runs; i++) {
+        for (int i = 0; i < warmups + runs; i++) {
             Child run = child(List.of(launcher, "--home", scratch.home.toString(), "run", config, "--timeout",
                     SLOW_MACHINE_TIMEOUT), scratch.environment, TRIGGERED);
             scratch.orchestrator().stopAgents();
@@ -375,7 +382,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     private void benchmarkFreshHome(PrintWriter out) throws IOException {
         section(out, "testbed run on a fresh home (testbed init, then run; embedded broker)");
         List<Long> millis = new ArrayList<>();
-        for (int i = 0; i <= runs; i++) {
+        for (int i = 0; i < warmups + runs; i++) {
             try (ScratchHome scratch = ScratchHome.create(this, Map.of(), false)) {
                 Child run = child(List.of(launcher, "--home", scratch.home.toString(), "run", "--timeout",
                         SLOW_MACHINE_TIMEOUT), scratch.environment, TRIGGERED);
@@ -423,7 +430,7 @@ final class BenchmarkCommand implements Callable<Integer> {
                         summary.putAll(fields);
                     }
                 });
-                for (int i = 0; i <= runs; i++) {
+                for (int i = 0; i < warmups + runs; i++) {
                     counts.clear();
                     summary.clear();
                     long before = broker.messagesSent(addresses);
@@ -434,7 +441,7 @@ final class BenchmarkCommand implements Callable<Integer> {
                             summary, run.executionId()) ? Optional.of(true) : Optional.empty());
                     long took = Math.max(1, millisSince(start));
                     long sent = broker.messagesSent(addresses) - before;
-                    if (i > 0) {
+                    if (i >= warmups) {
                         millis.add(took);
                         messages.add(sent);
                         rates.add(sent * 1000 / took);
@@ -466,7 +473,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         Map<String, List<Double>> pss = new LinkedHashMap<>();
         List<Double> totals = new ArrayList<>();
         int programs = 0;
-        for (int i = 0; i <= runs; i++) {
+        for (int i = 0; i < warmups + runs; i++) {
             Child run = child(List.of(launcher, "--home", home.home().toString(), "run", "--fast", "--wait",
                     pipelineConfig, "--timeout", SLOW_MACHINE_TIMEOUT), childEnvironment(Map.of()), null);
             Map<String, Double> memory = new LinkedHashMap<>();
@@ -478,7 +485,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             Child status = child(List.of(launcher, "--home", home.home().toString(), "status"),
                     childEnvironment(Map.of()), null);
             orchestrator.stopAgents();
-            if (i == 0) {
+            if (i < warmups) {
                 continue;
             }
             ends.add(run.millis());
@@ -540,7 +547,7 @@ final class BenchmarkCommand implements Callable<Integer> {
                 pings.add(millisSince(start));
             }
             List<Long> starts = new ArrayList<>();
-            for (int i = 0; i <= runs; i++) {
+            for (int i = 0; i < warmups + runs; i++) {
                 long start = System.nanoTime();
                 requireOk(call(client, "start_user_testbed"), "start_user_testbed");
                 measured(i, starts, millisSince(start));
@@ -575,9 +582,9 @@ final class BenchmarkCommand implements Callable<Integer> {
         return BenchmarkRow.of(label, unit, values);
     }
 
-    /** Keeps {@code value} unless it is of run 0, the warm-up. */
-    private static void measured(int run, List<Long> values, long value) {
-        if (run > 0) {
+    /** Keeps {@code value} unless it is of a warm-up run, which come first. */
+    private void measured(int run, List<Long> values, long value) {
+        if (run >= warmups) {
             values.add(value);
         }
     }
