@@ -433,14 +433,19 @@ final class BenchmarkCommand implements Callable<Integer> {
                 for (int i = 0; i < warmups + runs; i++) {
                     counts.clear();
                     summary.clear();
-                    long before = broker.messagesSent(addresses);
+                    Map<String, Long> before = broker.messagesSent(addresses);
                     long start = System.nanoTime();
                     RunResult run = orchestrator.startWorkflow(new RunOptions(null, true, false,
                             Map.of("stf_count", stfs, "physics_period_count", 1), "benchmark"));
                     Await.until(stfs + " STFs through the pipeline", Duration.ofMinutes(30), () -> done(counts,
                             summary, run.executionId()) ? Optional.of(true) : Optional.empty());
                     long took = Math.max(1, millisSince(start));
-                    long sent = broker.messagesSent(addresses) - before;
+                    Map<String, Long> after = broker.messagesSent(addresses);
+                    Map<String, Long> byAddress = new LinkedHashMap<>();
+                    addresses.forEach(a -> byAddress.put(a, after.get(a) - before.get(a)));
+                    long sent = byAddress.values().stream().mapToLong(Long::longValue).sum();
+                    out.printf("  (run %d: %d ms, messages by address %s)%n", i + 1, took, byAddress);
+                    out.flush();
                     if (i >= warmups) {
                         millis.add(took);
                         messages.add(sent);
@@ -455,10 +460,14 @@ final class BenchmarkCommand implements Callable<Integer> {
     }
 
     private boolean done(Map<String, AtomicLong> counts, Map<String, Object> summary, String executionId) {
+        // Fast monitoring registers 7 TF files per STF; a summary before the last of them arrived
+        // would end the clock while slices are still to come.
         return count(counts, "end_run") >= 1 && count(counts, "stf_ready") >= stfs
+                && count(counts, "tf_file_registered") >= 7L * stfs
                 && executionId.equals(summary.get("execution_id")) && Boolean.TRUE.equals(summary.get("run_ended"))
                 && summary.get("slices_completed") != null
-                && summary.get("slices_completed").equals(summary.get("slices_created"));
+                && summary.get("slices_completed").equals(summary.get("slices_created"))
+                && ((Number) summary.getOrDefault("tf_files_received", 0)).longValue() >= 7L * stfs;
     }
 
     /**
@@ -760,8 +769,11 @@ final class BenchmarkCommand implements Callable<Integer> {
             return new BrokerEndpoint(broker.amqpUrl(), user, password, null);
         }
 
-        long messagesSent(List<String> addresses) {
-            return addresses.stream().mapToLong(broker::messagesSent).sum();
+        /** @return for each address, the messages sent to it so far */
+        Map<String, Long> messagesSent(List<String> addresses) {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            addresses.forEach(address -> counts.put(address, broker.messagesSent(address)));
+            return counts;
         }
 
         @Override

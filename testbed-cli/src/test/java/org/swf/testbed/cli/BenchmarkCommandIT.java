@@ -86,7 +86,7 @@ class BenchmarkCommandIT {
 
     /** The row's label, three numbers, its unit, then its ratio to a floor or a dash. */
     private static void assertRow(String out, String label, String unit, boolean withFloor) {
-        Pattern row = Pattern.compile("(?m)^" + (label.startsWith(" ") ? "" : "  ") + Pattern.quote(label) + " +"
+        Pattern row = Pattern.compile("(?m)^  " + Pattern.quote(label) + " +"
                 + NUMBER + " +" + NUMBER + " +" + NUMBER + " +" + Pattern.quote(unit) + " +"
                 + (withFloor ? NUMBER + " x floor [SJ]" : "-") + "$");
         assertThat(row.matcher(out).find()).as("a row '%s' in %s with a %s%n%s", label, unit,
