@@ -79,7 +79,6 @@ final class BenchmarkCommand implements Callable<Integer> {
     static final String SUPERVISORD_FLOOR = "floor S: supervisord restart + start of 4 trivial programs";
     static final String JAVA_FLOOR = "floor J: bare java -version";
 
-    private static final JsonCodec CODEC = new JsonCodec();
     private static final Pattern STEP_LINE = Pattern.compile("^\\s+(\\S.*?)\\s+(\\d+) ms$");
     private static final String TRIGGERED = "Workflow triggered:";
     private static final Duration CHILD_LIMIT = Duration.ofMinutes(10);
@@ -416,11 +415,12 @@ final class BenchmarkCommand implements Callable<Integer> {
             List<Long> millis = new ArrayList<>();
             List<Long> messages = new ArrayList<>();
             List<Long> rates = new ArrayList<>();
+            JsonCodec codec = new JsonCodec();
             try (MessageBus bus = new JmsMessageBusFactory().connect(broker.endpoint(), "benchmark",
                     Duration.ofSeconds(10))) {
                 // Subscribed only to see the run end; the messages are counted at the broker.
                 bus.subscribe(Destinations.EPICTOPIC, message -> {
-                    Map<String, Object> fields = CODEC.decodeObject(message.body());
+                    Map<String, Object> fields = codec.decodeObject(message.body());
                     if (!namespace.equals(fields.get("namespace"))) {
                         return;
                     }

@@ -53,7 +53,6 @@ final class LogsCommand implements Callable<Integer> {
     @Mixin
     private JsonOption json;
 
-    private final JsonCodec codec = new JsonCodec();
 
     LogsCommand(HomeServices home) {
         this.home = home;
@@ -82,7 +81,7 @@ final class LogsCommand implements Callable<Integer> {
                 log.put("lines", orchestrator.logTail(program, lines));
                 return log;
             }).toList();
-            out.println(codec.encode(Map.of("logs", logs)));
+            out.println(new JsonCodec().encode(Map.of("logs", logs)));
             return ExitCode.OK.code;
         }
         if (programs.isEmpty() && !json.enabled()) {
@@ -121,6 +120,7 @@ final class LogsCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
+            JsonCodec codec = new JsonCodec();
             out.println(codec.encode(Map.of("records", records.stream().map(codec::toFields).toList())));
             return ExitCode.OK.code;
         }
@@ -147,7 +147,7 @@ final class LogsCommand implements Callable<Integer> {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("program", program);
         fields.put("line", line);
-        out.println(codec.encode(fields));
+        out.println(new JsonCodec().encode(fields));
     }
 
     /** Prints followed lines as they come: a header when the program changes (several logs), or JSON lines. */
