@@ -30,13 +30,13 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " ready:",
             "- the broker: it accepts a connection with the login (the embedded broker, or [broker] url's);",
             "- the workflow runner and built-in agents (and an original example script a built-in agent"
-                + " replaces): a READY heartbeat, which they send once subscribed (supervisord's startsecs is"
-                + " not waited out);",
+                + " replaces): started by supervisord, then a READY heartbeat, which they send once subscribed"
+                + " (supervisord's startsecs is not waited out);",
             "- command and script agents (e.g. the original Python agents): RUNNING in supervisord, that is up"
                 + " for their startsecs (default 1 s). Whether they reached the broker is not checked: raise"
                 + " startsecs for one that needs longer;",
             "- except those whose table says ready = \"heartbeat\" (e.g. agents on the original's BaseAgent, which"
-                + " POST heartbeats to the monitor API the runner serves): a READY heartbeat, over"
+                + " POST heartbeats to the monitor API the runner serves): started, then a READY heartbeat, over"
                 + " the broker or that API.",
             "A program that exits before it is ready fails the run with its log (exit 1); one not ready within"
                 + " --timeout times out (exit 6), naming every program that never reported READY."})
