@@ -277,25 +277,34 @@ final class TestbedLauncher {
         BrokerPorts toStart = newBroker;
         List<String> all = plan.programNames();
         MessageBus connection = runningBus;
+        List<String> afterBroker = all;
         if (connection == null) {
-            // The runner and the agents start with the broker, not after it: their JVMs start while
-            // it does, and each waits until it listens. Heartbeats they send before this process
-            // subscribes are asked for again below.
+            // The runner and the built-in agents start with the broker, not after it: their JVMs
+            // start while it does, and each waits until it listens. Heartbeats they send before
+            // this process subscribes are asked for again below. Other programs (the original's
+            // agents) may expect the broker up when they start, as it always was: they follow it.
             timer.expectMore(1);
             timer.time("start broker", () -> supervisor.spawn(List.of(ProgramFactory.BROKER)));
-            timer.time("start runner and agents", () -> supervisor.spawn(all));
+            List<String> withBroker = plan.ownPrograms();
+            timer.time("start runner and agents", () -> supervisor.spawn(withBroker));
             connection = timer.time("wait for the broker", () -> awaitBroker(toStart));
+            afterBroker = all.stream().filter(name -> !withBroker.contains(name)).toList();
         }
+        List<String> rest = afterBroker;
         try (MessageBus bus = connection) {
             HeartbeatWatch watch = new HeartbeatWatch(config.namespace(), codec, settings.readinessTimeout());
             try (MessageBus.Subscription heartbeats = bus.subscribe(Destinations.HEARTBEATS, watch::accept)) {
                 // Nobody waits out supervisord's startsecs: a program that sends heartbeats is ready
                 // at its READY heartbeat, which says more than having stayed up a second; the others
                 // are ready when supervisord reports them RUNNING.
-                if (runningBus != null) {
-                    timer.time("start runner and agents", () -> supervisor.spawn(all));
-                } else {
+                if (runningBus == null) {
                     requestHeartbeats(bus, config.namespace());
+                    if (!rest.isEmpty()) {
+                        timer.expectMore(1);
+                        timer.time("start the other agents", () -> supervisor.spawn(rest));
+                    }
+                } else {
+                    timer.time("start runner and agents", () -> supervisor.spawn(rest));
                 }
                 List<String> awaited = plan.heartbeatPrograms();
                 timer.time("wait for READY heartbeats", () -> watch.awaitReady(awaited, settings.readinessTimeout(),
@@ -332,17 +341,22 @@ final class TestbedLauncher {
     private LaunchPlan plan(TestbedConfig config) {
         List<ProgramSpec> specs = new ArrayList<>();
         List<String> heartbeatPrograms = new ArrayList<>();
+        List<String> ownPrograms = new ArrayList<>();
         specs.add(programs.workflowRunner(config));
         heartbeatPrograms.add(ProgramFactory.WORKFLOW_RUNNER);
+        ownPrograms.add(ProgramFactory.WORKFLOW_RUNNER);
         for (AgentSpec agent : config.enabledAgents()) {
             specs.add(programs.agent(config, agent));
+            if (programs.sendsHeartbeats(agent)) {
+                ownPrograms.add(ProgramFactory.agentProgram(agent.key()));
+            }
             boolean awaited = agent.ready() != null ? agent.ready() == Readiness.HEARTBEAT
                     : programs.sendsHeartbeats(agent);
             if (awaited) {
                 heartbeatPrograms.add(ProgramFactory.agentProgram(agent.key()));
             }
         }
-        return new LaunchPlan(config, specs, heartbeatPrograms);
+        return new LaunchPlan(config, specs, heartbeatPrograms, ownPrograms);
     }
 
     private Map<String, String> programEnvironment(TestbedConfig config, BrokerPorts ports) {
@@ -478,8 +492,11 @@ final class TestbedLauncher {
      * @param config the loaded config
      * @param programs the runner and the agents, in start order
      * @param heartbeatPrograms the programs whose READY heartbeat is awaited
+     * @param ownPrograms the runner and the built-in agents: the testbed's own programs, which wait
+     *     for a broker that is still starting
      */
-    private record LaunchPlan(TestbedConfig config, List<ProgramSpec> programs, List<String> heartbeatPrograms) {
+    private record LaunchPlan(TestbedConfig config, List<ProgramSpec> programs, List<String> heartbeatPrograms,
+            List<String> ownPrograms) {
 
         List<String> programNames() {
             return programs.stream().map(ProgramSpec::name).toList();
