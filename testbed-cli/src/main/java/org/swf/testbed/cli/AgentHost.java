@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Function;
+import org.swf.testbed.TestbedTimeoutException;
 import org.swf.testbed.agents.Agent;
 import org.swf.testbed.agents.AgentIdentity;
 import org.swf.testbed.agents.AgentRuntime;
@@ -22,6 +23,7 @@ import org.swf.testbed.messaging.JmsMessageBusFactory;
 import org.swf.testbed.port.BrokerEndpoint;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.util.Await;
 
 /**
  * Runs one agent in this JVM until SIGTERM (supervisord's stop signal here): connects with
@@ -39,8 +41,6 @@ final class AgentHost {
      * starts the agents with a new broker, not after it, so their JVMs start while it does.
      */
     private static final Duration BROKER_START_WAIT = Duration.ofSeconds(60);
-    /** How often the broker's port is tried meanwhile: a refused local connection costs microseconds. */
-    private static final Duration LISTEN_POLL = Duration.ofMillis(25);
 
     private final HomeServices home;
 
@@ -89,7 +89,7 @@ final class AgentHost {
      * wait seconds after the broker listens. Failover URLs and unparseable ones are left to the
      * client library.
      */
-    private static void awaitListening(BrokerEndpoint broker, Duration timeout) throws InterruptedException {
+    private static void awaitListening(BrokerEndpoint broker, Duration timeout) {
         InetSocketAddress address;
         try {
             URI uri = new URI(broker.url());
@@ -100,14 +100,17 @@ final class AgentHost {
         } catch (URISyntaxException | IllegalArgumentException e) {
             return;
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket probe = new Socket()) {
-                probe.connect(address, (int) Duration.ofSeconds(1).toMillis());
-                return;
-            } catch (IOException e) {
-                Thread.sleep(LISTEN_POLL.toMillis());
-            }
+        try {
+            Await.until("the broker to listen at " + address, timeout, () -> {
+                try (Socket probe = new Socket()) {
+                    probe.connect(address, (int) Duration.ofSeconds(1).toMillis());
+                    return true;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        } catch (TestbedTimeoutException e) {
+            // The client library tries anyway, and says why it cannot connect.
         }
     }
 }
