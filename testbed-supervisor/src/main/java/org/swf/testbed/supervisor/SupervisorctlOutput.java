@@ -14,10 +14,13 @@ import org.swf.testbed.port.ProgramStatus;
 import org.swf.testbed.util.Await;
 
 /**
- * Parses what supervisorctl prints. supervisorctl has no machine-readable output, so the
- * patterns here follow supervisor 4.2.5's templates ({@code supervisorctl._show_statuses},
- * {@code _startresult}, {@code rpcinterface._interpretProcessInfo}) and ignore every other
- * line (connection errors, tracebacks), which the callers judge by the exit code.
+ * supervisord's answers as supervisorctl shows them: {@link #processInfo} and {@link #startResults}
+ * read its XML-RPC answers, which the adapter uses, into the states, details and failure words
+ * supervisorctl prints. The text parsers ({@link #parseStatus}, {@link #parseStart},
+ * {@link #statusReply}) read supervisorctl's own output, following supervisor 4.2.5's templates
+ * ({@code supervisorctl._show_statuses}, {@code _startresult}, {@code
+ * rpcinterface._interpretProcessInfo}). Since the adapter speaks XML-RPC, only their tests call
+ * them; they go once nothing needs to read supervisorctl's text.
  */
 final class SupervisorctlOutput {
 
