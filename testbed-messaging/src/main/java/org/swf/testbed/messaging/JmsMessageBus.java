@@ -346,7 +346,12 @@ public final class JmsMessageBus implements MessageBus {
         } catch (JMSException e) {
             throw failure("send a request to " + describe(destination), e);
         } finally {
-            discardRequestResources(session, consumer, replyQueue);
+            // Once the bus is closing, its connection's close takes the session, consumer and reply
+            // queue with it; a round trip each here would wait on a connection being torn down,
+            // and keep the caller past the close it asked for.
+            if (!closed.get()) {
+                discardRequestResources(session, consumer, replyQueue);
+            }
         }
     }
 
