@@ -139,6 +139,8 @@ class OwnStfAgent(stomp.ConnectionListener):
         self.monitor.call("post", "/subscribers/", {"subscriber_name": self.name + "-" + TOPIC,
                                                     "description": AGENT_TYPE + " agent subscribing to " + TOPIC,
                                                     "is_active": True, "fraction": 1.0})
+        # Ready a while after it is RUNNING, so that a run that did not wait for READY would return first.
+        time.sleep(2)
         self.state = "READY"
         self.heartbeat()
         self.monitor.log(20, "%s ready in namespace %s" % (self.name, self.namespace))

@@ -25,8 +25,8 @@ import org.swf.testbed.util.Await;
  * The agent-manager process around its {@link AgentManager}: connects to the broker, retrying
  * with back-off for as long as it takes (the broker may come up after the manager); serves until
  * the process is asked to stop; then closes in order: the manager (its {@code EXITED} heartbeat,
- * then its broker connection), then what the daemon was given to own, such as the broker it runs
- * in this process, so the exit heartbeat still finds a broker. SIGUSR1 asks for a heartbeat at
+ * then its broker connection), then what the daemon was given to own, such as its hold on the
+ * home's supervised broker, so the exit heartbeat still finds a broker. SIGUSR1 asks for a heartbeat at
  * once.
  *
  * <p>Shutdown and signals reach the daemon through {@link ProcessEvents}, so its lifecycle can be
@@ -133,7 +133,7 @@ public final class AgentManagerDaemon implements AutoCloseable {
      * @param managers makes the manager on the connected bus
      * @param backoff how long to wait between connection attempts
      * @param events where the process asks to stop, and for heartbeats
-     * @param owned closed after the manager, last first (e.g. the broker this process runs)
+     * @param owned closed after the manager, last first (e.g. its hold on the home's broker)
      */
     public AgentManagerDaemon(String user, Connector connector, ManagerFactory managers, Backoff backoff,
             ProcessEvents events, List<? extends AutoCloseable> owned) {

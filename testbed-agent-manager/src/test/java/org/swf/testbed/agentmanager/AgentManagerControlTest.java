@@ -7,6 +7,7 @@ import static org.swf.testbed.agentmanager.ManagerTestbed.REPLY_TIMEOUT;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,28 @@ class AgentManagerControlTest {
                 .containsEntry("hostname", "test-host").containsEntry("mq_connected", true)
                 .containsEntry("pid", (int) ProcessHandle.current().pid())
                 .containsKeys("timestamp", "uptime_seconds").doesNotContainKeys("error", "error_code");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anExpiredStartIsPassedOverWithoutActingOrAnswering() throws Exception {
+        Destination replies = Destination.queue("replies.expired");
+        BlockingQueue<InboundMessage> received = arrivingAt(replies);
+        String anHourAgo = Instant.now().minus(Duration.ofHours(1)).toString();
+
+        // Its sender waited 5 s an hour ago: nobody waits for this start any more.
+        client.send(ManagerTestbed.control(), "{\"command\": \"start_testbed\", \"sent_at\": \"" + anHourAgo
+                + "\", \"wait_seconds\": 5}", replies, "stale-1");
+        client.send(ManagerTestbed.control(), "{\"command\": \"ping\"}", replies, "fresh-1");
+
+        // The manager takes its commands in order: by the ping's answer it has passed the start over.
+        InboundMessage reply = received.poll(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(reply).isNotNull();
+        assertThat(reply.correlationId()).isEqualTo("fresh-1");
+        assertThat(testbed.codec.decodeObject(reply.body()).get("operation")).isNull();
+        assertThat(received).isEmpty();
+        assertThat(testbed.supervisor.restartBegan()).isFalse();
+        assertThat((Map<String, Object>) command("{\"command\": \"status\"}").get("status")).containsEntry("state", "STOPPED");
     }
 
     @Test

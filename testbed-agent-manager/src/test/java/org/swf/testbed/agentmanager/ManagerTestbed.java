@@ -159,6 +159,11 @@ final class ManagerTestbed implements AutoCloseable {
             release.countDown();
         }
 
+        /** @return whether a restart began so far */
+        boolean restartBegan() {
+            return restartEntered.getCount() == 0;
+        }
+
         /** @return whether a restart began within the reply timeout */
         boolean awaitRestartEntered() throws InterruptedException {
             return restartEntered.await(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

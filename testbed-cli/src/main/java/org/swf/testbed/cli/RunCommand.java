@@ -114,7 +114,7 @@ final class RunCommand implements Callable<Integer> {
                 out.println("Workflow " + outcome.executionId() + " " + outcome.status().word()
                         + (outcome.failure() == null ? "" : ": " + outcome.failure())
                         + ". STFs: " + outcome.messageCounts().getOrDefault("stf_gen", 0)
-                        + ". Messages: " + outcome.messageCounts());
+                        + ". Messages: " + StatusCommand.messageCounts(outcome.messageCounts()) + ".");
             }
         }
         if (json) {

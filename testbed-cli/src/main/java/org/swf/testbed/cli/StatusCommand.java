@@ -2,6 +2,7 @@ package org.swf.testbed.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.swf.testbed.port.DaemonState;
@@ -19,10 +20,10 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Show each program's supervisord state, pid, uptime and heartbeat, and the current workflow"
                 + " execution.",
         footerHeading = "%nExit status (as supervisorctl status, for scripts):%n",
-        footer = {"  0  nothing is failing: the programs run, or none was started; also while supervisord does not"
-                + " answer (the Problem line says so, and 'testbed stop-agents' still stops everything)",
+        footer = {"  0  nothing is failing: the programs run, or none was started",
             "  3  a program is failing (FATAL, BACKOFF, EXITED, left without its supervisord, or silent)",
-            "  4  supervisord is not installed, or the state cannot be read",
+            "  4  supervisord does not answer (the Problem line says why; 'testbed stop-agents' still stops"
+                + " everything), is not installed, or the state cannot be read",
             "  other codes as for every command (testbed --help)"})
 final class StatusCommand implements Callable<Integer> {
 
@@ -53,9 +54,21 @@ final class StatusCommand implements Callable<Integer> {
         return exitCode(status);
     }
 
-    /** @return 3 when a program is failing, else 0 */
+    /**
+     * @return 4 when supervisord does not answer (its programs' state is unknown, as supervisorctl
+     *     says when it cannot reach its daemon), else 3 when a program is failing, else 0
+     */
     static int exitCode(TestbedStatus status) {
+        if (DaemonState.HUNG.name().equals(status.supervisordState())) {
+            return ExitCode.UNAVAILABLE.code;
+        }
         return status.programs().stream().anyMatch(ProgramReport::failing) ? PROGRAM_FAILING : ExitCode.OK.code;
+    }
+
+    /** @return message counts as people write them ("stf_gen 4, end_run 1"), or "none yet" */
+    static String messageCounts(Map<String, ? extends Number> counts) {
+        return counts.isEmpty() ? "none yet" : counts.entrySet().stream()
+                .map(count -> count.getKey() + " " + count.getValue()).collect(Collectors.joining(", "));
     }
 
     private static void print(PrintWriter out, TestbedStatus status) {
@@ -94,8 +107,7 @@ final class StatusCommand implements Callable<Integer> {
             out.println("Execution: " + execution.executionId() + " (run " + execution.runId() + ") "
                     + execution.status() + ", " + execution.state() + "/" + execution.substate()
                     + ", STFs " + execution.stfGenerated() + (expected == null ? "" : " of " + expected));
-            out.println("Messages: " + (execution.messages().isEmpty() ? "none yet" : execution.messages().entrySet()
-                    .stream().map(count -> count.getKey() + " " + count.getValue()).collect(Collectors.joining(", "))));
+            out.println("Messages: " + messageCounts(execution.messages()));
         } else if (status.runnerState() != null) {
             out.println("Execution: none yet");
         }

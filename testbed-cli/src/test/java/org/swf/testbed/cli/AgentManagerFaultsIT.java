@@ -118,16 +118,30 @@ class AgentManagerFaultsIT {
         assertThat(stopped.result().get("stopped")).asList().containsExactlyInAnyOrder("workflow-runner", "data-agent");
         assertThat(onlyBrokerProcess()).isEqualTo(broker);
         assertThat(command("start_testbed", Duration.ofSeconds(90)).success()).isTrue();
+
+        // Stopped gracefully (SIGTERM, as the documented 'pkill -f user_agent_manager') while agents
+        // run, the manager leaves them and their broker running too.
+        second.destroy();
+        assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(log("second")).doesNotContain("Stopped the embedded broker");
+        assertThat(programStates(codec.decodeObject(testbed.cli("status", "--json").out())))
+                .containsEntry("broker", "RUNNING").containsEntry("workflow-runner", "RUNNING")
+                .containsEntry("data-agent", "RUNNING");
+        assertThat(onlyBrokerProcess()).isEqualTo(broker);
+
+        Process third = startManager("third");
+        awaitPing();
+        assertThat(log("third")).doesNotContain("Started the embedded broker");
         TestbedHome.Result stop = testbed.cli("stop-agents");
         assertThat(stop.out()).contains("Stopped: ").doesNotContain("broker,").doesNotContain(", broker")
                 .contains("Left running for the agent manager: broker");
         assertThat(onlyBrokerProcess()).isEqualTo(broker);
-        assertThat(command("ping", Duration.ofSeconds(10)).result()).containsEntry("pid", (int) second.pid());
+        assertThat(command("ping", Duration.ofSeconds(10)).result()).containsEntry("pid", (int) third.pid());
 
         // A manager that leaves with nothing running takes the broker it held along.
-        second.destroy();
-        assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(log("second")).contains("Stopped the embedded broker: no agent uses it");
+        third.destroy();
+        assertThat(third.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(log("third")).contains("Stopped the embedded broker: no agent uses it");
         assertThat(TestbedHome.running(broker)).isFalse();
         assertThat(programStates(codec.decodeObject(testbed.cli("status", "--json").out())))
                 .containsEntry("broker", "STOPPED");

@@ -114,7 +114,7 @@ class AgentManagerIT {
         WireReply started = first.get();
         assertThat(started.success()).as(started.error()).isTrue();
         assertThat(started.result()).containsEntry("namespace", "it-manager");
-        // The manager's own broker serves the testbed, so no broker program is started.
+        // The broker the manager had supervisord start already runs, so only the runner and the agent start.
         assertThat((List<Object>) started.result().get("programs")).containsExactly("workflow-runner", "data-agent");
 
         WireReply again = command(bus, "start_testbed");

@@ -40,7 +40,12 @@ class CliConventionsIT {
     @SuppressWarnings("unchecked")
     void everyCommandSpeaksJsonAndLogsFollowWhatTheAgentsWrite() throws Exception {
         testbed.quickWorkflow(40, "");
-        assertThat(testbed.cli("run", "--no-workflow").code()).isZero();
+        TestbedHome.Result run = testbed.cli("run", "--no-workflow", "--json");
+        assertThat(run.code()).isZero();
+        Map<String, Object> ran = codec.decodeObject(run.out());
+        assertThat(ran).containsEntry("namespace", testbed.namespace).containsKeys("config", "step_millis");
+        assertThat(ran.get("execution_id")).as("no workflow triggered").isNull();
+        assertThat((List<String>) ran.get("programs")).contains("broker", "workflow-runner", "data-agent");
         TestbedHome.Result healthy = testbed.cli("status");
         assertThat(healthy.code()).as(healthy.out()).isZero();
 

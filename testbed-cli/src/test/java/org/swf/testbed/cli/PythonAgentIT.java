@@ -67,6 +67,10 @@ class PythonAgentIT {
 
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out()).contains("Started: broker, workflow-runner, own-agent");
+        // Asked at once: the agent reports READY 2 s after it runs, so only a run that waited finds it so.
+        assertThat(programs(codec.decodeObject(testbed.cli("status", "--json").out())))
+                .filteredOn(p -> "own-agent".equals(p.get("name"))).singleElement()
+                .satisfies(own -> assertThat(own).containsEntry("operational_state", "READY"));
         String executionId = run.out().replaceAll("(?s).*Workflow triggered: (\\S+) .*", "$1").strip();
         List<Map<String, Object>> epictopic = new CopyOnWriteArrayList<>();
         try (MessageBus bus = testbed.connect("it")) {
