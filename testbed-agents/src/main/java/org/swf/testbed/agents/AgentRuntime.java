@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -156,6 +157,15 @@ public final class AgentRuntime implements AutoCloseable {
      */
     public void send(Destination destination, Object message) {
         bus.send(destination, codec.encode(message));
+    }
+
+    /**
+     * @param destination a queue or topic
+     * @return what the broker holds for its consumers, undelivered, if it tells (see
+     *     {@link MessageBus#undelivered})
+     */
+    public OptionalLong undelivered(Destination destination) {
+        return bus.undelivered(destination);
     }
 
     /**

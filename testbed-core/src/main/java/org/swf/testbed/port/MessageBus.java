@@ -1,6 +1,7 @@
 package org.swf.testbed.port;
 
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.swf.testbed.protocol.Destination;
@@ -95,6 +96,20 @@ public interface MessageBus extends AutoCloseable {
 
     /** @return whether the connection to the broker is up at this moment */
     boolean isConnected();
+
+    /**
+     * Asks the broker how many messages it holds for the consumers of a destination and has not
+     * delivered yet: for a topic, summed over its subscribers. A producer that can outrun its
+     * consumers (a workflow on a virtual clock) waits on this rather than overflowing what the
+     * broker keeps for a subscriber that is behind.
+     *
+     * @param destination a queue or topic
+     * @return the count, or empty when the broker does not tell this client (no such interface,
+     *     no permission, no answer in time); the default
+     */
+    default OptionalLong undelivered(Destination destination) {
+        return OptionalLong.empty();
+    }
 
     /** Closes every subscription and the connection. */
     @Override

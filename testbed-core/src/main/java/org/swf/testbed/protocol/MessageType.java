@@ -1,6 +1,11 @@
 package org.swf.testbed.protocol;
 
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** Every {@code msg_type} (or agent-manager {@code command}) the testbed sends or understands. */
 public enum MessageType {
@@ -36,9 +41,15 @@ public enum MessageType {
     /** Asks every agent of a namespace for a heartbeat now, e.g. from a runner that just started. */
     HEARTBEAT_REQUEST;
 
+    /** Looked up for every message an agent receives: one map read, no string made. */
+    private static final Map<String, MessageType> BY_WIRE_NAME = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(MessageType::wireName, Function.identity()));
+
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     /** @return the wire name, e.g. {@code run_workflow} */
     public String wireName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return wireName;
     }
 
     /**
@@ -58,14 +69,6 @@ public enum MessageType {
      * @return the matching type, empty for a type this project does not know
      */
     public static Optional<MessageType> fromWireName(String wireName) {
-        if (wireName == null) {
-            return Optional.empty();
-        }
-        for (MessageType type : values()) {
-            if (type.wireName().equals(wireName)) {
-                return Optional.of(type);
-            }
-        }
-        return Optional.empty();
+        return wireName == null ? Optional.empty() : Optional.ofNullable(BY_WIRE_NAME.get(wireName));
     }
 }

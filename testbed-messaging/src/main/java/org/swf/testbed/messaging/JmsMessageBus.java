@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -77,6 +78,7 @@ public final class JmsMessageBus implements MessageBus {
     private final BusOptions options;
     private final Connection connection;
     private static final int QUEUE_PREFETCH = 10;
+    private static final int TOPIC_PREFETCH = 100;
     /**
      * Prefetch of an {@linkplain #subscribeIdempotent idempotent} subscription: enough that a
      * consumer never waits for the broker between messages, while a worker's heap (256 MiB) still
@@ -92,6 +94,7 @@ public final class JmsMessageBus implements MessageBus {
     private final ReentrantLock sendLock = new ReentrantLock();
     private final Set<JmsSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ArtemisBacklog backlog;
     /** Set on this bus's delivery threads while a listener runs: JMS forbids closing the connection there. */
     private final ThreadLocal<Boolean> delivering = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
@@ -101,6 +104,7 @@ public final class JmsMessageBus implements MessageBus {
         this.producerSession = opened.session();
         this.producer = opened.producer();
         this.state = state;
+        this.backlog = new ArtemisBacklog(options);
     }
 
     /**
@@ -136,6 +140,9 @@ public final class JmsMessageBus implements MessageBus {
         // the first one to attach take a thousand of them; a few in flight keep a single consumer
         // from waiting a round trip per message.
         prefetch.setQueuePrefetch(QUEUE_PREFETCH);
+        // A topic subscriber's backlog should show at the broker, where a producer that can
+        // outrun it (a workflow on a virtual clock) asks for it, not sit unseen in its client.
+        prefetch.setTopicPrefetch(TOPIC_PREFETCH);
         factory.setPrefetchPolicy(prefetch);
         // Idempotent subscriptions (client-acknowledged sessions) fetch more ahead; see WorkPrefetchPolicy.
         // A long-lived agent streams work messages; waiting for each one's acknowledgement would
@@ -355,6 +362,13 @@ public final class JmsMessageBus implements MessageBus {
         }
     }
 
+    /** Asks Artemis' management address; any other broker leaves this empty. */
+    @Override
+    public OptionalLong undelivered(Destination destination) {
+        Objects.requireNonNull(destination, "destination");
+        return closed.get() ? OptionalLong.empty() : backlog.messageCount(destination.name());
+    }
+
     @Override
     public boolean isConnected() {
         return !closed.get() && state.connected;
@@ -372,6 +386,7 @@ public final class JmsMessageBus implements MessageBus {
             return;
         }
         state.closing = true;
+        backlog.close();
         subscriptions.forEach(JmsSubscription::markClosed);
         subscriptions.clear();
         String clientName = options.clientName();
@@ -386,6 +401,11 @@ public final class JmsMessageBus implements MessageBus {
             return;
         }
         LOG.info("{} disconnected from {}", clientName, options.redactedUrl());
+    }
+
+    /** @return the connection, for a helper of this package that opens sessions of its own on it */
+    Connection connection() {
+        return connection;
     }
 
     /** @return the options this bus was connected with */

@@ -132,6 +132,20 @@ class AuthorizationIT {
         assertThat(atAlice).isEmpty(); // bob's attempts never arrived
     }
 
+    /** Nobody here may manage the broker: a client that asks how many messages wait gets no number, and stops asking. */
+    @Test
+    void aUserWhoMayNotManageTheBrokerIsToldNoMessageCount() {
+        JmsMessageBus agent = JmsMessageBus.connect(BusOptions.of(broker.amqpUrl(), "alice-runner")
+                .withCredentials("alice", "alice-pw-1").withReconnect(true));
+        buses.add(agent);
+
+        for (int i = 0; i < ArtemisBacklog.GIVE_UP_AFTER + 1; i++) {
+            assertThat(agent.undelivered(Destinations.EPICTOPIC)).isEmpty();
+        }
+        assertThat(agent.isConnected()).isTrue();
+        agent.subscribe(Destinations.HEARTBEATS, in -> { });
+    }
+
     @Test
     void aRefusedAsynchronousSendOfAnAgentLeavesItsConnectionUp() {
         JmsMessageBus agent = JmsMessageBus.connect(BusOptions.of(broker.amqpUrl(), "bob-agent")

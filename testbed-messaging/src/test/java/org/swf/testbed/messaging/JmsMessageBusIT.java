@@ -1,11 +1,13 @@
 package org.swf.testbed.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,36 @@ class JmsMessageBusIT extends MessageBusContract {
     @Override
     protected MessageBus newBus() {
         return JmsMessageBus.connect(BusOptions.of(broker.amqpUrl(), "contract"));
+    }
+
+    /** A producer that can outrun its subscribers sees how far behind they are, at the broker. */
+    @Test
+    void theBrokerTellsHowManyBroadcastsWaitForASubscriberThatIsBehindUntilItCatchesUp() throws Exception {
+        MessageBus observer = bus();
+        MessageBus sender = bus();
+        Destination topic = Destination.topic(unique("behind"));
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger received = new AtomicInteger();
+        bus().subscribe(topic, message -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            received.incrementAndGet();
+        });
+        assertThat(observer.undelivered(topic)).hasValue(0);
+
+        int sent = 3_000;
+        for (int i = 0; i < sent; i++) {
+            sender.send(topic, "{\"n\":" + i + "}");
+        }
+
+        // The subscriber's client takes at most its prefetch (100); the rest waits at the broker.
+        await().atMost(DELIVERY).until(() -> observer.undelivered(topic).orElse(-1) >= sent - 101);
+        release.countDown();
+        await().atMost(DELIVERY).until(() -> received.get() == sent);
+        await().atMost(DELIVERY).until(() -> observer.undelivered(topic).orElse(-1) == 0);
     }
 
     /** What an idempotent subscriber had not acknowledged when its bus went goes to the next one, marked redelivered. */

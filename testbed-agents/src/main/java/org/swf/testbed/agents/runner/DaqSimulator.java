@@ -32,6 +32,7 @@ final class DaqSimulator {
     private final Consumer<Object> broadcast;
     private final ExecutionProgress progress;
     private final String sender;
+    private final BroadcastPacer pacer;
     private Instant start;
     private int sequence;
 
@@ -45,6 +46,21 @@ final class DaqSimulator {
      */
     DaqSimulator(WorkflowParameters parameters, Clock clock, CountDownLatch stop, Consumer<Object> broadcast,
             ExecutionProgress progress, String sender) {
+        this(parameters, clock, stop, broadcast, progress, sender, BroadcastPacer.NONE);
+    }
+
+    /**
+     * @param parameters merged workflow parameters
+     * @param clock the simulation's clock
+     * @param stop released to stop the run at the next step
+     * @param broadcast sends one message to epictopic
+     * @param progress where the run's progress is recorded
+     * @param sender the runner's instance name
+     * @param pacer holds each STF back while the broadcasts' subscribers are behind
+     */
+    DaqSimulator(WorkflowParameters parameters, Clock clock, CountDownLatch stop, Consumer<Object> broadcast,
+            ExecutionProgress progress, String sender, BroadcastPacer pacer) {
+        this.pacer = pacer;
         this.parameters = parameters;
         this.clock = clock;
         this.stop = stop;
@@ -136,6 +152,9 @@ final class DaqSimulator {
     }
 
     private boolean stf(double generationTime) throws InterruptedException {
+        if (!pacer.awaitRoom(stop)) {
+            return false;
+        }
         sequence++;
         StfGen message = new StfGen(MessageType.STF_GEN.wireName(), progress.namespace(), progress.executionId(),
                 progress.runId(), StfGen.filename(progress.runId(), sequence), sequence, now(), tick(), "run",

@@ -299,9 +299,12 @@ public final class WorkflowRunner implements Agent {
         if (command.duration() > 0) {
             executions.schedule(stop::countDown, Math.round(command.duration() * 1000), TimeUnit.MILLISECONDS);
         }
+        // Real time paces itself; a virtual clock waits for the broadcasts' subscribers.
+        BroadcastPacer pacer = realtime ? BroadcastPacer.NONE
+                : new BroadcastPacer(() -> runtime.undelivered(Destinations.EPICTOPIC), BroadcastPacer.LONGEST_WAIT);
         DaqSimulator simulator = new DaqSimulator(parameters, clock, stop,
                 broadcast -> runtime.send(Destinations.EPICTOPIC, broadcast), progress,
-                runtime.identity().instanceName());
+                runtime.identity().instanceName(), pacer);
         executions.execute(() -> execute(simulator, progress, runtime));
     }
 
