@@ -277,7 +277,9 @@ final class TestbedLauncher {
         BrokerPorts toStart = newBroker;
         List<String> all = plan.programNames();
         MessageBus connection = runningBus;
-        List<String> afterBroker = all;
+        // With a new broker the runner and the built-in agents start next to it; the rest after it.
+        List<String> withBroker = runningBus == null ? plan.ownPrograms() : List.of();
+        List<String> rest = all.stream().filter(name -> !withBroker.contains(name)).toList();
         if (connection == null) {
             // The runner and the built-in agents start with the broker, not after it: their JVMs
             // start while it does, and each waits until it listens. Heartbeats they send before
@@ -285,12 +287,9 @@ final class TestbedLauncher {
             // agents) may expect the broker up when they start, as it always was: they follow it.
             timer.expectMore(1);
             timer.time("start broker", () -> supervisor.spawn(List.of(ProgramFactory.BROKER)));
-            List<String> withBroker = plan.ownPrograms();
             timer.time("start runner and agents", () -> supervisor.spawn(withBroker));
             connection = timer.time("wait for the broker", () -> awaitBroker(toStart));
-            afterBroker = all.stream().filter(name -> !withBroker.contains(name)).toList();
         }
-        List<String> rest = afterBroker;
         try (MessageBus bus = connection) {
             HeartbeatWatch watch = new HeartbeatWatch(config.namespace(), codec, settings.readinessTimeout());
             try (MessageBus.Subscription heartbeats = bus.subscribe(Destinations.HEARTBEATS, watch::accept)) {

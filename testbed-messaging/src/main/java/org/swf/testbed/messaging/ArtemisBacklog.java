@@ -14,6 +14,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.swf.testbed.protocol.JsonCodec;
 
 /**
  * Reads how many messages an ActiveMQ Artemis broker holds for an address's consumers, through
@@ -52,6 +53,8 @@ final class ArtemisBacklog implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by {@link #lock}, as everything below. */
     private JmsMessageBus management;
+    /** Made with the first connection: only a runner in fast mode asks at all. */
+    private JsonCodec codec;
     private Session session;
     private MessageProducer producer;
     private TemporaryQueue replies;
@@ -87,27 +90,31 @@ final class ArtemisBacklog implements AutoCloseable {
             Message answer = awaitAnswer();
             if (answer == null && !management.isConnected()) {
                 // How Artemis answers a user who may not manage: no use asking again.
-                failures = GIVE_UP_AFTER;
-                failed("it dropped the connection that asked", true);
+                giveUp("it dropped the connection that asked");
                 return OptionalLong.empty();
             }
             if (answer == null) {
-                failed("no answer within " + timeout.toMillis() + " ms", true);
+                failed("no answer within " + timeout.toMillis() + " ms");
                 return OptionalLong.empty();
             }
             String body = answer instanceof TextMessage text ? text.getText() : null;
             if (!answer.getBooleanProperty(SUCCEEDED) || body == null) {
-                failed("refused: " + body, false);
+                failed("refused: " + body);
+                return OptionalLong.empty();
+            }
+            // An attribute comes as a one-element JSON array: [42].
+            long[] value = codec.decode(body, long[].class);
+            if (value.length != 1) {
+                failed("not one number: " + body);
                 return OptionalLong.empty();
             }
             failures = 0;
-            return OptionalLong.of(firstNumber(body));
+            return OptionalLong.of(value[0]);
         } catch (JMSSecurityException e) {
-            failures = GIVE_UP_AFTER;
-            failed("not allowed to manage: " + e.getMessage(), true);
+            giveUp("not allowed to manage: " + e.getMessage());
             return OptionalLong.empty();
         } catch (JMSException | RuntimeException e) {
-            failed(e.toString(), true);
+            failed(e.toString());
             return OptionalLong.empty();
         } finally {
             lock.unlock();
@@ -131,21 +138,12 @@ final class ArtemisBacklog implements AutoCloseable {
         return null;
     }
 
-    /** The value of a one-element JSON array, as Artemis answers an attribute: {@code [42]}. */
-    static long firstNumber(String jsonArray) {
-        String value = jsonArray.strip();
-        if (value.startsWith("[") && value.endsWith("]")) {
-            value = value.substring(1, value.length() - 1).strip();
-        }
-        if (value.startsWith("\"") && value.endsWith("\"") && value.length() >= 2) {
-            value = value.substring(1, value.length() - 1);
-        }
-        return Long.parseLong(value);
-    }
-
     private void open() throws JMSException {
         if (management == null) {
             management = JmsMessageBus.connect(options);
+        }
+        if (codec == null) {
+            codec = new JsonCodec();
         }
         if (session == null) {
             session = management.connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -155,8 +153,8 @@ final class ArtemisBacklog implements AutoCloseable {
         }
     }
 
-    /** Counts a failure; drops the session when a late answer could still arrive on it. */
-    private void failed(String why, boolean discardSession) {
+    /** Counts a failure, and drops the session, on which a late answer could still arrive. */
+    private void failed(String why) {
         failures++;
         if (failures >= GIVE_UP_AFTER) {
             givenUp = true;
@@ -164,9 +162,13 @@ final class ArtemisBacklog implements AutoCloseable {
         } else {
             LOG.debug("{}: no message count from the broker: {}", clientName, why);
         }
-        if (discardSession || givenUp) {
-            closeSession();
-        }
+        closeSession();
+    }
+
+    /** A failure that asking again cannot mend. */
+    private void giveUp(String why) {
+        failures = GIVE_UP_AFTER - 1;
+        failed(why);
     }
 
     private void closeSession() {
@@ -214,10 +216,5 @@ final class ArtemisBacklog implements AutoCloseable {
         Thread closer = new Thread(close, "testbed-management-close");
         closer.setDaemon(true);
         closer.start();
-    }
-
-    /** @return whether this broker is no longer asked */
-    boolean givenUp() {
-        return givenUp;
     }
 }
