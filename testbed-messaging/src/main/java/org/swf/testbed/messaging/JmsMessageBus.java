@@ -144,6 +144,12 @@ public final class JmsMessageBus implements MessageBus {
         // outrun it (a workflow on a virtual clock) asks for it, not sit unseen in its client.
         prefetch.setTopicPrefetch(TOPIC_PREFETCH);
         factory.setPrefetchPolicy(prefetch);
+        // Every consumer here prefetches, so a receive that finds nothing has nothing to ask the
+        // broker. Without these, each receive that times out (a worker caught up, a reply not yet
+        // in) drains the link's credit in a round trip and grants it again, and against Artemis
+        // such a drain now and then leaves the link without credit: the consumer stalls.
+        factory.setReceiveLocalOnly(true);
+        factory.setReceiveNoWaitLocalOnly(true);
         // Idempotent subscriptions (client-acknowledged sessions) fetch more ahead; see WorkPrefetchPolicy.
         // A long-lived agent streams work messages; waiting for each one's acknowledgement would
         // bound it to one round trip per message. Its failover connection re-sends what was in

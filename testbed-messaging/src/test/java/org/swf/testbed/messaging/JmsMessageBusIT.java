@@ -73,6 +73,31 @@ class JmsMessageBusIT extends MessageBusContract {
         await().atMost(DELIVERY).until(() -> observer.undelivered(topic).orElse(-1) == 0);
     }
 
+    /**
+     * A worker catches up with its queue again and again (each time its receive finds nothing
+     * local). Qpid's default drains the link's credit at each such moment, and against Artemis that
+     * now and then left the consumer without credit: it stalled with messages waiting.
+     */
+    @Test
+    void anIdempotentSubscriberThatCatchesUpAgainAndAgainNeverStalls() throws InterruptedException {
+        MessageBus receiver = bus();
+        MessageBus sender = bus();
+        Destination queue = Destination.queue(unique("bursts"));
+        BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
+        receiver.subscribeIdempotent(queue, received::add);
+
+        int bursts = 40;
+        int perBurst = 100;
+        for (int burst = 0; burst < bursts; burst++) {
+            for (int i = 0; i < perBurst; i++) {
+                sender.send(queue, "{\"burst\":" + burst + ",\"sequence\":" + i + "}");
+            }
+            for (int i = 0; i < perBurst; i++) {
+                assertThat(poll(received).body()).isEqualTo("{\"burst\":" + burst + ",\"sequence\":" + i + "}");
+            }
+        }
+    }
+
     /** What an idempotent subscriber had not acknowledged when its bus went goes to the next one, marked redelivered. */
     @Test
     void anIdempotentSubscriberThatGoesLosesNothingAndItsMessagesComeAgainMarkedRedelivered()
