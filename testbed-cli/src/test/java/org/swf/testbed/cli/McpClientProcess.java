@@ -5,8 +5,13 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
 import io.modelcontextprotocol.client.transport.StdioClientTransport;
 import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
+import io.modelcontextprotocol.spec.McpSchema.JSONRPCNotification;
 import io.modelcontextprotocol.spec.McpSchema.LoggingMessageNotification;
 import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
@@ -14,7 +19,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.swf.testbed.mcp.StrictResultValidator;
+import reactor.core.publisher.Mono;
 
 /**
  * {@code bin/testbed mcp} as a separate process, driven by the MCP Java SDK's client over stdio, as
@@ -42,10 +50,12 @@ final class McpClientProcess implements AutoCloseable {
             stderr.add(line);
             System.err.println("[testbed mcp] " + line);
         });
-        // The client checks each structured result against the tool's output schema.
-        client = McpClient.sync(transport).requestTimeout(requestTimeout).initializationTimeout(Duration.ofSeconds(30))
-                .enableCallToolSchemaCaching(true).progressConsumer(progress::add).loggingConsumer(logMessages::add)
-                .build();
+        // The client checks each structured result against the tool's output schema. Progress is
+        // kept in the order it came over the wire: the SDK hands each notification to its consumer
+        // on a thread of its own, so a consumer sees two that come close together in either order.
+        client = McpClient.sync(new WireOrder(transport, progress::add)).requestTimeout(requestTimeout)
+                .initializationTimeout(Duration.ofSeconds(30)).enableCallToolSchemaCaching(true)
+                .loggingConsumer(logMessages::add).build();
         client.initialize();
         validator = new StrictResultValidator(client.listTools().tools());
         if (!validator.schemaProblems().isEmpty()) {
@@ -108,5 +118,53 @@ final class McpClientProcess implements AutoCloseable {
     @Override
     public void close() {
         client.closeGracefully();
+    }
+
+    /** The stdio transport, telling {@code onProgress} of each progress notification as it arrives, in order. */
+    private static final class WireOrder implements McpClientTransport {
+        private final StdioClientTransport delegate;
+        private final Consumer<ProgressNotification> onProgress;
+
+        WireOrder(StdioClientTransport delegate, Consumer<ProgressNotification> onProgress) {
+            this.delegate = delegate;
+            this.onProgress = onProgress;
+        }
+
+        @Override
+        public Mono<Void> connect(Function<Mono<JSONRPCMessage>, Mono<JSONRPCMessage>> handler) {
+            // Runs on the transport's single inbound thread, message by message.
+            return delegate.connect(inbound -> handler.apply(inbound.doOnNext(message -> {
+                if (message instanceof JSONRPCNotification notification
+                        && McpSchema.METHOD_NOTIFICATION_PROGRESS.equals(notification.method())) {
+                    onProgress.accept(delegate.unmarshalFrom(notification.params(),
+                            new TypeRef<ProgressNotification>() { }));
+                }
+            })));
+        }
+
+        @Override
+        public void setExceptionHandler(Consumer<Throwable> handler) {
+            delegate.setExceptionHandler(handler);
+        }
+
+        @Override
+        public Mono<Void> closeGracefully() {
+            return delegate.closeGracefully();
+        }
+
+        @Override
+        public Mono<Void> sendMessage(JSONRPCMessage message) {
+            return delegate.sendMessage(message);
+        }
+
+        @Override
+        public <T> T unmarshalFrom(Object data, TypeRef<T> type) {
+            return delegate.unmarshalFrom(data, type);
+        }
+
+        @Override
+        public List<String> protocolVersions() {
+            return delegate.protocolVersions();
+        }
     }
 }
