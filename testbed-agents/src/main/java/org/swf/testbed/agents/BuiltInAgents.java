@@ -1,5 +1,6 @@
 package org.swf.testbed.agents;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -11,6 +12,7 @@ import org.swf.testbed.agents.processing.ProcessingAgent;
 import org.swf.testbed.agents.worker.WorkerAgent;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.config.TestbedEnvironment;
+import org.swf.testbed.protocol.Destination;
 
 /**
  * The agents this project implements, by the type name a config uses
@@ -33,6 +35,9 @@ public final class BuiltInAgents {
             "example_fastmon_agent.py", "fastmon",
             "fast_processing_agent.py", "fast_processing",
             "example_processing_agent.py", "processing");
+
+    /** Any namespace: an agent's kinds of subscription do not depend on it. */
+    private static final String TYPE_CHECK_NAMESPACE = "replicas";
 
     private BuiltInAgents() {
     }
@@ -62,6 +67,20 @@ public final class BuiltInAgents {
     public static Optional<Agent> create(String type, TestbedConfig config, TestbedEnvironment environment) {
         return Optional.ofNullable(AGENTS.get(type))
                 .map(factory -> factory.create(config.tables(), config.source().toString(), environment));
+    }
+
+    /**
+     * Copies of an agent share its subscriptions: a queue's messages go to one copy each, but
+     * every copy hears every broadcast of a topic, and acts on it.
+     *
+     * @param type an agent type
+     * @return the topics an agent of that type subscribes to, so that each copy of it would act
+     *     on every message there once more; empty when it only takes work from queues, or there
+     *     is no such built-in
+     */
+    public static List<Destination> broadcastsHeard(String type) {
+        return create(type).map(agent -> agent.subscriptions(TYPE_CHECK_NAMESPACE).stream()
+                .filter(destination -> destination.kind() == Destination.Kind.TOPIC).toList()).orElse(List.of());
     }
 
     /**

@@ -25,6 +25,7 @@ import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.orchestrator.ProgramFactory;
 import org.swf.testbed.port.ProgramRole;
 import org.swf.testbed.port.ProgramSpec;
+import org.swf.testbed.protocol.Destination;
 
 /**
  * The testbed's standard programs, as supervisord runs them: the embedded broker, the workflow
@@ -238,6 +239,30 @@ public final class StandardPrograms implements ProgramFactory {
         return agent.launch() instanceof AgentLaunch.BuiltIn
                 || agent.launch() instanceof AgentLaunch.Script script
                 && BuiltInAgents.forOriginalScript(Path.of(script.path()).getFileName().toString()).isPresent();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A built-in agent that subscribes to a broadcast topic runs as one copy; one that takes
+     * its work from queues only (the worker) runs as many as asked. A command or script runs as
+     * many copies as asked: whether its copies share work or each do all of it is its own affair.
+     */
+    @Override
+    public Optional<String> whyNotReplicable(TestbedConfig config, AgentSpec agent) {
+        Optional<String> builtIn = builtInType(config, agent);
+        if (builtIn.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Destination> topics = BuiltInAgents.broadcastsHeard(builtIn.get());
+        if (topics.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("the built-in " + builtIn.get() + " agent subscribes to "
+                + topics.stream().map(Destination::name).collect(Collectors.joining(", "))
+                + ", where every copy would hear every message and act on it again (sending each of its"
+                + " messages once per copy). Only agents that take their work from queues run as several"
+                + " copies, e.g. the worker");
     }
 
     /**

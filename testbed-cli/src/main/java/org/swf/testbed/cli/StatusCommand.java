@@ -1,9 +1,15 @@
 package org.swf.testbed.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.swf.testbed.port.DaemonState;
 import org.swf.testbed.protocol.JsonCodec;
@@ -71,7 +77,7 @@ final class StatusCommand implements Callable<Integer> {
                 .map(count -> count.getKey() + " " + count.getValue()).collect(Collectors.joining(", "));
     }
 
-    private static void print(PrintWriter out, TestbedStatus status) {
+    static void print(PrintWriter out, TestbedStatus status) {
         out.println("Testbed: " + status.state()
                 + (status.namespace() == null ? "" : "  namespace " + status.namespace())
                 + (status.config() == null ? "" : "  config " + status.config()));
@@ -87,16 +93,31 @@ final class StatusCommand implements Callable<Integer> {
         } else {
             TextTable table = new TextTable(List.of("PROGRAM", "STATE", "PID", "UPTIME", "HEARTBEAT", ""), false, false,
                     true, true, false, false);
+            // An agent that runs as several copies gets a row of its own, its copies indented below it.
+            Map<String, List<ProgramReport>> copies = status.programs().stream().filter(p -> p.agent() != null)
+                    .collect(Collectors.groupingBy(ProgramReport::agent, LinkedHashMap::new, Collectors.toList()));
+            List<List<String>> tails = new ArrayList<>();
+            Set<String> grouped = new HashSet<>();
             for (ProgramReport program : status.programs()) {
-                table.row(program.name(), program.state(), program.pid() == 0 ? "-" : Long.toString(program.pid()),
-                        uptime(program.uptimeSeconds()), heartbeat(program), program.failing() ? "FAILING"
+                List<ProgramReport> group = program.agent() == null ? List.of(program) : copies.get(program.agent());
+                boolean replicated = group.size() > 1;
+                if (replicated && grouped.add(program.agent())) {
+                    table.row(program.agent() + " (" + group.size() + " copies)", counted(group, ProgramReport::state),
+                            "", "", counted(group, p -> p.operationalState() == null ? "-" : p.operationalState()),
+                            group.stream().anyMatch(ProgramReport::failing) ? "FAILING" : "");
+                    tails.add(List.of());
+                }
+                table.row((replicated ? "  " : "") + program.name(), program.state(),
+                        program.pid() == 0 ? "-" : Long.toString(program.pid()), uptime(program.uptimeSeconds()),
+                        heartbeat(program), program.failing() ? "FAILING"
                                 + (program.detail().isEmpty() ? "" : ": " + program.detail()) : "");
+                tails.add(program.logTail());
             }
             List<String> lines = table.lines();
             out.println(lines.get(0));
-            for (int i = 0; i < status.programs().size(); i++) {
+            for (int i = 0; i < tails.size(); i++) {
                 out.println(lines.get(i + 1));
-                for (String line : status.programs().get(i).logTail()) {
+                for (String line : tails.get(i)) {
                     out.println("    | " + line);
                 }
             }
@@ -114,6 +135,13 @@ final class StatusCommand implements Callable<Integer> {
         for (String problem : status.problems()) {
             out.println("Problem: " + problem);
         }
+    }
+
+    /** @return how many of {@code programs} are in each state, e.g. {@code 3 RUNNING, 1 STARTING} */
+    private static String counted(List<ProgramReport> programs, Function<ProgramReport, String> state) {
+        Map<String, Long> counts = programs.stream().collect(Collectors.groupingBy(state, TreeMap::new,
+                Collectors.counting()));
+        return counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
     }
 
     private static String heartbeat(ProgramReport program) {

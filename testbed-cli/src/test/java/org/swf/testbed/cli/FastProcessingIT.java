@@ -2,11 +2,12 @@ package org.swf.testbed.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.swf.testbed.cli.FastProcessingMessages.count;
+import static org.swf.testbed.cli.FastProcessingMessages.lastSummary;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +18,6 @@ import org.swf.testbed.messaging.JmsMessageBusFactory;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
-import org.swf.testbed.protocol.WireReply;
 
 /**
  * {@code testbed run fast_processing} with the shipped config, a real supervisord and the embedded
@@ -67,17 +67,7 @@ class FastProcessingIT {
             });
 
             // What `testbed run` sends, with the reply address the orchestrator uses.
-            Map<String, Object> command = new LinkedHashMap<>();
-            command.put("msg_type", "run_workflow");
-            command.put("namespace", namespace);
-            command.put("workflow_name", "stf_datataking");
-            command.put("config", "fast_processing_default");
-            command.put("realtime", false);
-            command.put("source", "it");
-            WireReply reply = WireReply.of(bus.request(Destinations.workflowControl(namespace), codec.encode(command),
-                    Duration.ofSeconds(30)).body());
-            assertThat(reply.success()).as(reply.error()).isTrue();
-            String executionId = String.valueOf(reply.result().get("execution_id"));
+            String executionId = FastProcessingMessages.runFast(bus, codec, namespace);
 
             // Fast processing broadcasts its counts at end_run and again whenever every slice so far is answered.
             await().atMost(Duration.ofSeconds(90)).until(() -> count(epictopic, "end_run") == 1
@@ -122,20 +112,6 @@ class FastProcessingIT {
             assertThat(record.get("ended_at")).isNotNull();
             assertThat(((Map<?, ?>) record.get("message_counts")).get("stf_gen")).isEqualTo(STFS);
         }
-    }
-
-    private static long count(List<Map<String, Object>> messages, String msgType) {
-        return messages.stream().filter(m -> msgType.equals(m.get("msg_type"))).count();
-    }
-
-    private static Map<String, Object> lastSummary(List<Map<String, Object>> messages) {
-        Map<String, Object> last = null;
-        for (Map<String, Object> message : messages) {
-            if ("processing_summary".equals(message.get("msg_type"))) {
-                last = message;
-            }
-        }
-        return last;
     }
 
     @SuppressWarnings("unchecked")

@@ -2,11 +2,11 @@ package org.swf.testbed.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.swf.testbed.cli.FastProcessingMessages.lastSummary;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,7 +16,6 @@ import org.swf.testbed.messaging.JmsMessageBusFactory;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
-import org.swf.testbed.protocol.WireReply;
 
 /**
  * A worker killed (SIGKILL) in the middle of a fast-processing run, with a real supervisord (which
@@ -69,17 +68,7 @@ class FastProcessingWorkerKillIT {
                 }
             });
 
-            Map<String, Object> command = new LinkedHashMap<>();
-            command.put("msg_type", "run_workflow");
-            command.put("namespace", namespace);
-            command.put("workflow_name", "stf_datataking");
-            command.put("config", "fast_processing_default");
-            command.put("realtime", false);
-            command.put("source", "it");
-            WireReply reply = WireReply.of(bus.request(Destinations.workflowControl(namespace), codec.encode(command),
-                    Duration.ofSeconds(30)).body());
-            assertThat(reply.success()).as(reply.error()).isTrue();
-            String executionId = String.valueOf(reply.result().get("execution_id"));
+            String executionId = FastProcessingMessages.runFast(bus, codec, namespace);
 
             // The summary sent at end_run: the workers are still at work, with slices outstanding.
             await().atMost(Duration.ofSeconds(120)).until(() -> lastSummary(epictopic) != null);
@@ -123,13 +112,4 @@ class FastProcessingWorkerKillIT {
         return ((Number) message.get(key)).longValue();
     }
 
-    private static Map<String, Object> lastSummary(List<Map<String, Object>> messages) {
-        Map<String, Object> last = null;
-        for (Map<String, Object> message : messages) {
-            if ("processing_summary".equals(message.get("msg_type"))) {
-                last = message;
-            }
-        }
-        return last;
-    }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.swf.testbed.ConfigException;
 import org.swf.testbed.TestbedException;
 import org.swf.testbed.access.BrokerPorts;
+import org.swf.testbed.config.AgentLaunch;
 import org.swf.testbed.config.AgentSpec;
 import org.swf.testbed.config.ConfigLocator;
 import org.swf.testbed.config.JavaOptions;
@@ -177,6 +178,22 @@ class StandardProgramsTest {
         assertThat(programs.sendsHeartbeats(agent("original"))).isTrue();
         assertThat(programs.sendsHeartbeats(agent("own"))).isFalse();
         assertThat(programs.sendsHeartbeats(agent("python"))).isFalse();
+    }
+
+    @Test
+    void onlyAgentsThatTakeTheirWorkFromQueuesRunAsSeveralCopies() {
+        AgentSpec worker = new AgentSpec("worker", true, new AgentLaunch.BuiltIn("worker"), Map.of(), 1, true,
+                JavaOptions.NONE, null);
+        assertThat(programs.whyNotReplicable(config, worker)).isEmpty();
+        assertThat(programs.whyNotReplicable(config, agent("data"))).hasValueSatisfying(why -> assertThat(why)
+                .contains("built-in data agent", "epictopic", "every copy would hear every message", "the worker"));
+        assertThat(programs.whyNotReplicable(config, agent("fast"))).hasValueSatisfying(why -> assertThat(why)
+                .contains("built-in fastmon agent"));
+        assertThat(programs.whyNotReplicable(config, agent("original"))).as("the data agent stands in for it")
+                .isPresent();
+        // A command's copies are its own affair.
+        assertThat(programs.whyNotReplicable(config, agent("own"))).isEmpty();
+        assertThat(programs.whyNotReplicable(config, agent("python"))).isEmpty();
     }
 
     @Test

@@ -2,6 +2,8 @@ package org.swf.testbed.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,28 @@ class StatusCommandTest {
         counts.put("run_imminent", 1);
         counts.put("stf_gen", 4);
         assertThat(StatusCommand.messageCounts(counts)).isEqualTo("run_imminent 1, stf_gen 4");
+    }
+
+    @Test
+    void anAgentThatRunsAsSeveralCopiesGetsARowWithItsCopiesIndentedBelow() {
+        StringWriter text = new StringWriter();
+        StatusCommand.print(new PrintWriter(text), status("RUNNING",
+                new ProgramReport("workflow-runner", "RUNNING", 40, 10, "", false, "READY", 1L, List.of(), null),
+                new ProgramReport("data-agent", "RUNNING", 41, 10, "", false, "READY", 1L, List.of(), "data"),
+                new ProgramReport("worker-agent", "RUNNING", 42, 10, "", false, "PROCESSING", 1L, List.of(), "worker"),
+                new ProgramReport("worker-agent-2", "RUNNING", 43, 10, "", false, "READY", 1L, List.of(), "worker"),
+                new ProgramReport("worker-agent-3", "STARTING", 44, 1, "", false, null, null, List.of(), "worker")));
+
+        List<String> lines = text.toString().lines().toList();
+        int header = lines.indexOf(lines.stream().filter(line -> line.startsWith("PROGRAM")).findFirst().orElseThrow());
+        assertThat(lines.subList(header + 1, header + 7)).satisfiesExactly(
+                line -> assertThat(line).startsWith("workflow-runner "),
+                line -> assertThat(line).startsWith("data-agent "),
+                line -> assertThat(line).startsWith("worker (3 copies) ").contains("2 RUNNING, 1 STARTING")
+                        .contains("1 -, 1 PROCESSING, 1 READY"),
+                line -> assertThat(line).startsWith("  worker-agent ").contains("42"),
+                line -> assertThat(line).startsWith("  worker-agent-2 ").contains("43"),
+                line -> assertThat(line).startsWith("  worker-agent-3 ").contains("STARTING"));
     }
 
     private static TestbedStatus status(String daemon, ProgramReport... programs) {

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  *     or script runs no JVM of the testbed's, and they do not reach it
  * @param ready when {@code testbed run} takes it for ready, or null for its kind's default
  *     (built-in agents report heartbeats, commands and scripts are ready when running)
+ * @param replicas how many copies of it run, each a program of its own (1 to {@value #MAX_REPLICAS})
  */
 public record AgentSpec(
         String key,
@@ -27,10 +28,17 @@ public record AgentSpec(
         int startSeconds,
         boolean autoRestart,
         JavaOptions javaOptions,
-        Readiness ready) {
+        Readiness ready,
+        int replicas) {
 
     /** Agent keys become program names and destination parts, so they stay plain words. */
     public static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,47}");
+
+    /**
+     * The most copies of one agent: each is a JVM or process of its own on this host; a count
+     * beyond what one machine holds belongs on several hosts.
+     */
+    public static final int MAX_REPLICAS = 64;
 
     /** Requires a plain key, a launch and JVM options (perhaps none); copies the environment. */
     public AgentSpec {
@@ -41,5 +49,23 @@ public record AgentSpec(
         Objects.requireNonNull(launch, "launch");
         environment = Map.copyOf(environment == null ? Map.of() : environment);
         Objects.requireNonNull(javaOptions, "javaOptions");
+        if (replicas < 1 || replicas > MAX_REPLICAS) {
+            throw new IllegalArgumentException("agent '" + key + "': replicas " + replicas
+                    + " is out of range: use 1 to " + MAX_REPLICAS);
+        }
+    }
+
+    /** One copy of the agent. */
+    public AgentSpec(String key, boolean enabled, AgentLaunch launch, Map<String, String> environment,
+            int startSeconds, boolean autoRestart, JavaOptions javaOptions, Readiness ready) {
+        this(key, enabled, launch, environment, startSeconds, autoRestart, javaOptions, ready, 1);
+    }
+
+    /**
+     * @param count how many copies
+     * @return this agent with {@code count} copies
+     */
+    public AgentSpec withReplicas(int count) {
+        return new AgentSpec(key, enabled, launch, environment, startSeconds, autoRestart, javaOptions, ready, count);
     }
 }

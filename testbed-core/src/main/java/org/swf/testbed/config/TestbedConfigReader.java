@@ -22,7 +22,7 @@ public final class TestbedConfigReader {
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final String JAVA_OPTIONS = "java_options";
     private static final Set<String> AGENT_KEYS = Set.of("enabled", "type", "command", "script", "args",
-            "environment", "startsecs", "autorestart", "description", JAVA_OPTIONS, "ready");
+            "environment", "startsecs", "autorestart", "description", JAVA_OPTIONS, "ready", "replicas");
     private static final int DEFAULT_START_SECONDS = 1;
 
     private final TomlConfigParser parser = new TomlConfigParser();
@@ -182,8 +182,13 @@ public final class TestbedConfigReader {
                     + "\" is unknown. Use \"heartbeat\" (wait for its READY heartbeat) or \"running\" (ready once"
                     + " supervisord runs it)"));
         }
+        long replicas = integer(where, table, "replicas", 1);
+        if (replicas < 1 || replicas > AgentSpec.MAX_REPLICAS) {
+            throw new ConfigException(where + ": replicas = " + replicas + " is out of range: use 1 to "
+                    + AgentSpec.MAX_REPLICAS + " (set enabled = false to run none)");
+        }
         return new AgentSpec(key, enabled, launch, environment, (int) startSeconds, autoRestart, javaOptions,
-                ready);
+                ready, (int) replicas);
     }
 
     private static WorkflowSettings workflow(String shown, Map<String, Object> table) {

@@ -19,12 +19,15 @@ import org.swf.testbed.util.PrivateFiles;
 
 /**
  * The orchestrator's files in the home's state directory: the record of what the last run
- * started, and the lock that keeps two front ends from starting or stopping one testbed at once.
+ * started, the programs it gave supervisord, and the lock that keeps two front ends from
+ * starting, scaling or stopping one testbed at once.
  */
 final class HomeState {
 
     private static final String RUN_RECORD = "current-run.json";
     private static final String LOCK_FILE = "orchestrator.lock";
+    /** Private, as the supervisord configuration: program environments may hold the broker's login. */
+    private static final String PROGRAMS = "current-programs.json";
 
     private final Path home;
     private final Path directory;
@@ -50,10 +53,34 @@ final class HomeState {
     }
 
     void writeRunRecord(RunRecord record) {
-        Path file = directory.resolve(RUN_RECORD);
+        write(RUN_RECORD, record);
+    }
+
+    /**
+     * @return the programs the running testbed gave supervisord, exactly: a change of their
+     *     number gives supervisord the others unchanged, so it leaves them running
+     */
+    Optional<LaunchedPrograms> readPrograms() {
+        Path file = directory.resolve(PROGRAMS);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(codec.decode(Files.readString(file, StandardCharsets.UTF_8), LaunchedPrograms.class));
+        } catch (IOException | TestbedException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    void writePrograms(LaunchedPrograms programs) {
+        write(PROGRAMS, programs);
+    }
+
+    private void write(String name, Object content) {
+        Path file = directory.resolve(name);
         try {
             PrivateFiles.directory(directory);
-            PrivateFiles.write(file, codec.encode(record));
+            PrivateFiles.write(file, codec.encode(content));
         } catch (IOException e) {
             throw new ServiceUnavailableException("Cannot write " + file + ": " + e.getMessage() + ". Check that "
                     + home + " is writable by you", e);

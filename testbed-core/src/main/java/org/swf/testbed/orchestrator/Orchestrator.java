@@ -55,6 +55,7 @@ public final class Orchestrator {
     private final HomeState state;
     private final BrokerConnections connections;
     private final TestbedLauncher launcher;
+    private final AgentScaler scaler;
     private final StatusObserver observer;
     private final WorkflowControl workflows;
 
@@ -78,6 +79,7 @@ public final class Orchestrator {
         this.workflows = new WorkflowControl(settings, supervisor, executions, reader, state, connections, codec);
         this.launcher = new TestbedLauncher(settings, supervisor, programs, reader, access, state, connections,
                 workflows, codec);
+        this.scaler = new AgentScaler(settings, supervisor, programs, reader, state, connections, codec);
         this.observer = new StatusObserver(settings, supervisor, executions, state, connections, codec);
     }
 
@@ -193,6 +195,29 @@ public final class Orchestrator {
      */
     public StopResult stopAgents(StepListener listener) {
         return launcher.stopAgents(listener);
+    }
+
+    /**
+     * Runs {@code count} copies of one agent of the running testbed, and leaves every other program
+     * as it is: copies beyond the count are stopped, missing ones started and waited for as
+     * {@link #run} waits for its agents. The first copy keeps the agent's program name
+     * ({@code worker-agent}); the N-th is {@code worker-agent-N}. The agent's table in the config
+     * is not changed: the next run starts its {@code replicas} again.
+     *
+     * @param agentKey the agent's key in the config, e.g. {@code worker}
+     * @param count how many copies to run, 1 to {@value org.swf.testbed.config.AgentSpec#MAX_REPLICAS}
+     * @param listener hears each step as it begins, on this thread
+     * @return how many ran before and now, and the programs started and stopped
+     * @throws ConfigException when the testbed has no such agent, the count is out of range, or the
+     *     agent cannot run as several copies (the runner; a built-in agent that acts on every
+     *     broadcast it hears)
+     * @throws LifecycleConflictException when the testbed is not running
+     * @throws org.swf.testbed.OperationInProgressException while a start, stop or other scale is in progress
+     * @throws org.swf.testbed.TestbedTimeoutException when a copy did not get ready in time
+     * @throws TestbedException when a copy failed to start, with its log tail
+     */
+    public ScaleResult scale(String agentKey, int count, StepListener listener) {
+        return scaler.scale(agentKey, count, listener);
     }
 
     /**

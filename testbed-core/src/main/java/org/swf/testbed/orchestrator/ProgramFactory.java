@@ -1,8 +1,12 @@
 package org.swf.testbed.orchestrator;
 
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.swf.testbed.access.BrokerPorts;
 import org.swf.testbed.config.AgentSpec;
 import org.swf.testbed.config.TestbedConfig;
+import org.swf.testbed.port.ProgramRole;
 import org.swf.testbed.port.ProgramSpec;
 
 /**
@@ -17,6 +21,14 @@ public interface ProgramFactory {
     String BROKER = "broker";
     /** Name of the workflow runner's program. */
     String WORKFLOW_RUNNER = "workflow-runner";
+
+    /** The suffix that makes an agent key a program name. */
+    String AGENT_SUFFIX = "-agent";
+    /**
+     * An agent's program name, as {@link #agentProgram(String, int)} makes it. The key goes as far
+     * as it can: {@code a-agent-2-agent} is the first copy of {@code a-agent-2}.
+     */
+    Pattern AGENT_PROGRAM = Pattern.compile("(.+)" + AGENT_SUFFIX + "(?:-([2-9]|[1-9][0-9]{1,2}))?");
 
     /**
      * @param config the testbed config
@@ -48,10 +60,76 @@ public interface ProgramFactory {
     boolean sendsHeartbeats(AgentSpec agent);
 
     /**
+     * Whether an agent may run as several copies. Copies share the agent's subscriptions: copies of
+     * a queue consumer share its messages, but each copy of a topic subscriber gets every message,
+     * and acts on it once per copy.
+     *
+     * @param config the testbed config
+     * @param agent one of its agents
+     * @return why the agent cannot run as several copies, or empty when it can
+     */
+    default Optional<String> whyNotReplicable(TestbedConfig config, AgentSpec agent) {
+        return Optional.empty();
+    }
+
+    /**
      * @param agentKey an agent key
-     * @return the agent's program name
+     * @return the agent's program name (that of its first copy)
      */
     static String agentProgram(String agentKey) {
-        return agentKey + "-agent";
+        return agentKey + AGENT_SUFFIX;
+    }
+
+    /**
+     * @param agentKey an agent key
+     * @param replica which copy, from 1
+     * @return the program name of that copy: the agent's program name for the first, that name
+     *     and {@code -N} for the N-th, so copies come and go without renaming the first
+     */
+    static String agentProgram(String agentKey, int replica) {
+        if (replica < 1) {
+            throw new IllegalArgumentException("replica " + replica + " of agent '" + agentKey + "': copies count from 1");
+        }
+        return replica == 1 ? agentProgram(agentKey) : agentProgram(agentKey) + "-" + replica;
+    }
+
+    /**
+     * @param first the program of an agent's first copy
+     * @param replica which further copy, from 2
+     * @return that copy's program: the first one's command, directory, environment and restart
+     *     rules under a name of its own (supervisord tells each program its name, which its
+     *     heartbeats carry)
+     */
+    static ProgramSpec replicaOf(ProgramSpec first, int replica) {
+        AgentCopy copy = agentCopyOf(first.name()).filter(c -> c.replica() == 1).orElseThrow(
+                () -> new IllegalArgumentException("'" + first.name() + "' is not the program of an agent's first copy"));
+        if (replica < 2) {
+            throw new IllegalArgumentException("replica " + replica + " of '" + first.name() + "': further copies count from 2");
+        }
+        return new ProgramSpec(agentProgram(copy.agentKey(), replica), ProgramRole.REPLICA, first.command(),
+                first.directory(), first.environment(), first.startSeconds(), first.autoRestart());
+    }
+
+    /**
+     * @param program a program name
+     * @return the agent key and copy the program runs, or empty for a program that runs no agent
+     *     (the broker, the workflow runner)
+     */
+    static Optional<AgentCopy> agentCopyOf(String program) {
+        Matcher matcher = AGENT_PROGRAM.matcher(program);
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        String replica = matcher.group(2);
+        return Optional.of(new AgentCopy(matcher.group(1), replica == null ? 1 : Integer.parseInt(replica)));
+    }
+
+    /**
+     * One copy of an agent.
+     *
+     * @param agentKey the agent's key
+     * @param replica which copy, from 1
+     */
+    record AgentCopy(String agentKey, int replica) {
     }
 }

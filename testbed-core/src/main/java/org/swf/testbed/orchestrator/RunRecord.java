@@ -26,4 +26,14 @@ public record RunRecord(String config, String namespace, String brokerUrl, Broke
         programs = programs == null ? List.of() : List.copyOf(programs);
         heartbeatPrograms = heartbeatPrograms == null ? List.of() : List.copyOf(heartbeatPrograms);
     }
+
+    /**
+     * @param programs the programs now running, in start order
+     * @param heartbeatPrograms those of them whose liveness heartbeats report
+     * @return this record for the same testbed with other programs (after a change of an agent's copies)
+     */
+    RunRecord withPrograms(List<String> programs, List<String> heartbeatPrograms) {
+        return new RunRecord(config, namespace, brokerUrl, brokerPorts, programs, heartbeatPrograms, startedAt,
+                monitorPort);
+    }
 }

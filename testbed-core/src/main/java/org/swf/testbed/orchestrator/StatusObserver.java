@@ -115,8 +115,10 @@ final class StatusObserver {
             boolean failing = program.state().isFailing() || program.state() == ProgramState.ORPHANED
                     || program.state() == ProgramState.EXITED || silent || "EXITED".equals(operational);
             List<String> tail = failing ? supervisor.logTail(program.name(), FAILING_LOG_LINES) : List.of();
+            String agent = ProgramFactory.agentCopyOf(program.name()).map(ProgramFactory.AgentCopy::agentKey)
+                    .orElse(null);
             reports.add(new ProgramReport(program.name(), program.state().name(), program.pid(),
-                    program.uptime().toSeconds(), program.detail(), failing, operational, age, tail));
+                    program.uptime().toSeconds(), program.detail(), failing, operational, age, tail, agent));
         }
         ExecutionSnapshot execution = runner == null ? null : runner.execution();
         return new TestbedStatus(LifecycleState.observe(testbedPrograms).name(), snapshot.daemonRunning(),

@@ -69,6 +69,7 @@ final class TestbedLauncher {
     private final BrokerConnections connections;
     private final WorkflowControl workflows;
     private final JsonCodec codec;
+    private final ProgramWaits waits;
 
     TestbedLauncher(OrchestratorSettings settings, ProcessSupervisor supervisor, ProgramFactory programs,
             TestbedConfigReader reader, BrokerAccess access, HomeState state, BrokerConnections connections,
@@ -84,6 +85,7 @@ final class TestbedLauncher {
         this.connections = connections;
         this.workflows = workflows;
         this.codec = codec;
+        this.waits = new ProgramWaits(supervisor, settings);
     }
 
     /** The steps of a start that runs on a broker already running: see {@link #start}. */
@@ -262,6 +264,7 @@ final class TestbedLauncher {
         state.writeRunRecord(new RunRecord(config.source().toString(), config.namespace(), shownBrokerUrl(config, ports),
                 ports, startedPrograms, plan.heartbeatPrograms(), Instant.now().toString(),
                 monitorPortOf(environment)));
+        state.writePrograms(new LaunchedPrograms(specs));
         try {
             if (keepBroker) {
                 timer.time("update supervisord", () -> supervisor.update(specs));
@@ -307,11 +310,11 @@ final class TestbedLauncher {
                 }
                 List<String> awaited = plan.heartbeatPrograms();
                 timer.time("wait for READY heartbeats", () -> watch.awaitReady(awaited, settings.readinessTimeout(),
-                        () -> failIfCrashed(all)));
+                        () -> waits.failIfCrashed(all)));
                 List<String> silent = all.stream().filter(name -> !awaited.contains(name)).toList();
                 if (!silent.isEmpty()) {
                     timer.expectMore(1);
-                    timer.time("wait for RUNNING", () -> awaitRunning(silent));
+                    timer.time("wait for RUNNING", () -> waits.awaitRunning(silent));
                 }
             }
             WorkflowStarted started = options.triggerWorkflow()
@@ -345,14 +348,26 @@ final class TestbedLauncher {
         heartbeatPrograms.add(ProgramFactory.WORKFLOW_RUNNER);
         ownPrograms.add(ProgramFactory.WORKFLOW_RUNNER);
         for (AgentSpec agent : config.enabledAgents()) {
-            specs.add(programs.agent(config, agent));
+            ProgramSpec first = programs.agent(config, agent);
+            List<ProgramSpec> copies = new ArrayList<>(List.of(first));
+            if (agent.replicas() > 1) {
+                programs.whyNotReplicable(config, agent).ifPresent(why -> {
+                    throw new ConfigException(config.source() + ": [agents." + agent.key() + "] replicas = "
+                            + agent.replicas() + ": " + why + ". Remove replicas to run one");
+                });
+                for (int replica = 2; replica <= agent.replicas(); replica++) {
+                    copies.add(ProgramFactory.replicaOf(first, replica));
+                }
+            }
+            specs.addAll(copies);
+            List<String> names = copies.stream().map(ProgramSpec::name).toList();
             if (programs.sendsHeartbeats(agent)) {
-                ownPrograms.add(ProgramFactory.agentProgram(agent.key()));
+                ownPrograms.addAll(names);
             }
             boolean awaited = agent.ready() != null ? agent.ready() == Readiness.HEARTBEAT
                     : programs.sendsHeartbeats(agent);
             if (awaited) {
-                heartbeatPrograms.add(ProgramFactory.agentProgram(agent.key()));
+                heartbeatPrograms.addAll(names);
             }
         }
         return new LaunchPlan(config, specs, heartbeatPrograms, ownPrograms);
@@ -409,7 +424,7 @@ final class TestbedLauncher {
                 try {
                     return Optional.of(connections.connect(endpoint));
                 } catch (ServiceUnavailableException e) {
-                    failIfCrashed(List.of(ProgramFactory.BROKER));
+                    waits.failIfCrashed(List.of(ProgramFactory.BROKER));
                     return Optional.empty();
                 }
             });
@@ -418,32 +433,6 @@ final class TestbedLauncher {
                     + supervisor.logFile(ProgramFactory.BROKER), null,
                     supervisor.logTail(ProgramFactory.BROKER, LOG_TAIL_LINES));
         }
-    }
-
-    /** Waits until supervisord reports every one of {@code programs} RUNNING: each stayed up for its startsecs. */
-    private void awaitRunning(List<String> programs) {
-        Await.until(String.join(", ", programs) + " to be RUNNING (up for their startsecs)",
-                settings.readinessTimeout(), () -> {
-                    List<ProgramStatus> now = failIfCrashed(programs);
-                    return now.stream().filter(program -> programs.contains(program.name()))
-                            .filter(program -> program.state() == ProgramState.RUNNING)
-                            .count() == programs.size();
-                });
-    }
-
-    /** @return what the supervisor reports now, when none of {@code awaited} failed */
-    private List<ProgramStatus> failIfCrashed(List<String> awaited) {
-        List<ProgramStatus> programs = supervisor.observe().programs();
-        for (ProgramStatus program : programs) {
-            if (awaited.contains(program.name()) && (!program.state().isActive() || program.state().isFailing())) {
-                throw new TestbedException("Program '" + program.name() + "' failed to start: it is "
-                        + program.state() + (program.detail().isEmpty() ? "" : " (" + program.detail() + ")")
-                        + " instead of running. See its log: " + supervisor.logFile(program.name())
-                        + ". Run 'testbed stop-agents' before trying again", null,
-                        supervisor.logTail(program.name(), LOG_TAIL_LINES));
-            }
-        }
-        return programs;
     }
 
     /**

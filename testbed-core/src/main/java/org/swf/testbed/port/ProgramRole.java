@@ -6,6 +6,12 @@ public enum ProgramRole {
     BROKER,
     /** The workflow runner, started before the agents. */
     RUNNER,
-    /** A workflow agent; all agents start together. */
-    AGENT
+    /** A workflow agent (the first copy of one that runs several); all agents start together. */
+    AGENT,
+    /**
+     * A further copy of an agent (its second, third, ...). It starts and stops with the agents, but
+     * stands alone in supervisord, outside their group: copies come and go without the group
+     * changing, which would restart every agent.
+     */
+    REPLICA
 }

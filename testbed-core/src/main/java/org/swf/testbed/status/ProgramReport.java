@@ -14,12 +14,21 @@ import java.util.List;
  * @param operationalState the agent's last reported state, or null when unknown
  * @param secondsSinceHeartbeat age of the agent's last heartbeat, or null when unknown
  * @param logTail the last log lines when failing, else empty
+ * @param agent the key of the agent the program runs (one program per copy of the agent), or
+ *     null for a program that runs no agent (the broker, the workflow runner)
  */
 public record ProgramReport(String name, String state, long pid, long uptimeSeconds, String detail,
-        boolean failing, String operationalState, Long secondsSinceHeartbeat, List<String> logTail) {
+        boolean failing, String operationalState, Long secondsSinceHeartbeat, List<String> logTail, String agent) {
 
     /** Copies the list. */
     public ProgramReport {
         logTail = logTail == null ? List.of() : List.copyOf(logTail);
+    }
+
+    /** A program that runs no agent, or whose agent is not told. */
+    public ProgramReport(String name, String state, long pid, long uptimeSeconds, String detail, boolean failing,
+            String operationalState, Long secondsSinceHeartbeat, List<String> logTail) {
+        this(name, state, pid, uptimeSeconds, detail, failing, operationalState, secondsSinceHeartbeat, logTail,
+                null);
     }
 }

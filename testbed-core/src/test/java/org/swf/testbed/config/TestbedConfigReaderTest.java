@@ -74,6 +74,36 @@ class TestbedConfigReaderTest {
     }
 
     @Test
+    void anAgentRunsOneCopyUnlessItsTableSaysHowManyWithinTheLimit() throws IOException {
+        TestbedConfig config = read("""
+                [testbed]
+                namespace = "n"
+                [agents.data]
+                enabled = true
+                [agents.worker]
+                enabled = true
+                replicas = 4
+                """);
+        assertThat(config.agent("data").orElseThrow().replicas()).isEqualTo(1);
+        assertThat(config.agent("worker").orElseThrow().replicas()).isEqualTo(4);
+
+        for (String count : List.of("0", "-1", "65")) {
+            assertRefused("""
+                    [testbed]
+                    namespace = "n"
+                    [agents.worker]
+                    replicas = %s
+                    """.formatted(count), "[agents.worker]", "replicas = " + count, "use 1 to 64");
+        }
+        assertRefused("""
+                [testbed]
+                namespace = "n"
+                [agents.worker]
+                replicas = "4"
+                """, "[agents.worker]", "replicas must be an integer");
+    }
+
+    @Test
     void readinessIsHeartbeatOrRunningAndAnythingElseIsRefused() throws IOException {
         TestbedConfig config = read("""
                 [testbed]

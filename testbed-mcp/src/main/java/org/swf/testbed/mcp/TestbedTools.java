@@ -286,6 +286,7 @@ final class TestbedTools {
         for (ProgramReport program : status.programs()) {
             Map<String, Object> agent = new LinkedHashMap<>();
             agent.put("name", program.name());
+            agent.put("agent", program.agent());
             agent.put("state", program.state());
             agent.put("pid", program.pid());
             agent.put("uptime_seconds", program.uptimeSeconds());

@@ -191,8 +191,9 @@ final class ToolCatalog {
                         "username", plain("string", "Whose testbed."),
                         "namespace", nullable("string", "The testbed's namespace, if it runs."),
                         "state", plain("string", "Lifecycle state: STOPPED, STARTING, RUNNING or STOPPING."),
-                        "agents", array("object", "One entry per program: name, state, pid, uptime_seconds,"
-                                + " operational_state, seconds_since_heartbeat, failing, detail."),
+                        "agents", array("object", "One entry per program: name, agent (the agent's key, one"
+                                + " program per copy of it; null for the runner and the broker), state, pid,"
+                                + " uptime_seconds, operational_state, seconds_since_heartbeat, failing, detail."),
                         "failing", array("string", "Names of failing programs.")),
                         "agents", "failing"),
                 readOnly(false));

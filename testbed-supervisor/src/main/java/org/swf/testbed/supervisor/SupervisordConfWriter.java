@@ -54,16 +54,17 @@ public final class SupervisordConfWriter {
      * first and waits until all its programs have stopped before the next (supervisor 4.2.5,
      * {@code ordered_stop_groups_phase_1/2}). Agents (their group), then the runner, then the
      * broker: every agent and the runner still reach the broker with their exit heartbeat and
-     * the runner's {@code end_run}. Starting goes the other way (lowest first), the broker first,
-     * though here programs start only when asked ({@code autostart=false}). supervisorctl's
-     * {@code stop all} also goes lowest first, broker first, which is why
-     * {@link SupervisordProcessSupervisor#stopAll()} stops one priority at a time, highest first.
+     * the runner's {@code end_run}. An agent's further copies stand alone, with the agents'
+     * priority. Starting goes the other way (lowest first), the broker first, though here programs
+     * start only when asked ({@code autostart=false}). supervisorctl's {@code stop all} also goes
+     * lowest first, broker first, which is why {@link SupervisordProcessSupervisor#stopAll()}
+     * stops one priority at a time, highest first.
      */
     static int priority(ProgramRole role) {
         return switch (role) {
             case BROKER -> 100;
             case RUNNER -> 200;
-            case AGENT -> 300;
+            case AGENT, REPLICA -> 300;
         };
     }
 

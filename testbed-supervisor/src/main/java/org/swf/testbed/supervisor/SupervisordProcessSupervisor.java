@@ -61,6 +61,8 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
 
     /** How many lines of a program's log a failed start carries. */
     private static final int FAILURE_LOG_LINES = 20;
+    /** The most start calls made to supervisord at once (the agents' group is one, each further copy another). */
+    private static final int MAX_PARALLEL_STARTS = 8;
 
     /** How long orphans get after SIGTERM: what supervisord would give them. */
     private static final Duration ORPHAN_TERM_TIMEOUT = Duration.ofSeconds(SupervisordConfWriter.STOP_WAIT_SECONDS);
@@ -713,7 +715,9 @@ public final class SupervisordProcessSupervisor implements ProcessSupervisor {
             failures.putAll(runStart(call.getKey(), call.getValue(), conf, wait));
             return failures;
         }
-        ExecutorService executor = Executors.newFixedThreadPool(calls.size(), task -> {
+        // Each call waits for supervisord's answer, which comes at once (no wait) or after the
+        // program's startsecs: a few threads keep many agents' copies starting together.
+        ExecutorService executor = Executors.newFixedThreadPool(Math.min(calls.size(), MAX_PARALLEL_STARTS), task -> {
             Thread thread = new Thread(task, "supervisorctl-start");
             thread.setDaemon(true);
             return thread;

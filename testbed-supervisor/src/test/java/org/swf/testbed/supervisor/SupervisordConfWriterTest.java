@@ -218,6 +218,27 @@ class SupervisordConfWriterTest {
         assertThat(index.startSecondsOf("broker")).isEqualTo(1);
     }
 
+    /** Copies may come and go while the agents run: the group's membership, whose change restarts it, stays. */
+    @Test
+    void furtherCopiesOfAnAgentStandAloneAndStopWithTheAgents() {
+        List<ProgramSpec> programs = List.of(
+                program("workflow-runner", ProgramRole.RUNNER, List.of("/bin/true"), Map.of()),
+                program("worker-agent", ProgramRole.AGENT, List.of("/bin/true"), Map.of()),
+                program("worker-agent-2", ProgramRole.REPLICA, List.of("/bin/true"), Map.of()),
+                program("worker-agent-3", ProgramRole.REPLICA, List.of("/bin/true"), Map.of()));
+
+        String text = WRITER.render(programs);
+        Map<String, Map<String, String>> ini = PythonConfigParsing.ini(text);
+
+        assertThat(ini.get("group:agents")).containsEntry("programs", "worker-agent");
+        assertThat(ini.get("program:worker-agent-2")).containsEntry("priority", ini.get("program:worker-agent")
+                .get("priority")).containsEntry("autostart", "false");
+        ConfIndex index = ConfIndex.parse(text.lines().toList());
+        assertThat(index.namespec("worker-agent-3")).isEqualTo("worker-agent-3");
+        assertThat(index.stopPhases()).containsExactly(List.of("agents:worker-agent", "worker-agent-2",
+                "worker-agent-3"), List.of("workflow-runner"));
+    }
+
     @Test
     void duplicateNamesAndAProgramNamedLikeTheGroupAreRefused() {
         ProgramSpec a = program("a", ProgramRole.AGENT, List.of("/bin/true"), Map.of());

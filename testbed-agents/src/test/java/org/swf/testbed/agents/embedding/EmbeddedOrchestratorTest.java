@@ -37,6 +37,7 @@ import org.swf.testbed.agents.Agent;
 import org.swf.testbed.agents.AgentIdentity;
 import org.swf.testbed.agents.AgentRuntime;
 import org.swf.testbed.agents.data.DataAgent;
+import org.swf.testbed.agents.worker.WorkerAgent;
 import org.swf.testbed.agents.runner.WorkflowRunner;
 import org.swf.testbed.access.BrokerCredentials;
 import org.swf.testbed.config.ConfigLocator;
@@ -49,11 +50,14 @@ import org.swf.testbed.orchestrator.Orchestrator;
 import org.swf.testbed.orchestrator.OrchestratorSettings;
 import org.swf.testbed.orchestrator.RunOptions;
 import org.swf.testbed.orchestrator.RunResult;
+import org.swf.testbed.orchestrator.ScaleResult;
+import org.swf.testbed.orchestrator.StepListener;
 import org.swf.testbed.orchestrator.StopResult;
 import org.swf.testbed.port.FakeProcessSupervisor;
 import org.swf.testbed.port.ForwardingProcessSupervisor;
 import org.swf.testbed.port.InMemoryMessageBus;
 import org.swf.testbed.port.MessageBusFactory;
+import org.swf.testbed.port.ProgramRole;
 import org.swf.testbed.port.ProgramSpec;
 import org.swf.testbed.status.ProgramReport;
 import org.swf.testbed.status.TestbedStatus;
@@ -176,6 +180,68 @@ class EmbeddedOrchestratorTest {
         // Let go, the idle broker goes with its holder.
         assertThat(orchestrator.stopBrokerIfIdle()).containsExactly("broker");
         assertThat(brokerUp).isFalse();
+    }
+
+    /** Copies come and go through supervisord's update; every other program keeps running as it was. */
+    @Test
+    void scalingAnAgentStartsOrStopsOnlyItsCopies() throws IOException {
+        Files.writeString(home.resolve("workflows/scaled.toml"), """
+                [testbed]
+                namespace = "embedded"
+                [agents.data]
+                enabled = true
+                [agents.worker]
+                enabled = true
+                replicas = 2
+                [workflow]
+                name = "stf_datataking"
+                config = "wf_default"
+                [broker]
+                amqp_port = %d
+                stomp_port = %d
+                """.formatted(amqpPort, stompPort));
+        RunResult run = orchestrator.run(new RunOptions("scaled", false, null, Map.of(), "test"));
+        assertThat(run.programs()).containsExactly("broker", "workflow-runner", "data-agent", "worker-agent",
+                "worker-agent-2");
+        assertThat(supervisor.programs()).filteredOn(p -> p.name().startsWith("worker-agent"))
+                .extracting(ProgramSpec::role).containsExactly(ProgramRole.AGENT, ProgramRole.REPLICA);
+        List<String> eventsBefore = supervisor.events();
+
+        ScaleResult up = orchestrator.scale("worker", 4, StepListener.NONE);
+
+        assertThat(up.before()).isEqualTo(2);
+        assertThat(up.after()).isEqualTo(4);
+        assertThat(up.started()).containsExactly("worker-agent-3", "worker-agent-4");
+        assertThat(supervisor.events().subList(eventsBefore.size(), supervisor.events().size())).containsExactly(
+                "update broker,workflow-runner,data-agent,worker-agent,worker-agent-2,worker-agent-3,worker-agent-4",
+                "start worker-agent-3,worker-agent-4");
+        TestbedStatus scaled = orchestrator.status();
+        assertThat(scaled.programs()).extracting(ProgramReport::name, ProgramReport::state, ProgramReport::agent)
+                .containsExactly(Tuple.tuple("broker", "RUNNING", null),
+                        Tuple.tuple("workflow-runner", "RUNNING", null), Tuple.tuple("data-agent", "RUNNING", "data"),
+                        Tuple.tuple("worker-agent", "RUNNING", "worker"),
+                        Tuple.tuple("worker-agent-2", "RUNNING", "worker"),
+                        Tuple.tuple("worker-agent-3", "RUNNING", "worker"),
+                        Tuple.tuple("worker-agent-4", "RUNNING", "worker"));
+        assertThat(scaled.programs()).filteredOn(p -> p.name().startsWith("worker-agent-"))
+                .extracting(ProgramReport::operationalState).containsOnly("READY");
+
+        ScaleResult down = orchestrator.scale("worker", 1, StepListener.NONE);
+
+        assertThat(down.stopped()).containsExactly("worker-agent-2", "worker-agent-3", "worker-agent-4");
+        assertThat(down.started()).isEmpty();
+        assertThat(orchestrator.status().programs()).extracting(ProgramReport::name)
+                .containsExactly("broker", "workflow-runner", "data-agent", "worker-agent");
+        assertThat(orchestrator.scale("worker", 1, StepListener.NONE).stopped()).isEmpty();
+        assertThatThrownBy(() -> orchestrator.scale("processing", 2, StepListener.NONE))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("has no agent 'processing'")
+                .hasMessageContaining("Its agents: data, worker");
+        assertThatThrownBy(() -> orchestrator.scale("workflow-runner", 2, StepListener.NONE))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cannot run as several copies");
+
+        orchestrator.stopAgents();
+        assertThatThrownBy(() -> orchestrator.scale("worker", 2, StepListener.NONE))
+                .isInstanceOf(LifecycleConflictException.class).hasMessageContaining("not running");
     }
 
     @Test
@@ -382,7 +448,8 @@ class EmbeddedOrchestratorTest {
                 Agent agent = switch (name) {
                     case "workflow-runner" -> runner(locator, config);
                     case "data-agent" -> new DataAgent();
-                    default -> null;
+                    default -> name.startsWith("worker-agent") ? WorkerAgent.fromEnvironment(TestbedEnvironment.empty())
+                            : null;
                 };
                 if (agent != null) {
                     AgentRuntime runtime = new AgentRuntime(new AgentIdentity(name + "-x", agent.agentType(),
@@ -392,6 +459,15 @@ class EmbeddedOrchestratorTest {
                     runtime.start();
                 }
             }
+        }
+
+        /** A program supervisord no longer has stops, as there. */
+        @Override
+        public void update(List<ProgramSpec> programs) {
+            delegate.update(programs);
+            List<String> names = programs.stream().map(ProgramSpec::name).toList();
+            running.keySet().stream().filter(name -> !names.contains(name)).toList()
+                    .forEach(name -> running.remove(name).close());
         }
 
         /** The runner, serving the monitor API when the orchestrator gave the programs its port. */
