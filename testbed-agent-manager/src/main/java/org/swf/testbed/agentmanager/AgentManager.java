@@ -113,21 +113,28 @@ public final class AgentManager implements AutoCloseable {
         this.agentHeartbeats = HeartbeatTable.forInterval(heartbeatInterval);
     }
 
-    /** @return the queue this manager serves */
+    /** @return the user's control queue, which this manager serves (as the user's managers on other hosts do) */
     public Destination controlQueue() {
         return Destinations.agentManagerControl(user);
     }
 
-    /** Subscribes to the control queue and to agents' heartbeats, then starts heartbeating. */
+    /** @return this host's control queue of the user, which this manager alone serves */
+    public Destination hostControlQueue() {
+        return Destinations.agentManagerControl(user, hostname);
+    }
+
+    /** Subscribes to the control queues and to agents' heartbeats, then starts heartbeating. */
     public void start() {
         bus.subscribe(Destinations.HEARTBEATS, this::rememberHeartbeat);
+        bus.subscribe(hostControlQueue(), this::deliver);
         bus.subscribe(controlQueue(), this::deliver);
         // Learn at once which agents of the running testbed are alive, not a heartbeat period later.
         orchestrator.readRunRecord().map(RunRecord::namespace).ifPresent(namespace -> bus.send(Destinations.HEARTBEATS,
                 codec.encodeCommand(new HeartbeatRequest(namespace, instanceName(),
                         new CommandEnvelope(now(), null, null, null)))));
         heartbeats.start();
-        LOG.log(Level.INFO, "Agent manager for {0} listening on /queue/{1}", user, controlQueue().name());
+        LOG.log(Level.INFO, "Agent manager for {0} on {1} listening on /queue/{2} and /queue/{3}", user, hostname,
+                hostControlQueue().name(), controlQueue().name());
     }
 
     /** Sends a heartbeat now (e.g. on SIGUSR1), off the caller's thread. */
@@ -167,14 +174,14 @@ public final class AgentManager implements AutoCloseable {
         Request request = new Request(raw, fields, commandName);
         if (command instanceof Ping) {
             succeed(request, ping());
-        } else if (command instanceof TestbedStatusRequest) {
-            query(request, this::status);
+        } else if (command instanceof TestbedStatusRequest status) {
+            query(request, () -> status(status.thisHostOnly()));
         } else if (command instanceof LogsRequest logs) {
             query(request, () -> logs(logs));
         } else if (command instanceof StartTestbed start) {
             operate(request, () -> startTestbed(start, progressTo(request, start.wantsProgress())));
         } else if (command instanceof StopTestbed stop) {
-            operate(request, () -> stopTestbed(progressTo(request, stop.wantsProgress())));
+            operate(request, () -> stopTestbed(stop.thisHostOnly(), progressTo(request, stop.wantsProgress())));
         }
     }
 
@@ -243,21 +250,24 @@ public final class AgentManager implements AutoCloseable {
     }
 
     private TestbedStarted startTestbed(StartTestbed command, StepListener progress) {
-        RunResult result = orchestrator.run(new RunOptions(command.configName(), false, null, Map.of(),
-                "agent-manager"), progress);
+        RunResult result = command.shareOf() != null
+                ? orchestrator.runShare(command.configName(), command.shareOf(), command.configDigest(),
+                        "agent-manager", progress)
+                : orchestrator.run(new RunOptions(command.configName(), false, null, Map.of(), "agent-manager"),
+                        progress);
         Map<String, Long> steps = new LinkedHashMap<>();
         result.steps().forEach(step -> steps.put(step.step(), step.duration().toMillis()));
         return new TestbedStarted(result.config().toString(), result.namespace(), result.programs(), steps);
     }
 
-    private TestbedStopped stopTestbed(StepListener progress) {
-        StopResult result = orchestrator.stopAgents(progress);
+    private TestbedStopped stopTestbed(boolean thisHostOnly, StepListener progress) {
+        StopResult result = thisHostOnly ? orchestrator.stopThisHost(progress) : orchestrator.stopAgents(progress);
         return new TestbedStopped(result.stopped(),
                 result.stopped().isEmpty() ? "No agents running" : "Stopped: " + String.join(", ", result.stopped()));
     }
 
-    private ManagerStatus status() {
-        TestbedStatus status = orchestrator.status();
+    private ManagerStatus status(boolean thisHostOnly) {
+        TestbedStatus status = thisHostOnly ? orchestrator.thisHostStatus() : orchestrator.status();
         String namespace = status.namespace();
         Instant now = Instant.now();
         List<AgentLiveness> agents = agentHeartbeats.current().stream()

@@ -15,6 +15,7 @@ import org.swf.testbed.LifecycleConflictException;
 import org.swf.testbed.ServiceUnavailableException;
 import org.swf.testbed.TestbedTimeoutException;
 import org.swf.testbed.control.AgentManagerClient;
+import org.swf.testbed.heartbeat.HeartbeatSender;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
@@ -114,6 +115,7 @@ public final class AgentManagerDaemon implements AutoCloseable {
     }
 
     private final String user;
+    private final String host;
     private final Connector connector;
     private final ManagerFactory managers;
     private final Backoff backoff;
@@ -137,6 +139,21 @@ public final class AgentManagerDaemon implements AutoCloseable {
      */
     public AgentManagerDaemon(String user, Connector connector, ManagerFactory managers, Backoff backoff,
             ProcessEvents events, List<? extends AutoCloseable> owned) {
+        this(user, HeartbeatSender.localHostname(), connector, managers, backoff, events, owned);
+    }
+
+    /**
+     * @param user the OS login name the manager serves
+     * @param host this host's name in the testbed: no other manager of the user may serve it
+     * @param connector opens the broker connection, one attempt per call
+     * @param managers makes the manager on the connected bus
+     * @param backoff how long to wait between connection attempts
+     * @param events where the process asks to stop, and for heartbeats
+     * @param owned closed after the manager, last first (e.g. its hold on the home's broker)
+     */
+    public AgentManagerDaemon(String user, String host, Connector connector, ManagerFactory managers, Backoff backoff,
+            ProcessEvents events, List<? extends AutoCloseable> owned) {
+        this.host = Objects.requireNonNull(host, "host");
         this.user = Objects.requireNonNull(user, "user");
         this.connector = Objects.requireNonNull(connector, "connector");
         this.managers = Objects.requireNonNull(managers, "managers");
@@ -200,21 +217,22 @@ public final class AgentManagerDaemon implements AutoCloseable {
     }
 
     /**
-     * The lock file keeps a second manager off this host; this keeps one off the user's queue
-     * from anywhere: two consumers would split the commands between them.
+     * The lock file keeps a second manager off this machine; this keeps one off this host's queue
+     * from anywhere (a machine whose {@code TESTBED_HOST} names this host): two consumers would
+     * split the host's commands between them. Managers of other hosts serve queues of their own.
      *
-     * @throws LifecycleConflictException when another manager answers on the control queue
+     * @throws LifecycleConflictException when another manager answers on this host's control queue
      */
     private void refuseIfAnotherServes(MessageBus bus) {
         ManagerInfo other;
         try {
-            other = new AgentManagerClient(bus, new JsonCodec(), user, "agent-manager").ping(OTHER_MANAGER_PROBE);
+            other = new AgentManagerClient(bus, new JsonCodec(), user, host, "agent-manager").ping(OTHER_MANAGER_PROBE);
         } catch (TestbedTimeoutException e) {
             return; // nobody answers: this one serves
         }
         throw new LifecycleConflictException("An agent manager for " + user + " already serves /queue/"
-                + Destinations.agentManagerControl(user).name() + " (pid " + other.pid() + " on " + other.hostname()
-                + "). Use that one, or stop it first");
+                + Destinations.agentManagerControl(user, host).name() + " (pid " + other.pid() + " on "
+                + other.hostname() + "). Use that one, or stop it first");
     }
 
     /** @return a connected bus, or null when the process is stopping */

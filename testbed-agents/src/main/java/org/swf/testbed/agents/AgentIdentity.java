@@ -41,9 +41,22 @@ public record AgentIdentity(
      * @return this process's identity
      */
     public static AgentIdentity ofThisProcess(String agentType, String namespace, String program) {
+        return ofThisProcess(agentType, namespace, program, HeartbeatSender.localHostname());
+    }
+
+    /**
+     * Names this process as {@link #ofThisProcess(String, String, String)} does, on a host named
+     * as the testbed names it ({@code TESTBED_HOST}).
+     *
+     * @param agentType the agent type
+     * @param namespace the namespace
+     * @param program the supervised program name
+     * @param host this host's name in the testbed
+     * @return this process's identity
+     */
+    public static AgentIdentity ofThisProcess(String agentType, String namespace, String program, String host) {
         String user = System.getProperty("user.name", "unknown");
         long pid = ProcessHandle.current().pid();
-        String host = HeartbeatSender.localHostname();
         String instance = agentType.toLowerCase(java.util.Locale.ROOT) + "-agent-" + user + "-" + pid;
         return new AgentIdentity(instance, agentType, namespace, program, user, pid, host);
     }

@@ -62,7 +62,8 @@ final class AgentHost {
         TestbedConfig config = configFile == null ? reader.read((String) null) : reader.read(configFile);
         Agent agent = agentFactory.apply(config);
         String program = environment.program().orElse(agent.agentType().toLowerCase(Locale.ROOT));
-        AgentIdentity identity = AgentIdentity.ofThisProcess(agent.agentType(), config.namespace(), program);
+        AgentIdentity identity = AgentIdentity.ofThisProcess(agent.agentType(), config.namespace(), program,
+                environment.hostName());
         BrokerEndpoint broker = home.brokerAccess().endpoint(config.broker());
         // supervisord sends SIGKILL SUPERVISOR_GRACE after SIGTERM (stopwaitsecs): the budget is well inside it.
         ShutdownBudget budget = ShutdownBudget.STANDARD;

@@ -11,7 +11,6 @@ import org.swf.testbed.agentmanager.AgentManager;
 import org.swf.testbed.agentmanager.AgentManagerDaemon;
 import org.swf.testbed.agentmanager.ManagerLock;
 import org.swf.testbed.config.BrokerSettings;
-import org.swf.testbed.heartbeat.HeartbeatSender;
 import org.swf.testbed.heartbeat.MonitorClient;
 import org.swf.testbed.messaging.JmsMessageBusFactory;
 import org.swf.testbed.orchestrator.BrokerStart;
@@ -66,7 +65,7 @@ final class AgentManagerCommand implements Callable<Integer> {
         Duration interval = interval();
         String user = OsUser.name();
         Destinations.agentManagerControl(user);
-        String host = HeartbeatSender.localHostname();
+        String host = home.environment().hostName();
         // First, before a broker is started or a connection made: a second manager of the user here
         // leaves at once, naming the first.
         try (ManagerLock lock = ManagerLock.acquire(Path.of(System.getProperty("user.home"), ".testbed"), user,
@@ -77,12 +76,13 @@ final class AgentManagerCommand implements Callable<Integer> {
             Orchestrator orchestrator = home.orchestrator();
             List<AutoCloseable> owned = broker.embedded() ? List.of(holdBroker(orchestrator)) : List.of();
             BrokerEndpoint endpoint = access.endpoint(broker);
-            AgentManagerDaemon daemon = new AgentManagerDaemon(user,
+            AgentManagerDaemon daemon = new AgentManagerDaemon(user, host,
                     () -> buses.connectReconnecting(endpoint, "agent-manager-" + user, CONNECT_TIMEOUT),
                     bus -> new AgentManager(user, orchestrator, bus, new JsonCodec(), interval,
                             MonitorClient.fromEnvironment(home.environment()), host),
                     AgentManagerDaemon.Backoff.DEFAULT, AgentManagerDaemon.ProcessEvents.jvm(), owned);
-            daemon.run(manager -> spec.commandLine().getErr().println("Agent manager for " + user + " serving /queue/"
+            daemon.run(manager -> spec.commandLine().getErr().println("Agent manager for " + user + " on " + host
+                    + " serving /queue/" + manager.hostControlQueue().name() + " and /queue/"
                     + manager.controlQueue().name() + " on " + endpoint.redactedUrl()));
         }
         return ExitCode.OK.code;

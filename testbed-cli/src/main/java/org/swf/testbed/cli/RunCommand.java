@@ -56,6 +56,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-workflow", description = "Start the agents only; do not trigger the workflow.")
     private boolean noWorkflow;
 
+    @Option(names = "--partial", description = "For a testbed spread over hosts: start it even when some hosts'"
+            + " agent managers do not answer, without their programs (a note names them). Without it, run starts"
+            + " nothing then, and says which hosts to fix.")
+    private boolean partial;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "How long programs may take to become ready, as above (default ${DEFAULT-VALUE}).")
     private long timeoutSeconds;
@@ -80,7 +85,8 @@ final class RunCommand implements Callable<Integer> {
         Duration toCli = ProcessHandle.current().info().startInstant()
                 .map(started -> Duration.between(started, Instant.now())).orElse(null);
         boolean json = jsonOption.enabled();
-        RunOptions options = new RunOptions(config, !noWorkflow, workflow.realtime(), workflow.parameters(), "cli");
+        RunOptions whole = new RunOptions(config, !noWorkflow, workflow.realtime(), workflow.parameters(), "cli");
+        RunOptions options = partial ? whole.allowingPartial() : whole;
         RunResult result = home.orchestrator(Duration.ofSeconds(timeoutSeconds)).run(options);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

@@ -91,8 +91,14 @@ final class StatusCommand implements Callable<Integer> {
         if (status.programs().isEmpty()) {
             out.println("No programs. Start the testbed with 'testbed run'.");
         } else {
-            TextTable table = new TextTable(List.of("PROGRAM", "STATE", "PID", "UPTIME", "HEARTBEAT", ""), false, false,
-                    true, true, false, false);
+            // A testbed spread over hosts says where each program runs.
+            boolean spread = status.programs().stream().map(ProgramReport::host).filter(h -> h != null).distinct()
+                    .count() > 1;
+            TextTable table = spread
+                    ? new TextTable(List.of("PROGRAM", "HOST", "STATE", "PID", "UPTIME", "HEARTBEAT", ""), false, false,
+                            false, true, true, false, false)
+                    : new TextTable(List.of("PROGRAM", "STATE", "PID", "UPTIME", "HEARTBEAT", ""), false, false,
+                            true, true, false, false);
             // An agent that runs as several copies gets a row of its own, its copies indented below it.
             Map<String, List<ProgramReport>> copies = status.programs().stream().filter(p -> p.agent() != null)
                     .collect(Collectors.groupingBy(ProgramReport::agent, LinkedHashMap::new, Collectors.toList()));
@@ -102,15 +108,24 @@ final class StatusCommand implements Callable<Integer> {
                 List<ProgramReport> group = program.agent() == null ? List.of(program) : copies.get(program.agent());
                 boolean replicated = group.size() > 1;
                 if (replicated && grouped.add(program.agent())) {
-                    table.row(program.agent() + " (" + group.size() + " copies)", counted(group, ProgramReport::state),
-                            "", "", counted(group, p -> p.operationalState() == null ? "-" : p.operationalState()),
-                            group.stream().anyMatch(ProgramReport::failing) ? "FAILING" : "");
+                    List<String> cells = new ArrayList<>(List.of(program.agent() + " (" + group.size() + " copies)",
+                            counted(group, ProgramReport::state), "", "",
+                            counted(group, p -> p.operationalState() == null ? "-" : p.operationalState()),
+                            group.stream().anyMatch(ProgramReport::failing) ? "FAILING" : ""));
+                    if (spread) {
+                        cells.add(1, counted(group, p -> String.valueOf(p.host())));
+                    }
+                    table.row(cells.toArray());
                     tails.add(List.of());
                 }
-                table.row((replicated ? "  " : "") + program.name(), program.state(),
+                List<String> cells = new ArrayList<>(List.of((replicated ? "  " : "") + program.name(), program.state(),
                         program.pid() == 0 ? "-" : Long.toString(program.pid()), uptime(program.uptimeSeconds()),
                         heartbeat(program), program.failing() ? "FAILING"
-                                + (program.detail().isEmpty() ? "" : ": " + program.detail()) : "");
+                                + (program.detail().isEmpty() ? "" : ": " + program.detail()) : ""));
+                if (spread) {
+                    cells.add(1, String.valueOf(program.host()));
+                }
+                table.row(cells.toArray());
                 tails.add(program.logTail());
             }
             List<String> lines = table.lines();

@@ -14,7 +14,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code testbed stop-agents}: stop every program of the testbed. */
 @Command(name = "stop-agents", mixinStandardHelpOptions = true,
         description = "Stop the agents, then the workflow runner, then the broker (programs left by a killed"
-                + " supervisord included); while the agent manager holds the broker, the broker keeps running.")
+                + " supervisord included); while the agent manager holds the broker, the broker keeps running. A"
+                + " testbed spread over hosts stops on every host: the other hosts' agent managers stop theirs"
+                + " (exit 4, naming the host, when one does not answer).")
 final class StopAgentsCommand implements Callable<Integer> {
 
     private final HomeServices home;
@@ -37,8 +39,9 @@ final class StopAgentsCommand implements Callable<Integer> {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("stopped", result.stopped());
             fields.put("kept_running", result.keptRunning());
+            fields.put("unreached_hosts", result.unreached());
             out.println(new JsonCodec().encode(fields));
-            return ExitCode.OK.code;
+            return exitCode(result);
         }
         if (result.stopped().isEmpty()) {
             out.println("No agents running");
@@ -48,6 +51,14 @@ final class StopAgentsCommand implements Callable<Integer> {
         if (!result.keptRunning().isEmpty()) {
             out.println("Left running for the agent manager: " + String.join(", ", result.keptRunning()));
         }
-        return ExitCode.OK.code;
+        PrintWriter err = spec.commandLine().getErr();
+        result.unreached().forEach((host, why) -> err.println("testbed: " + host + " did not stop its programs: "
+                + why));
+        return exitCode(result);
+    }
+
+    /** @return 4 when a host of a testbed spread over several could not be told to stop: its programs may run on */
+    private static int exitCode(StopResult result) {
+        return result.unreached().isEmpty() ? ExitCode.OK.code : ExitCode.UNAVAILABLE.code;
     }
 }

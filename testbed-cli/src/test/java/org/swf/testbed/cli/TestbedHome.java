@@ -210,6 +210,16 @@ final class TestbedHome implements AutoCloseable {
         environment.put("ACTIVEMQ_PASSWORD", password);
     }
 
+    /**
+     * @param name an environment variable of every command run in this home, e.g. {@code TESTBED_HOST}
+     * @param value its value
+     * @return this home
+     */
+    TestbedHome withEnvironment(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     /** @return a connection to this home's broker with the home's login */
     MessageBus connect(String clientName) {
         return new JmsMessageBusFactory().connect(endpoint(), clientName, Duration.ofSeconds(10));

@@ -1,6 +1,8 @@
 package org.swf.testbed.config;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -19,6 +21,8 @@ import java.util.regex.Pattern;
  * @param ready when {@code testbed run} takes it for ready, or null for its kind's default
  *     (built-in agents report heartbeats, commands and scripts are ready when running)
  * @param replicas how many copies of it run, each a program of its own (1 to {@value #MAX_REPLICAS})
+ * @param hosts the hosts its copies run on, in turn (copy N on the N-th, round again after the
+ *     last); empty for the host where {@code testbed run} starts the testbed
  */
 public record AgentSpec(
         String key,
@@ -29,7 +33,8 @@ public record AgentSpec(
         boolean autoRestart,
         JavaOptions javaOptions,
         Readiness ready,
-        int replicas) {
+        int replicas,
+        List<String> hosts) {
 
     /** Agent keys become program names and destination parts, so they stay plain words. */
     public static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,47}");
@@ -53,12 +58,18 @@ public record AgentSpec(
             throw new IllegalArgumentException("agent '" + key + "': replicas " + replicas
                     + " is out of range: use 1 to " + MAX_REPLICAS);
         }
+        hosts = List.copyOf(hosts == null ? List.of() : hosts);
+        for (String host : hosts) {
+            if (!TestbedEnvironment.HOST_NAME.matcher(host).matches()) {
+                throw new IllegalArgumentException("agent '" + key + "': host '" + host + "' is not a host name");
+            }
+        }
     }
 
     /** One copy of the agent. */
     public AgentSpec(String key, boolean enabled, AgentLaunch launch, Map<String, String> environment,
             int startSeconds, boolean autoRestart, JavaOptions javaOptions, Readiness ready) {
-        this(key, enabled, launch, environment, startSeconds, autoRestart, javaOptions, ready, 1);
+        this(key, enabled, launch, environment, startSeconds, autoRestart, javaOptions, ready, 1, List.of());
     }
 
     /**
@@ -66,6 +77,15 @@ public record AgentSpec(
      * @return this agent with {@code count} copies
      */
     public AgentSpec withReplicas(int count) {
-        return new AgentSpec(key, enabled, launch, environment, startSeconds, autoRestart, javaOptions, ready, count);
+        return new AgentSpec(key, enabled, launch, environment, startSeconds, autoRestart, javaOptions, ready, count,
+                hosts);
+    }
+
+    /**
+     * @param replica which copy, from 1
+     * @return the host that copy runs on, empty for the host that starts the testbed
+     */
+    public Optional<String> hostOf(int replica) {
+        return hosts.isEmpty() ? Optional.empty() : Optional.of(hosts.get((replica - 1) % hosts.size()));
     }
 }

@@ -22,7 +22,7 @@ public final class TestbedConfigReader {
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final String JAVA_OPTIONS = "java_options";
     private static final Set<String> AGENT_KEYS = Set.of("enabled", "type", "command", "script", "args",
-            "environment", "startsecs", "autorestart", "description", JAVA_OPTIONS, "ready", "replicas");
+            "environment", "startsecs", "autorestart", "description", JAVA_OPTIONS, "ready", "replicas", "host", "hosts");
     private static final int DEFAULT_START_SECONDS = 1;
 
     private final TomlConfigParser parser = new TomlConfigParser();
@@ -188,7 +188,41 @@ public final class TestbedConfigReader {
                     + AgentSpec.MAX_REPLICAS + " (set enabled = false to run none)");
         }
         return new AgentSpec(key, enabled, launch, environment, (int) startSeconds, autoRestart, javaOptions,
-                ready, (int) replicas);
+                ready, (int) replicas, hosts(where, table));
+    }
+
+    /** @return the agent's {@code host = "name"} or {@code hosts = ["a", "b"]}; empty for neither */
+    private static List<String> hosts(String where, Map<String, Object> table) {
+        if (table.containsKey("host") && table.containsKey("hosts")) {
+            throw new ConfigException(where + ": give host or hosts, not both (hosts = [...] spreads the copies"
+                    + " over several hosts)");
+        }
+        List<String> hosts = new ArrayList<>();
+        if (table.containsKey("host")) {
+            hosts.add(string(where, table, "host"));
+        } else if (table.get("hosts") != null) {
+            if (!(table.get("hosts") instanceof List<?> names) || names.isEmpty()) {
+                throw new ConfigException(where + ": hosts must be a list of host names, e.g. hosts = [\"nodeB\","
+                        + " \"nodeC\"]");
+            }
+            for (Object name : names) {
+                if (!(name instanceof String text)) {
+                    throw new ConfigException(where + ": hosts must hold host names (strings), got " + describe(name));
+                }
+                hosts.add(text);
+            }
+        }
+        for (String host : hosts) {
+            if (!TestbedEnvironment.HOST_NAME.matcher(host).matches()) {
+                throw new ConfigException(where + ": host '" + ProgramSpec.printable(host) + "' is not a host name:"
+                        + " use letters, digits, '_', '.' or '-' (at most 63), as the host's " + TestbedEnvironment.HOST_VARIABLE
+                        + " or machine name");
+            }
+        }
+        if (hosts.size() != hosts.stream().distinct().count()) {
+            throw new ConfigException(where + ": hosts names a host twice: " + hosts);
+        }
+        return hosts;
     }
 
     private static WorkflowSettings workflow(String shown, Map<String, Object> table) {

@@ -6,7 +6,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.regex.Pattern;
 import org.swf.testbed.ConfigException;
+import org.swf.testbed.heartbeat.HeartbeatSender;
 
 /**
  * The process environment as the testbed reads it: the one class that knows the variables' names
@@ -30,6 +32,14 @@ public record TestbedEnvironment(Map<String, String> variables) {
     public static final String CONFIG_VARIABLE = "SWF_TESTBED_CONFIG";
     /** Seconds between heartbeats of agents and agent managers. */
     public static final String HEARTBEAT_VARIABLE = "TESTBED_HEARTBEAT_SECONDS";
+    /**
+     * This host's name in the testbed: where an agent table's {@code host} points, what heartbeats
+     * carry, and the last part of the agent manager's control queue here. Default: the machine's
+     * name. Set it where the machine's name is not the one the configs use (containers, tests).
+     */
+    public static final String HOST_VARIABLE = "TESTBED_HOST";
+    /** A host's name: a word that may end a destination's name. */
+    public static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
     /** The supervisord program a process runs as (set in the generated supervisord config). */
     public static final String PROGRAM_VARIABLE = "TESTBED_PROGRAM";
     /** The swf-monitor's base URL, for heartbeat POSTs (and, for the original agents, log records). */
@@ -118,6 +128,21 @@ public record TestbedEnvironment(Map<String, String> variables) {
             throw new ConfigException(HEARTBEAT_VARIABLE + "=" + seconds.get() + " is not a whole number of seconds."
                     + " Set it to e.g. 30, or unset it for the default of " + DEFAULT_HEARTBEAT.toSeconds() + " s", e);
         }
+    }
+
+    /**
+     * @return this host's name in the testbed: {@value #HOST_VARIABLE}, else the machine's
+     * @throws ConfigException when it is not a plain word
+     */
+    public String hostName() {
+        Optional<String> set = value(HOST_VARIABLE).map(String::trim).filter(name -> !name.isEmpty());
+        String name = set.orElseGet(HeartbeatSender::localHostname);
+        if (!HOST_NAME.matcher(name).matches()) {
+            throw new ConfigException((set.isPresent() ? HOST_VARIABLE + "=" + name : "This machine's name '" + name
+                    + "'") + " is not a host name the testbed can use: it needs letters, digits, '_', '.' or '-'"
+                    + " (at most 63). Set " + HOST_VARIABLE + " to such a name");
+        }
+        return name;
     }
 
     /** @return {@value #PROGRAM_VARIABLE}: the supervisord program this process runs as */

@@ -44,6 +44,19 @@ public final class AgentManagerClient {
     }
 
     /**
+     * @param bus a connected bus
+     * @param codec the JSON codec
+     * @param user whose agent manager to command
+     * @param host on which host: its control queue there, {@code testbed.USER.control.HOST}
+     * @param source who sends the commands, e.g. {@code mcp}
+     */
+    public AgentManagerClient(MessageBus bus, JsonCodec codec, String user, String host, String source) {
+        this.channel = new CommandChannel(bus, codec, Destinations.agentManagerControl(user, host),
+                "The agent manager of " + user + " on " + host);
+        this.source = source;
+    }
+
+    /**
      * @param wait how long to wait
      * @return the manager, alive
      */
@@ -82,6 +95,35 @@ public final class AgentManagerClient {
      */
     public TestbedStopped stopTestbed(Duration wait, Consumer<CommandProgress> onProgress) {
         return channel.call(new StopTestbed(asked(onProgress), envelope(wait)), wait, onProgress);
+    }
+
+    /**
+     * Starts this manager's host's share of a testbed that another host starts.
+     *
+     * @param configName the config's file name in {@code workflows/}
+     * @param initiator the host that starts the testbed
+     * @param configDigest the SHA-256 (hex) of the config file as the initiator read it
+     * @param wait how long to wait for the share to be ready
+     * @return what this host started
+     */
+    public TestbedStarted startShare(String configName, String initiator, String configDigest, Duration wait) {
+        return channel.call(new StartTestbed(configName, null, initiator, configDigest, envelope(wait)), wait);
+    }
+
+    /**
+     * @param wait how long to wait
+     * @return what the manager's host stopped (its programs only)
+     */
+    public TestbedStopped stopHost(Duration wait) {
+        return channel.call(new StopTestbed(null, Boolean.TRUE, envelope(wait)), wait);
+    }
+
+    /**
+     * @param wait how long to wait
+     * @return the manager's host's programs as observed now, and the manager
+     */
+    public ManagerStatus hostStatus(Duration wait) {
+        return channel.call(new TestbedStatusRequest(Boolean.TRUE, envelope(wait)), wait);
     }
 
     /** @return the command's {@code progress} field: true when someone listens, else left out */

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.swf.testbed.ConfigException;
 import org.swf.testbed.LifecycleConflictException;
@@ -78,6 +79,15 @@ final class AgentScaler {
                 .orElseThrow(() -> new LifecycleConflictException("The running testbed was started without a list"
                         + " of its programs (by an earlier version of testbed). Run 'testbed stop-agents' and"
                         + " 'testbed run' once; then it can be scaled"));
+        List<String> elsewhere = record.otherHosts().entrySet().stream()
+                .filter(host -> host.getValue().stream().anyMatch(name -> ProgramFactory.agentCopyOf(name)
+                        .filter(copy -> copy.agentKey().equals(agentKey)).isPresent()))
+                .map(Map.Entry::getKey).toList();
+        if (!elsewhere.isEmpty()) {
+            throw new ConfigException("Agent '" + agentKey + "' has copies on other hosts (" + String.join(", ",
+                    elsewhere) + "): 'testbed scale' changes the copies of one host only. Change replicas in its"
+                    + " table, then 'testbed stop-agents' and 'testbed run'");
+        }
         List<ProgramSpec> copies = copiesOf(launched, agentKey);
         if (copies.isEmpty()) {
             List<String> agents = launched.stream().map(p -> ProgramFactory.agentCopyOf(p.name()))

@@ -194,7 +194,46 @@ public final class Orchestrator {
      * @throws ServiceUnavailableException when supervisord is not installed
      */
     public StopResult stopAgents(StepListener listener) {
-        return launcher.stopAgents(listener);
+        return launcher.stopAgents(listener, false);
+    }
+
+    /**
+     * Stops this host's programs only, as another host of a testbed spread over several asks its
+     * agent manager to.
+     *
+     * @param listener hears each step as it begins, on this thread
+     * @return the programs that were stopped here, and those kept running
+     * @throws ServiceUnavailableException when supervisord is not installed
+     */
+    public StopResult stopThisHost(StepListener listener) {
+        return launcher.stopAgents(listener, true);
+    }
+
+    /**
+     * @return this host's programs only, as another host of a testbed spread over several asks its
+     *     agent manager for them
+     * @throws ServiceUnavailableException when supervisord is not installed
+     */
+    public TestbedStatus thisHostStatus() {
+        return observer.status(true);
+    }
+
+    /**
+     * Starts this host's share of a testbed that another host starts: the programs the config puts
+     * on this host, waited for as {@link #run} waits; no workflow, and no other host is asked.
+     *
+     * @param configName the config's file name in this home's {@code workflows/}
+     * @param startingHost the host that starts the testbed (it runs the runner and the agents
+     *     whose tables name no host)
+     * @param configDigest the SHA-256 (hex) of the config file on that host
+     * @param source who asks
+     * @param listener hears each step as it begins
+     * @return what this host started
+     * @throws ConfigException when this host's copy of the config differs, or is invalid
+     */
+    public RunResult runShare(String configName, String startingHost, String configDigest, String source,
+            StepListener listener) {
+        return launcher.run(RunOptions.shareOf(configName, startingHost, configDigest, source), listener);
     }
 
     /**
@@ -228,7 +267,7 @@ public final class Orchestrator {
      * @throws ServiceUnavailableException when supervisord is not installed
      */
     public TestbedStatus status() {
-        return observer.status();
+        return observer.status(false);
     }
 
     /**

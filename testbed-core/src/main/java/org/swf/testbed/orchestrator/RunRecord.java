@@ -1,6 +1,9 @@
 package org.swf.testbed.orchestrator;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.swf.testbed.access.BrokerPorts;
 
 /**
@@ -17,14 +20,30 @@ import org.swf.testbed.access.BrokerPorts;
  * @param startedAt when it was started (ISO instant)
  * @param monitorPort where the runner serves the home's monitor API on loopback, or null when it
  *     serves none (the user configured a real monitor; or a record of an older version)
+ * @param host this host's name in the testbed, or null in a record of an older version
+ * @param otherHosts for a testbed spread over hosts: the programs each other host runs, by host;
+ *     empty when the testbed runs here alone
  */
 public record RunRecord(String config, String namespace, String brokerUrl, BrokerPorts brokerPorts, List<String> programs,
-        List<String> heartbeatPrograms, String startedAt, Integer monitorPort) {
+        List<String> heartbeatPrograms, String startedAt, Integer monitorPort, String host,
+        Map<String, List<String>> otherHosts) {
 
-    /** Copies the lists. */
+    /** Copies the lists and the map. */
     public RunRecord {
         programs = programs == null ? List.of() : List.copyOf(programs);
         heartbeatPrograms = heartbeatPrograms == null ? List.of() : List.copyOf(heartbeatPrograms);
+        Map<String, List<String>> copied = new TreeMap<>();
+        if (otherHosts != null) {
+            otherHosts.forEach((name, names) -> copied.put(name, List.copyOf(names)));
+        }
+        otherHosts = Collections.unmodifiableMap(copied);
+    }
+
+    /** A record of a testbed that runs on this host alone. */
+    public RunRecord(String config, String namespace, String brokerUrl, BrokerPorts brokerPorts, List<String> programs,
+            List<String> heartbeatPrograms, String startedAt, Integer monitorPort) {
+        this(config, namespace, brokerUrl, brokerPorts, programs, heartbeatPrograms, startedAt, monitorPort, null,
+                Map.of());
     }
 
     /**
@@ -34,6 +53,6 @@ public record RunRecord(String config, String namespace, String brokerUrl, Broke
      */
     RunRecord withPrograms(List<String> programs, List<String> heartbeatPrograms) {
         return new RunRecord(config, namespace, brokerUrl, brokerPorts, programs, heartbeatPrograms, startedAt,
-                monitorPort);
+                monitorPort, host, otherHosts);
     }
 }

@@ -42,6 +42,7 @@ final class StatusObserver {
     private final BrokerConnections connections;
     private final JsonCodec codec;
     private final LoopbackRunnerStatus loopback;
+    private final OtherHosts otherHosts;
 
     StatusObserver(OrchestratorSettings settings, ProcessSupervisor supervisor, ExecutionStore executions,
             HomeState state, BrokerConnections connections, JsonCodec codec) {
@@ -53,9 +54,14 @@ final class StatusObserver {
         this.codec = codec;
         this.loopback = new LoopbackRunnerStatus(new HomeMonitor(settings.stateDirectory()), codec,
                 settings.replyTimeout());
+        this.otherHosts = new OtherHosts(settings, codec);
     }
 
-    TestbedStatus status() {
+    /**
+     * @param thisHostOnly true for this host's programs only; false to add those of the other
+     *     hosts of a testbed spread over several, as their agent managers report them
+     */
+    TestbedStatus status(boolean thisHostOnly) {
         supervisor.requireInstalled();
         Optional<RunRecord> record = state.readRunRecord();
         SupervisorSnapshot snapshot = supervisor.observe();
@@ -118,7 +124,11 @@ final class StatusObserver {
             String agent = ProgramFactory.agentCopyOf(program.name()).map(ProgramFactory.AgentCopy::agentKey)
                     .orElse(null);
             reports.add(new ProgramReport(program.name(), program.state().name(), program.pid(),
-                    program.uptime().toSeconds(), program.detail(), failing, operational, age, tail, agent));
+                    program.uptime().toSeconds(), program.detail(), failing, operational, age, tail, agent,
+                    record.map(RunRecord::host).orElse(null)));
+        }
+        if (!thisHostOnly && record.isPresent() && !record.get().otherHosts().isEmpty()) {
+            reports.addAll(otherHostsPrograms(record.get(), problems));
         }
         ExecutionSnapshot execution = runner == null ? null : runner.execution();
         return new TestbedStatus(LifecycleState.observe(testbedPrograms).name(), snapshot.daemonRunning(),
@@ -126,6 +136,28 @@ final class StatusObserver {
                 record.map(RunRecord::brokerUrl).orElse(null),
                 record.map(RunRecord::brokerPorts).map(BrokerPorts::stompPort).orElse(null), brokerReachable, reports,
                 runner == null ? null : runner.operationalState(), execution, problems, snapshot.daemon().name());
+    }
+
+    /**
+     * @return the programs of the other hosts, as their agent managers report them; those of a
+     *     host whose manager does not answer as UNKNOWN, with a problem naming the host and the fix
+     */
+    private List<ProgramReport> otherHostsPrograms(RunRecord record, List<String> problems) {
+        List<ProgramReport> reports = new ArrayList<>();
+        try (MessageBus bus = connections.connect(connections.endpointOf(record))) {
+            record.otherHosts().forEach((host, programs) -> {
+                List<ProgramReport> there = otherHosts.status(bus, host, programs);
+                if (there.stream().anyMatch(program -> "UNKNOWN".equals(program.state()))) {
+                    problems.add(host + "'s agent manager does not answer: its programs (" + String.join(", ",
+                            programs) + ") are not observed. To see them, " + otherHosts.startItsManager(host));
+                }
+                reports.addAll(there);
+            });
+        } catch (ServiceUnavailableException e) {
+            problems.add("The other hosts (" + String.join(", ", record.otherHosts().keySet())
+                    + ") cannot be asked: " + e.getMessage());
+        }
+        return reports;
     }
 
     private static boolean runnerRuns(List<ProgramStatus> programs) {

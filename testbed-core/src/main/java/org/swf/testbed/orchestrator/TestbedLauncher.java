@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.swf.testbed.ConfigException;
 import org.swf.testbed.LifecycleConflictException;
@@ -21,6 +23,7 @@ import org.swf.testbed.access.HomeBroker;
 import org.swf.testbed.access.HomeMonitor;
 import org.swf.testbed.config.AgentSpec;
 import org.swf.testbed.config.BrokerSettings;
+import org.swf.testbed.config.ConfigDigest;
 import org.swf.testbed.config.ConfigLocator;
 import org.swf.testbed.config.Readiness;
 import org.swf.testbed.config.TestbedConfig;
@@ -40,6 +43,7 @@ import org.swf.testbed.protocol.CommandEnvelope;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.HeartbeatRequest;
 import org.swf.testbed.protocol.JsonCodec;
+import org.swf.testbed.protocol.TestbedStarted;
 import org.swf.testbed.protocol.WorkflowStarted;
 import org.swf.testbed.util.Await;
 import org.swf.testbed.util.ListeningSockets;
@@ -70,6 +74,7 @@ final class TestbedLauncher {
     private final WorkflowControl workflows;
     private final JsonCodec codec;
     private final ProgramWaits waits;
+    private final OtherHosts otherHosts;
 
     TestbedLauncher(OrchestratorSettings settings, ProcessSupervisor supervisor, ProgramFactory programs,
             TestbedConfigReader reader, BrokerAccess access, HomeState state, BrokerConnections connections,
@@ -86,6 +91,7 @@ final class TestbedLauncher {
         this.workflows = workflows;
         this.codec = codec;
         this.waits = new ProgramWaits(supervisor, settings);
+        this.otherHosts = new OtherHosts(settings, codec);
     }
 
     /** The steps of a start that runs on a broker already running: see {@link #start}. */
@@ -96,14 +102,54 @@ final class TestbedLauncher {
     RunResult run(RunOptions options, StepListener listener) {
         StepTimer timer = new StepTimer(listener, START_STEPS + (options.triggerWorkflow() ? 1 : 0));
         TestbedConfig config = timer.time("load config", () -> reader.read(options.configName()));
+        String thisHost = otherHosts.thisHost();
+        if (options.shareOf() != null) {
+            requireSameConfig(config, options);
+        }
         // Planned before anything is touched, so an agent that cannot run stops the start here.
-        LaunchPlan plan = timer.time("plan programs", () -> plan(config));
+        LaunchPlan plan = timer.time("plan programs", () -> plan(config, thisHost,
+                options.shareOf() != null ? options.shareOf() : thisHost));
         return state.withLock(() -> start(plan, options, timer), false);
     }
 
-    StopResult stopAgents(StepListener listener) {
+    StopResult stopAgents(StepListener listener, boolean thisHostOnly) {
         StepTimer timer = new StepTimer(listener, STOP_STEPS);
         timer.time("check supervisord", supervisor::requireInstalled);
+        Map<String, List<String>> elsewhere = thisHostOnly ? Map.of()
+                : state.readRunRecord().map(RunRecord::otherHosts).orElse(Map.of());
+        if (elsewhere.isEmpty()) {
+            return stopThisHost(timer);
+        }
+        // The other hosts' agents first: the runner, here or there, sees them go.
+        timer.expectMore(1);
+        StopResult there = timer.time("stop the programs of " + String.join(", ", elsewhere.keySet()),
+                () -> stopOtherHosts(elsewhere.keySet()));
+        StopResult here = stopThisHost(timer);
+        List<String> stopped = new ArrayList<>(here.stopped());
+        stopped.addAll(there.stopped());
+        return new StopResult(stopped, here.keptRunning(), there.unreached());
+    }
+
+    private StopResult stopOtherHosts(java.util.Collection<String> hosts) {
+        RunRecord record = state.readRunRecord().orElseThrow();
+        List<String> stopped = new ArrayList<>();
+        Map<String, String> unreached = new TreeMap<>();
+        try (MessageBus bus = connections.connect(connections.endpointOf(record))) {
+            otherHosts.stop(bus, hosts).forEach((host, outcome) -> {
+                if (outcome.failure() != null) {
+                    unreached.put(host, outcome.failure() + "; " + otherHosts.startItsManager(host)
+                            + ", then stop again (or run 'testbed stop-agents' on " + host + ")");
+                } else {
+                    stopped.addAll(outcome.result());
+                }
+            });
+        } catch (ServiceUnavailableException e) {
+            hosts.forEach(host -> unreached.put(host, e.getMessage()));
+        }
+        return new StopResult(stopped, List.of(), unreached);
+    }
+
+    private StopResult stopThisHost(StepTimer timer) {
         return state.withLock(() -> {
             SupervisorSnapshot snapshot = timer.time("check running programs", supervisor::observe);
             if (snapshot.active().isEmpty()) {
@@ -201,7 +247,9 @@ final class TestbedLauncher {
             return new BrokerStart(null, false, notices);
         }
         BrokerPorts ports = homeBroker.choosePorts(config.broker(), notices::add);
-        supervisor.restart(List.of(programs.broker(config, ports)), programEnvironment(config, ports));
+        ProgramSpec broker = programs.broker(config, ports);
+        supervisor.restart(List.of(broker), programEnvironment(config, ports));
+        state.writePrograms(new LaunchedPrograms(List.of(broker)));
         try (MessageBus started = startBroker(ports)) {
             return new BrokerStart(ports, true, notices);
         }
@@ -236,6 +284,9 @@ final class TestbedLauncher {
                 timer.expectMore(1); // "start broker"
             }
         }
+        Map<String, List<String>> shares = new TreeMap<>(plan.otherHosts());
+        CompletableFuture<Map<String, TestbedStarted>> shareStarts = options.shareOf() != null || shares.isEmpty()
+                ? null : startOtherHosts(config, options, shares, runningBus, timer, notices);
         BrokerPorts ports = config.broker().embedded()
                 ? newBroker != null ? newBroker : homeBroker.currentPorts(config.broker()) : null;
         // A supervised broker that answers keeps running: supervisord takes the new programs
@@ -243,12 +294,20 @@ final class TestbedLauncher {
         boolean keepBroker = BrokerProgram.running(before).isPresent()
                 && (!config.broker().embedded() || runningBus != null);
         Map<String, String> environment = programEnvironment(config, ports);
-        environment.putAll(monitorEnvironment(notices));
+        if (plan.programNames().contains(ProgramFactory.WORKFLOW_RUNNER)) {
+            // The monitor API is the runner's: a host that runs only agents of a testbed started
+            // elsewhere has none to point its programs at.
+            environment.putAll(monitorEnvironment(notices));
+        }
         List<ProgramSpec> specs = new ArrayList<>();
         List<String> startedPrograms = new ArrayList<>();
         if (keepBroker) {
-            specs.add(programs.broker(config, homeBroker.currentPorts(config.broker().embedded() ? config.broker()
-                    : BrokerSettings.embeddedDefault())));
+            // The broker's program exactly as supervisord got it: one that differs in the least (a
+            // class-data archive made since) would be restarted by supervisord's update.
+            specs.add(state.readPrograms().flatMap(launched -> launched.programs().stream()
+                    .filter(program -> program.name().equals(ProgramFactory.BROKER)).findFirst())
+                    .orElseGet(() -> programs.broker(config, homeBroker.currentPorts(config.broker().embedded()
+                            ? config.broker() : BrokerSettings.embeddedDefault()))));
             // The kept supervisord's environment is that of its start: the programs carry theirs.
             plan.programs().forEach(program -> specs.add(withEnvironment(program, environment)));
         } else {
@@ -263,7 +322,7 @@ final class TestbedLauncher {
         startedPrograms.addAll(plan.programNames());
         state.writeRunRecord(new RunRecord(config.source().toString(), config.namespace(), shownBrokerUrl(config, ports),
                 ports, startedPrograms, plan.heartbeatPrograms(), Instant.now().toString(),
-                monitorPortOf(environment)));
+                monitorPortOf(environment), otherHosts.thisHost(), shares));
         state.writePrograms(new LaunchedPrograms(specs));
         try {
             if (keepBroker) {
@@ -317,11 +376,76 @@ final class TestbedLauncher {
                     timer.time("wait for RUNNING", () -> waits.awaitRunning(silent));
                 }
             }
+            if (shareStarts != null) {
+                CompletableFuture<Map<String, TestbedStarted>> pending = shareStarts;
+                Map<String, TestbedStarted> elsewhere = timer.time("wait for " + String.join(", ", shares.keySet()),
+                        () -> joined(pending));
+                elsewhere.forEach((host, share) -> {
+                    startedPrograms.addAll(share.programs());
+                    notices.add(host + " started " + String.join(", ", share.programs()));
+                });
+            }
             WorkflowStarted started = options.triggerWorkflow()
                     ? timer.time("trigger workflow", () -> workflows.trigger(bus, config, options)) : null;
             return new RunResult(config.source(), config.namespace(), startedPrograms,
                     started == null ? null : started.executionId(), started == null ? null : started.runId(),
                     timer.steps(), notices);
+        }
+    }
+
+    /**
+     * Asks the other hosts' agent managers whether they are there and, unless one is missing (and
+     * the start is not partial), to start their shares, all at once, in the background.
+     *
+     * @param shares the programs of each other host; the hosts left out of a partial start are
+     *     removed from it
+     * @return the shares' starts, done when every host's share is ready or has failed
+     * @throws ServiceUnavailableException naming the hosts whose managers do not answer, and the fix
+     */
+    private CompletableFuture<Map<String, TestbedStarted>> startOtherHosts(TestbedConfig config, RunOptions options,
+            Map<String, List<String>> shares, MessageBus bus, StepTimer timer, List<String> notices) {
+        timer.expectMore(2);
+        Map<String, String> silent = timer.time("ask the agent managers of " + String.join(", ", shares.keySet()),
+                () -> otherHosts.unanswered(bus, shares.keySet()));
+        if (!silent.isEmpty()) {
+            List<String> missing = silent.entrySet().stream().map(host -> host.getKey() + "'s agent manager does not"
+                    + " answer (" + host.getValue() + "); it would run " + String.join(", ", shares.get(host.getKey()))
+                    + ". " + capitalized(otherHosts.startItsManager(host.getKey()))).toList();
+            if (!options.partial()) {
+                bus.close();
+                throw new ServiceUnavailableException("Nothing started: " + String.join(". ", missing)
+                        + ". Or run with --partial to start the testbed without "
+                        + String.join(", ", silent.keySet()) + "'s programs");
+            }
+            missing.forEach(line -> notices.add("Started without it: " + line));
+            shares.keySet().removeAll(silent.keySet());
+        }
+        if (shares.isEmpty()) {
+            return null;
+        }
+        String file = config.source().getFileName().toString();
+        String digest = ConfigDigest.of(config.source());
+        List<String> hosts = List.copyOf(shares.keySet());
+        return CompletableFuture.supplyAsync(() -> otherHosts.startShares(bus, hosts, file, digest), runnable -> {
+            Thread thread = new Thread(runnable, "testbed-other-hosts");
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
+
+    private static String capitalized(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    /** @return the value of a finished background step, its failure thrown as it was */
+    private static <T> T joined(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 
@@ -339,24 +463,42 @@ final class TestbedLauncher {
         return port == null ? null : Integer.valueOf(port);
     }
 
-    /** The runner and the agents, in start order; the broker joins them when one is to start. */
-    private LaunchPlan plan(TestbedConfig config) {
+    /**
+     * The runner and the agents this host runs, in start order (the broker joins them when one is
+     * to start), and the programs the other hosts run.
+     *
+     * @param thisHost this host's name in the testbed
+     * @param startingHost the host whose {@code testbed run} starts the testbed: it runs the
+     *     runner and every agent whose table names no host
+     */
+    private LaunchPlan plan(TestbedConfig config, String thisHost, String startingHost) {
         List<ProgramSpec> specs = new ArrayList<>();
         List<String> heartbeatPrograms = new ArrayList<>();
         List<String> ownPrograms = new ArrayList<>();
-        specs.add(programs.workflowRunner(config));
-        heartbeatPrograms.add(ProgramFactory.WORKFLOW_RUNNER);
-        ownPrograms.add(ProgramFactory.WORKFLOW_RUNNER);
+        Map<String, List<String>> elsewhere = new java.util.TreeMap<>();
+        if (startingHost.equals(thisHost)) {
+            specs.add(programs.workflowRunner(config));
+            heartbeatPrograms.add(ProgramFactory.WORKFLOW_RUNNER);
+            ownPrograms.add(ProgramFactory.WORKFLOW_RUNNER);
+        } else {
+            elsewhere.computeIfAbsent(startingHost, host -> new ArrayList<>()).add(ProgramFactory.WORKFLOW_RUNNER);
+        }
         for (AgentSpec agent : config.enabledAgents()) {
             ProgramSpec first = programs.agent(config, agent);
-            List<ProgramSpec> copies = new ArrayList<>(List.of(first));
             if (agent.replicas() > 1) {
                 programs.whyNotReplicable(config, agent).ifPresent(why -> {
                     throw new ConfigException(config.source() + ": [agents." + agent.key() + "] replicas = "
                             + agent.replicas() + ": " + why + ". Remove replicas to run one");
                 });
-                for (int replica = 2; replica <= agent.replicas(); replica++) {
-                    copies.add(ProgramFactory.replicaOf(first, replica));
+            }
+            List<ProgramSpec> copies = new ArrayList<>();
+            for (int replica = 1; replica <= agent.replicas(); replica++) {
+                ProgramSpec copy = replica == 1 ? first : ProgramFactory.replicaOf(first, replica);
+                String host = agent.hostOf(replica).orElse(startingHost);
+                if (host.equals(thisHost)) {
+                    copies.add(copy);
+                } else {
+                    elsewhere.computeIfAbsent(host, h -> new ArrayList<>()).add(copy.name());
                 }
             }
             specs.addAll(copies);
@@ -370,7 +512,23 @@ final class TestbedLauncher {
                 heartbeatPrograms.addAll(names);
             }
         }
-        return new LaunchPlan(config, specs, heartbeatPrograms, ownPrograms);
+        if (!elsewhere.isEmpty() && config.broker().embedded()) {
+            throw new ConfigException(config.source() + ": programs on other hosts (" + String.join(", ",
+                    elsewhere.keySet()) + ") need a broker every host reaches, but the config has none: the embedded"
+                    + " broker listens on this host's loopback only. Set [broker] url to a shared broker (see"
+                    + " docs/hosts.md)");
+        }
+        return new LaunchPlan(config, specs, heartbeatPrograms, ownPrograms, elsewhere);
+    }
+
+    /** A host asked for its share refuses a config that is not the one the starting host read. */
+    private static void requireSameConfig(TestbedConfig config, RunOptions options) {
+        String digest = ConfigDigest.of(config.source());
+        if (!digest.equals(options.configDigest())) {
+            throw new ConfigException(config.source() + " on this host differs from the one " + options.shareOf()
+                    + " starts the testbed with. Copy " + options.shareOf() + "'s workflows/"
+                    + config.source().getFileName() + " here, so every host runs the same testbed");
+        }
     }
 
     private Map<String, String> programEnvironment(TestbedConfig config, BrokerPorts ports) {
@@ -379,6 +537,8 @@ final class TestbedLauncher {
         environment.put("SWF_HOME", settings.environment().swfHome().orElse(settings.home().getParent() == null
                 ? settings.home().toString() : settings.home().getParent().toString()));
         environment.put("TESTBED_HOME", settings.home().toString());
+        // Their heartbeats name the host as the configs do.
+        environment.put(TestbedEnvironment.HOST_VARIABLE, otherHosts.thisHost());
         return environment;
     }
 
@@ -482,12 +642,20 @@ final class TestbedLauncher {
      * @param heartbeatPrograms the programs whose READY heartbeat is awaited
      * @param ownPrograms the runner and the built-in agents: the testbed's own programs, which wait
      *     for a broker that is still starting
+     * @param otherHosts the programs the other hosts run, by host
      */
     private record LaunchPlan(TestbedConfig config, List<ProgramSpec> programs, List<String> heartbeatPrograms,
-            List<String> ownPrograms) {
+            List<String> ownPrograms, Map<String, List<String>> otherHosts) {
 
         List<String> programNames() {
             return programs.stream().map(ProgramSpec::name).toList();
+        }
+
+        /** @return this plan without the programs of {@code hosts} */
+        LaunchPlan without(java.util.Collection<String> hosts) {
+            Map<String, List<String>> kept = new java.util.TreeMap<>(otherHosts);
+            kept.keySet().removeAll(hosts);
+            return new LaunchPlan(config, programs, heartbeatPrograms, ownPrograms, kept);
         }
     }
 }

@@ -52,6 +52,16 @@ public final class Destinations {
         return Destination.queue("testbed." + requireWord("user", user) + ".control");
     }
 
+    /**
+     * @param user an OS login name
+     * @param host a host's name in the testbed ({@code TESTBED_HOST}, else the machine's)
+     * @return the control queue of that user's agent manager on that host, which other hosts of a
+     *     testbed spread over several address
+     */
+    public static Destination agentManagerControl(String user, String host) {
+        return Destination.queue("testbed." + requireWord("user", user) + ".control." + requireWord("host", host));
+    }
+
     private static String requireWord(String what, String value) {
         if (value == null || !WORD.matcher(value).matches()) {
             throw new IllegalArgumentException("Invalid " + what + " '" + value

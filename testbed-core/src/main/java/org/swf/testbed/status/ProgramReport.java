@@ -16,9 +16,11 @@ import java.util.List;
  * @param logTail the last log lines when failing, else empty
  * @param agent the key of the agent the program runs (one program per copy of the agent), or
  *     null for a program that runs no agent (the broker, the workflow runner)
+ * @param host the host it runs on, or null when not told
  */
 public record ProgramReport(String name, String state, long pid, long uptimeSeconds, String detail,
-        boolean failing, String operationalState, Long secondsSinceHeartbeat, List<String> logTail, String agent) {
+        boolean failing, String operationalState, Long secondsSinceHeartbeat, List<String> logTail, String agent,
+        String host) {
 
     /** Copies the list. */
     public ProgramReport {
@@ -29,6 +31,12 @@ public record ProgramReport(String name, String state, long pid, long uptimeSeco
     public ProgramReport(String name, String state, long pid, long uptimeSeconds, String detail, boolean failing,
             String operationalState, Long secondsSinceHeartbeat, List<String> logTail) {
         this(name, state, pid, uptimeSeconds, detail, failing, operationalState, secondsSinceHeartbeat, logTail,
-                null);
+                null, null);
+    }
+
+    /** @return this report, of a program on {@code host} */
+    public ProgramReport onHost(String host) {
+        return new ProgramReport(name, state, pid, uptimeSeconds, detail, failing, operationalState,
+                secondsSinceHeartbeat, logTail, agent, host);
     }
 }

@@ -104,6 +104,57 @@ class TestbedConfigReaderTest {
     }
 
     @Test
+    void anAgentsCopiesGoToItsHostsInTurnAndBadHostsAreRefused() throws IOException {
+        TestbedConfig config = read("""
+                [testbed]
+                namespace = "n"
+                [agents.data]
+                enabled = true
+                host = "nodeA"
+                [agents.worker]
+                enabled = true
+                replicas = 5
+                hosts = ["nodeB", "nodeC.example.org"]
+                """);
+        assertThat(config.agent("data").orElseThrow().hostOf(1)).hasValue("nodeA");
+        AgentSpec worker = config.agent("worker").orElseThrow();
+        assertThat(List.of(1, 2, 3, 4, 5)).map(worker::hostOf).map(host -> host.orElseThrow())
+                .containsExactly("nodeB", "nodeC.example.org", "nodeB", "nodeC.example.org", "nodeB");
+        assertThat(read("""
+                [testbed]
+                namespace = "n"
+                [agents.data]
+                enabled = true
+                """).agent("data").orElseThrow().hostOf(1)).as("no host: where run starts it").isEmpty();
+
+        assertRefused("""
+                [testbed]
+                namespace = "n"
+                [agents.w]
+                host = "a"
+                hosts = ["b"]
+                """, "[agents.w]", "host or hosts, not both");
+        assertRefused("""
+                [testbed]
+                namespace = "n"
+                [agents.w]
+                host = "bad host"
+                """, "[agents.w]", "host 'bad host' is not a host name");
+        assertRefused("""
+                [testbed]
+                namespace = "n"
+                [agents.w]
+                hosts = []
+                """, "[agents.w]", "hosts must be a list of host names");
+        assertRefused("""
+                [testbed]
+                namespace = "n"
+                [agents.w]
+                hosts = ["b", "b"]
+                """, "[agents.w]", "names a host twice");
+    }
+
+    @Test
     void readinessIsHeartbeatOrRunningAndAnythingElseIsRefused() throws IOException {
         TestbedConfig config = read("""
                 [testbed]

@@ -93,4 +93,16 @@ class TestbedEnvironmentTest {
 
         assertThat(environment.toString()).doesNotContain("hunter2").doesNotContain("abc123");
     }
+
+    @Test
+    void thisHostIsNamedByTestbedHostElseByTheMachineAndOnlyAsAPlainWord() {
+        assertThat(TestbedEnvironment.of(Map.of("TESTBED_HOST", " nodeB ")).hostName()).isEqualTo("nodeB");
+        assertThat(TestbedEnvironment.empty().hostName())
+                .isEqualTo(org.swf.testbed.heartbeat.HeartbeatSender.localHostname());
+        assertThat(TestbedEnvironment.of(Map.of("TESTBED_HOST", "")).hostName())
+                .isEqualTo(org.swf.testbed.heartbeat.HeartbeatSender.localHostname());
+        assertThatThrownBy(() -> TestbedEnvironment.of(Map.of("TESTBED_HOST", "node/B")).hostName())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("TESTBED_HOST=node/B")
+                .hasMessageContaining("letters, digits");
+    }
 }

@@ -49,11 +49,29 @@ class CommandCodecTest {
                 new StopTestbed(true, envelope),
                 new TestbedStatusRequest(envelope),
                 new Ping(envelope),
-                new LogsRequest("data-agent", 5, envelope));
+                new LogsRequest("data-agent", 5, envelope),
+                new StartTestbed("spread.toml", null, "hostA", "ab12", envelope),
+                new StopTestbed(null, true, envelope),
+                new TestbedStatusRequest(true, envelope));
         for (Command<?> command : commands) {
             Command<?> decoded = codec.decodeCommand(codec.decodeObject(codec.encodeCommand(command)));
             assertThat(decoded).as(command.type().wireName()).isEqualTo(command);
         }
+    }
+
+    /** A host's share of a testbed started elsewhere, and the host-only stop and status, say so on the wire. */
+    @Test
+    void commandsBetweenHostsCarryTheirHostFieldsAndOthersLeaveThemOut() {
+        assertThat(codec.decodeObject(codec.encodeCommand(new StartTestbed("spread.toml", null, "hostA", "ab12",
+                envelope)))).containsEntry("command", "start_testbed").containsEntry("config_name", "spread.toml")
+                .containsEntry("share_of", "hostA").containsEntry("config_digest", "ab12");
+        assertThat(codec.decodeObject(codec.encodeCommand(new StopTestbed(null, true, envelope))))
+                .containsEntry("host_only", true);
+        assertThat(codec.decodeObject(codec.encodeCommand(new TestbedStatusRequest(true, envelope))))
+                .containsEntry("host_only", true);
+        assertThat(codec.decodeObject(codec.encodeCommand(new StartTestbed(null, null, envelope))))
+                .doesNotContainKeys("share_of", "config_digest");
+        assertThat(new StopTestbed(null, envelope).thisHostOnly()).isFalse();
     }
 
     @Test

@@ -287,6 +287,7 @@ final class TestbedTools {
             Map<String, Object> agent = new LinkedHashMap<>();
             agent.put("name", program.name());
             agent.put("agent", program.agent());
+            agent.put("host", program.host());
             agent.put("state", program.state());
             agent.put("pid", program.pid());
             agent.put("uptime_seconds", program.uptimeSeconds());

@@ -192,7 +192,8 @@ final class ToolCatalog {
                         "namespace", nullable("string", "The testbed's namespace, if it runs."),
                         "state", plain("string", "Lifecycle state: STOPPED, STARTING, RUNNING or STOPPING."),
                         "agents", array("object", "One entry per program: name, agent (the agent's key, one"
-                                + " program per copy of it; null for the runner and the broker), state, pid,"
+                                + " program per copy of it; null for the runner and the broker), host (where it"
+                                + " runs), state, pid,"
                                 + " uptime_seconds, operational_state, seconds_since_heartbeat, failing, detail."),
                         "failing", array("string", "Names of failing programs.")),
                         "agents", "failing"),
