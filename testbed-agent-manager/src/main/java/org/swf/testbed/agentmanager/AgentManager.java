@@ -46,6 +46,7 @@ import org.swf.testbed.protocol.ManagerCommand;
 import org.swf.testbed.protocol.ManagerInfo;
 import org.swf.testbed.protocol.ManagerStatus;
 import org.swf.testbed.protocol.Ping;
+import org.swf.testbed.protocol.ScaleAgent;
 import org.swf.testbed.protocol.StartTestbed;
 import org.swf.testbed.protocol.StopTestbed;
 import org.swf.testbed.protocol.TestbedStarted;
@@ -75,8 +76,8 @@ public final class AgentManager implements AutoCloseable {
     private static final Pattern PROGRAM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final int MAX_LOG_LINES = 1000;
     private static final int DEFAULT_LOG_LINES = 50;
-    private static final String UNDERSTOOD = " The agent manager understands start_testbed, stop_testbed, status, ping"
-            + " and logs";
+    private static final String UNDERSTOOD = " The agent manager understands start_testbed, stop_testbed, status, ping,"
+            + " logs and scale_agent";
 
     private final String user;
     private final Orchestrator orchestrator;
@@ -182,6 +183,8 @@ public final class AgentManager implements AutoCloseable {
             operate(request, () -> startTestbed(start, progressTo(request, start.wantsProgress())));
         } else if (command instanceof StopTestbed stop) {
             operate(request, () -> stopTestbed(stop.thisHostOnly(), progressTo(request, stop.wantsProgress())));
+        } else if (command instanceof ScaleAgent scale) {
+            operate(request, () -> orchestrator.scaleThisHost(scale.agent(), scale.copies(), StepListener.NONE));
         }
     }
 

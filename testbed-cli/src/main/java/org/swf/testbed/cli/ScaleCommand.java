@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
                 + " heartbeat and log ('testbed logs worker-agent-3'). Copies of a queue consumer share its work;"
                 + " built-in agents that subscribe to the broadcast topic (data, processing, fastmon,"
                 + " fast_processing) run as one copy, and the workflow runner is always one.",
+            "In a testbed spread over hosts, a new copy N goes to the host the agent's hosts = [...] put it on,"
+                + " whose agent manager starts it (see docs/hosts.md).",
             "The config is not changed: the next 'testbed run' starts the agent's replicas (default 1) again."})
 final class ScaleCommand implements Callable<Integer> {
 

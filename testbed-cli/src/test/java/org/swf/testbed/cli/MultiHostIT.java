@@ -30,9 +30,9 @@ import org.swf.testbed.util.ListeningSockets;
  * requires a login, and the agent managers of hostB and hostC as real processes. {@code testbed
  * run} on hostA starts its programs and has hostB's and hostC's managers start the workers the
  * config puts there; the fast-processing run's counts are exact with slices answered on both
- * hosts; {@code status} shows every host's programs and names a host whose manager is gone;
- * {@code run} refuses to start half a testbed unless {@code --partial}; {@code stop-agents} stops
- * every host.
+ * hosts; {@code testbed scale} puts a new copy on the host the config names; {@code status} shows
+ * every host's programs and names a host whose manager is gone; {@code run} refuses to start half
+ * a testbed unless {@code --partial}; {@code stop-agents} stops every host.
  */
 class MultiHostIT {
 
@@ -125,6 +125,22 @@ class MultiHostIT {
             assertThat(hostsOfProcessingWorkers.get("hostB")).isSubsetOf("worker-agent", "worker-agent-3");
             assertThat(hostsOfProcessingWorkers.get("hostC")).containsExactly("worker-agent-2");
         }
+
+        // A fourth worker goes where the agent's hosts put it (hostC); nothing else restarts.
+        Map<String, Map<String, Object>> beforeScale = programsByName(hostA.cli("status", "--json").out());
+        TestbedHome.Result up = hostA.cli("scale", "worker", "4");
+        assertThat(up.code()).as(up.err()).isZero();
+        assertThat(up.out()).contains("Agent worker: 3 -> 4 copies").contains("Started (ready): worker-agent-4");
+        Map<String, Map<String, Object>> scaled = programsByName(hostA.cli("status", "--json").out());
+        assertThat(scaled.get("worker-agent-4")).containsEntry("host", "hostC").containsEntry("state", "RUNNING")
+                .containsEntry("operational_state", "READY");
+        beforeScale.forEach((name, program) -> assertThat(scaled.get(name)).as(name)
+                .containsEntry("pid", program.get("pid")));
+        assertThat(hostC.processesOfThisHome()).hasSize(2);
+        TestbedHome.Result down = hostA.cli("scale", "worker", "3");
+        assertThat(down.code()).as(down.err()).isZero();
+        assertThat(down.out()).contains("Stopped: worker-agent-4");
+        await().atMost(Duration.ofSeconds(20)).until(() -> hostC.processesOfThisHome().size() == 1);
 
         // hostC's manager goes: status names the host and what to do; its program is not observed.
         kill(managers.remove(hostC));

@@ -1,8 +1,10 @@
 package org.swf.testbed.control;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import org.swf.testbed.port.MessageBus;
+import org.swf.testbed.protocol.AgentScaled;
 import org.swf.testbed.protocol.CommandEnvelope;
 import org.swf.testbed.protocol.CommandProgress;
 import org.swf.testbed.protocol.CommandRefusedException;
@@ -13,6 +15,7 @@ import org.swf.testbed.protocol.LogsRequest;
 import org.swf.testbed.protocol.ManagerInfo;
 import org.swf.testbed.protocol.ManagerStatus;
 import org.swf.testbed.protocol.Ping;
+import org.swf.testbed.protocol.ScaleAgent;
 import org.swf.testbed.protocol.StartTestbed;
 import org.swf.testbed.protocol.StopTestbed;
 import org.swf.testbed.protocol.TestbedStarted;
@@ -124,6 +127,16 @@ public final class AgentManagerClient {
      */
     public ManagerStatus hostStatus(Duration wait) {
         return channel.call(new TestbedStatusRequest(Boolean.TRUE, envelope(wait)), wait);
+    }
+
+    /**
+     * @param agent an agent's key
+     * @param copies the programs of the copies the manager's host is to run
+     * @param wait how long to wait for the copies added to be ready
+     * @return what the host started and stopped
+     */
+    public AgentScaled scaleHost(String agent, List<String> copies, Duration wait) {
+        return channel.call(new ScaleAgent(agent, copies, envelope(wait)), wait);
     }
 
     /** @return the command's {@code progress} field: true when someone listens, else left out */

@@ -6,9 +6,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.swf.testbed.ConfigException;
 import org.swf.testbed.LifecycleConflictException;
+import org.swf.testbed.ServiceUnavailableException;
 import org.swf.testbed.config.AgentSpec;
+import org.swf.testbed.config.Readiness;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.config.TestbedConfigReader;
 import org.swf.testbed.port.MessageBus;
@@ -16,6 +19,7 @@ import org.swf.testbed.port.ProcessSupervisor;
 import org.swf.testbed.port.ProgramSpec;
 import org.swf.testbed.port.ProgramStatus;
 import org.swf.testbed.port.SupervisorSnapshot;
+import org.swf.testbed.protocol.AgentScaled;
 import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
 
@@ -28,6 +32,10 @@ import org.swf.testbed.protocol.JsonCodec;
  * (supervisord restarts every member of a group that changes). The copies added are started and
  * waited for as {@code testbed run} waits for its agents; those removed are stopped by
  * supervisord, with the agents' usual stop (an EXITED heartbeat, then gone).
+ *
+ * <p>In a testbed spread over hosts, copy N goes where the agent's {@code hosts} put it; the
+ * other hosts' agent managers add or remove theirs ({@link org.swf.testbed.protocol.ScaleAgent}),
+ * all at once, after every one of them has answered.
  */
 final class AgentScaler {
 
@@ -39,6 +47,7 @@ final class AgentScaler {
     private final BrokerConnections connections;
     private final JsonCodec codec;
     private final ProgramWaits waits;
+    private final OtherHosts otherHosts;
 
     AgentScaler(OrchestratorSettings settings, ProcessSupervisor supervisor, ProgramFactory programs,
             TestbedConfigReader reader, HomeState state, BrokerConnections connections, JsonCodec codec) {
@@ -50,6 +59,7 @@ final class AgentScaler {
         this.connections = connections;
         this.codec = codec;
         this.waits = new ProgramWaits(supervisor, settings);
+        this.otherHosts = new OtherHosts(settings, codec);
     }
 
     ScaleResult scale(String agentKey, int count, StepListener listener) {
@@ -67,59 +77,144 @@ final class AgentScaler {
         return state.withLock(() -> scaleLocked(agentKey, count, timer), false);
     }
 
+    /**
+     * Runs exactly the named copies of an agent on this host, as the host that scales a testbed
+     * spread over several asks.
+     */
+    AgentScaled scaleThisHost(String agentKey, List<String> copies, StepListener listener) {
+        StepTimer timer = new StepTimer(listener, 3);
+        timer.time("check supervisord", supervisor::requireInstalled);
+        return state.withLock(() -> {
+            RunRecord record = runningRecord(timer);
+            List<ProgramSpec> launched = launchedPrograms();
+            AgentSpec agent = agentOf(record, agentKey);
+            Change change = applyHere(record, launched, agent, copies, timer);
+            return new AgentScaled(change.started(), change.stopped());
+        }, false);
+    }
+
     private ScaleResult scaleLocked(String agentKey, int count, StepTimer timer) {
-        RunRecord record = state.readRunRecord().orElseThrow(this::notRunning);
-        SupervisorSnapshot snapshot = timer.time("check running programs", supervisor::observe);
-        boolean running = snapshot.daemonRunning() && snapshot.active().stream().map(ProgramStatus::name)
-                .anyMatch(record.programs()::contains);
-        if (!running) {
-            throw notRunning();
-        }
-        List<ProgramSpec> launched = state.readPrograms().map(LaunchedPrograms::programs)
-                .orElseThrow(() -> new LifecycleConflictException("The running testbed was started without a list"
-                        + " of its programs (by an earlier version of testbed). Run 'testbed stop-agents' and"
-                        + " 'testbed run' once; then it can be scaled"));
-        List<String> elsewhere = record.otherHosts().entrySet().stream()
-                .filter(host -> host.getValue().stream().anyMatch(name -> ProgramFactory.agentCopyOf(name)
-                        .filter(copy -> copy.agentKey().equals(agentKey)).isPresent()))
-                .map(Map.Entry::getKey).toList();
-        if (!elsewhere.isEmpty()) {
-            throw new ConfigException("Agent '" + agentKey + "' has copies on other hosts (" + String.join(", ",
-                    elsewhere) + "): 'testbed scale' changes the copies of one host only. Change replicas in its"
-                    + " table, then 'testbed stop-agents' and 'testbed run'");
-        }
-        List<ProgramSpec> copies = copiesOf(launched, agentKey);
-        if (copies.isEmpty()) {
-            List<String> agents = launched.stream().map(p -> ProgramFactory.agentCopyOf(p.name()))
-                    .flatMap(Optional::stream).filter(copy -> copy.replica() == 1)
-                    .map(ProgramFactory.AgentCopy::agentKey).toList();
+        RunRecord record = runningRecord(timer);
+        List<ProgramSpec> launched = launchedPrograms();
+        String thisHost = otherHosts.thisHost();
+        // Where each copy runs now: here, or on the host the record names.
+        Map<Integer, String> hostOfCopy = new TreeMap<>();
+        launched.forEach(program -> copyOf(program.name(), agentKey).ifPresent(copy -> hostOfCopy.put(copy, thisHost)));
+        record.otherHosts().forEach((host, names) -> names.forEach(name -> copyOf(name, agentKey)
+                .ifPresent(copy -> hostOfCopy.put(copy, host))));
+        if (hostOfCopy.isEmpty()) {
+            List<String> agents = new ArrayList<>();
+            launched.forEach(program -> firstCopyKey(program.name()).ifPresent(agents::add));
+            record.otherHosts().values().forEach(names -> names.forEach(name -> firstCopyKey(name)
+                    .ifPresent(agents::add)));
             throw new ConfigException("The running testbed (" + record.config() + ") has no agent '" + agentKey
                     + "'. Its agents: " + (agents.isEmpty() ? "none" : String.join(", ", agents))
                     + ". To add one, enable its [agents." + agentKey + "] table and run the testbed again");
         }
+        AgentSpec agent = agentOf(record, agentKey);
         if (count > 1) {
-            requireReplicable(record, agentKey, count);
+            TestbedConfig config = reader.read(Path.of(record.config()));
+            programs.whyNotReplicable(config, agent).ifPresent(why -> {
+                throw new ConfigException("Cannot run " + count + " copies of agent '" + agentKey + "': " + why);
+            });
         }
-        ProgramSpec first = copies.get(0);
-        int before = copies.size();
-        List<String> removed = copies.stream().skip(count).map(ProgramSpec::name).toList();
+        int before = hostOfCopy.size();
+        String startingHost = startingHost(record, launched, thisHost);
+        // Copies that stay keep their host; new ones go where the agent's hosts put them.
+        Map<String, List<String>> wanted = new TreeMap<>();
+        hostOfCopy.values().forEach(host -> wanted.putIfAbsent(host, new ArrayList<>()));
+        for (int replica = 1; replica <= count; replica++) {
+            String host = hostOfCopy.containsKey(replica) ? hostOfCopy.get(replica)
+                    : agent.hostOf(replica).orElse(startingHost);
+            wanted.computeIfAbsent(host, h -> new ArrayList<>()).add(ProgramFactory.agentProgram(agentKey, replica));
+        }
+        Map<String, List<String>> elsewhere = new TreeMap<>(wanted);
+        List<String> here = Optional.ofNullable(elsewhere.remove(thisHost)).orElse(List.of());
+        // Only hosts whose copies change are asked.
+        elsewhere.entrySet().removeIf(host -> host.getValue().equals(copiesOn(record.otherHosts()
+                .getOrDefault(host.getKey(), List.of()), agentKey)));
+        List<String> started = new ArrayList<>();
+        List<String> stopped = new ArrayList<>();
+        RunRecord recorded = record;
+        if (!elsewhere.isEmpty()) {
+            try (MessageBus bus = connections.connect(connections.endpointOf(record))) {
+                Map<String, String> silent = timer.time("ask the agent managers of " + String.join(", ",
+                        elsewhere.keySet()), () -> otherHosts.unanswered(bus, elsewhere.keySet()));
+                if (!silent.isEmpty()) {
+                    throw new ServiceUnavailableException("Nothing changed: " + String.join(". ", silent.entrySet()
+                            .stream().map(host -> host.getKey() + "'s agent manager does not answer (" + host.getValue()
+                                    + "); " + otherHosts.startItsManager(host.getKey())).toList()));
+                }
+                Map<String, AgentScaled> done = timer.time("have " + String.join(", ", elsewhere.keySet())
+                        + " run their copies", () -> otherHosts.scale(bus, agentKey, elsewhere));
+                done.values().forEach(change -> {
+                    started.addAll(change.started());
+                    stopped.addAll(change.stopped());
+                });
+            }
+            Map<String, List<String>> others = new TreeMap<>(record.otherHosts());
+            elsewhere.forEach((host, copies) -> {
+                List<String> names = new ArrayList<>(others.getOrDefault(host, List.of()).stream()
+                        .filter(name -> copyOf(name, agentKey).isEmpty()).toList());
+                names.addAll(copies);
+                others.put(host, names);
+            });
+            recorded = new RunRecord(record.config(), record.namespace(), record.brokerUrl(), record.brokerPorts(),
+                    record.programs(), record.heartbeatPrograms(), record.startedAt(), record.monitorPort(),
+                    record.host(), others);
+            state.writeRunRecord(recorded);
+        }
+        if (!here.equals(copiesOn(launched.stream().map(ProgramSpec::name).toList(), agentKey))) {
+            Change change = applyHere(recorded, launched, agent, here, timer);
+            started.addAll(change.started());
+            stopped.addAll(change.stopped());
+        }
+        return new ScaleResult(agentKey, before, count, sorted(started), sorted(stopped), timer.steps());
+    }
+
+    /**
+     * Runs exactly {@code copies} of the agent on this host: supervisord gets the programs of the
+     * start again with copies added or removed; the added ones are started and waited for.
+     */
+    private Change applyHere(RunRecord record, List<ProgramSpec> launched, AgentSpec agent, List<String> copies,
+            StepTimer timer) {
+        String agentKey = agent.key();
+        List<ProgramSpec> current = launched.stream().filter(p -> copyOf(p.name(), agentKey).isPresent())
+                .sorted(Comparator.comparingInt(p -> copyOf(p.name(), agentKey).orElseThrow())).toList();
+        List<String> removed = current.stream().map(ProgramSpec::name).filter(name -> !copies.contains(name))
+                .toList();
+        List<String> currentNames = current.stream().map(ProgramSpec::name).toList();
         List<ProgramSpec> added = new ArrayList<>();
-        for (int replica = before + 1; replica <= count; replica++) {
-            added.add(ProgramFactory.replicaOf(first, replica));
+        if (copies.stream().anyMatch(name -> !currentNames.contains(name))) {
+            ProgramSpec first = current.stream().filter(p -> copyOf(p.name(), agentKey).orElseThrow() == 1)
+                    .findFirst().orElseGet(() -> programs.agent(reader.read(Path.of(record.config())), agent));
+            for (String name : copies) {
+                if (!currentNames.contains(name)) {
+                    added.add(ProgramFactory.replicaOf(first, copyOf(name, agentKey).orElseThrow(
+                            () -> new ConfigException("'" + name + "' is not a copy of agent '" + agentKey + "'"))));
+                }
+            }
         }
         if (removed.isEmpty() && added.isEmpty()) {
-            return new ScaleResult(agentKey, before, count, List.of(), List.of(), timer.steps());
+            return new Change(List.of(), List.of());
         }
-        String lastCopy = copies.get(copies.size() - 1).name();
+        // Added copies go after the agent's last one here (or at the end), so copies stay together.
+        String after = current.isEmpty() ? launched.get(launched.size() - 1).name()
+                : current.get(current.size() - 1).name();
         List<String> addedNames = added.stream().map(ProgramSpec::name).toList();
-        List<ProgramSpec> next = replaced(launched, ProgramSpec::name, lastCopy, removed, added);
-        boolean heartbeats = record.heartbeatPrograms().contains(first.name());
-        RunRecord nextRecord = record.withPrograms(
-                replaced(record.programs(), name -> name, lastCopy, removed, addedNames),
-                heartbeats ? replaced(record.heartbeatPrograms(), name -> name, lastCopy, removed, addedNames)
-                        : record.heartbeatPrograms());
+        List<ProgramSpec> next = replaced(launched, ProgramSpec::name, after, removed, added);
+        boolean heartbeats = agent.ready() != null ? agent.ready() == Readiness.HEARTBEAT
+                : programs.sendsHeartbeats(agent);
+        List<String> heartbeatPrograms = new ArrayList<>(record.heartbeatPrograms());
+        heartbeatPrograms.removeAll(removed);
+        if (heartbeats) {
+            heartbeatPrograms.addAll(addedNames);
+        }
+        RunRecord nextRecord = record.withPrograms(replaced(record.programs(), name -> name, after, removed,
+                addedNames), heartbeatPrograms);
         String change = removed.isEmpty() ? "add " + String.join(", ", addedNames)
-                : "stop and remove " + String.join(", ", removed);
+                : "stop and remove " + String.join(", ", removed)
+                        + (addedNames.isEmpty() ? "" : ", add " + String.join(", ", addedNames));
         if (added.isEmpty()) {
             apply(change, next, nextRecord, timer);
         } else if (heartbeats) {
@@ -138,7 +233,7 @@ final class AgentScaler {
             timer.time("start " + String.join(", ", addedNames), () -> supervisor.spawn(addedNames));
             timer.time("wait for RUNNING", () -> waits.awaitRunning(addedNames));
         }
-        return new ScaleResult(agentKey, before, count, addedNames, removed, timer.steps());
+        return new Change(addedNames, removed);
     }
 
     /** Gives supervisord the new programs (it stops those removed) and records them. */
@@ -148,14 +243,39 @@ final class AgentScaler {
         state.writeRunRecord(nextRecord);
     }
 
-    private void requireReplicable(RunRecord record, String agentKey, int count) {
+    private RunRecord runningRecord(StepTimer timer) {
+        RunRecord record = state.readRunRecord().orElseThrow(this::notRunning);
+        SupervisorSnapshot snapshot = timer.time("check running programs", supervisor::observe);
+        boolean running = snapshot.daemonRunning() && snapshot.active().stream().map(ProgramStatus::name)
+                .anyMatch(record.programs()::contains);
+        if (!running) {
+            throw notRunning();
+        }
+        return record;
+    }
+
+    private List<ProgramSpec> launchedPrograms() {
+        return state.readPrograms().map(LaunchedPrograms::programs)
+                .orElseThrow(() -> new LifecycleConflictException("The running testbed was started without a list"
+                        + " of its programs (by an earlier version of testbed). Run 'testbed stop-agents' and"
+                        + " 'testbed run' once; then it can be scaled"));
+    }
+
+    private AgentSpec agentOf(RunRecord record, String agentKey) {
         TestbedConfig config = reader.read(Path.of(record.config()));
-        AgentSpec agent = config.agent(agentKey).orElseThrow(() -> new ConfigException(record.config()
+        return config.agent(agentKey).orElseThrow(() -> new ConfigException(record.config()
                 + " no longer has [agents." + agentKey + "], whose agent runs: its copies cannot be made. Run"
                 + " 'testbed stop-agents' and 'testbed run' to start the testbed the config describes now"));
-        programs.whyNotReplicable(config, agent).ifPresent(why -> {
-            throw new ConfigException("Cannot run " + count + " copies of agent '" + agentKey + "': " + why);
-        });
+    }
+
+    /** @return the host that started the testbed: the one that runs the workflow runner */
+    private static String startingHost(RunRecord record, List<ProgramSpec> launched, String thisHost) {
+        if (launched.stream().anyMatch(program -> program.name().equals(ProgramFactory.WORKFLOW_RUNNER))) {
+            return thisHost;
+        }
+        return record.otherHosts().entrySet().stream()
+                .filter(host -> host.getValue().contains(ProgramFactory.WORKFLOW_RUNNER)).map(Map.Entry::getKey)
+                .findFirst().orElse(thisHost);
     }
 
     private LifecycleConflictException notRunning() {
@@ -163,12 +283,26 @@ final class AgentScaler {
                 + " 'testbed run'; an agent's table may say how many copies to start (replicas = N)");
     }
 
-    /** @return the programs of the agent's copies, first copy first */
-    private static List<ProgramSpec> copiesOf(List<ProgramSpec> launched, String agentKey) {
-        return launched.stream()
-                .filter(p -> ProgramFactory.agentCopyOf(p.name()).filter(c -> c.agentKey().equals(agentKey)).isPresent())
-                .sorted(Comparator.comparingInt(p -> ProgramFactory.agentCopyOf(p.name()).orElseThrow().replica()))
-                .toList();
+    /** @return which copy of the agent a program is, empty when it is none */
+    private static Optional<Integer> copyOf(String program, String agentKey) {
+        return ProgramFactory.agentCopyOf(program).filter(copy -> copy.agentKey().equals(agentKey))
+                .map(ProgramFactory.AgentCopy::replica);
+    }
+
+    private static Optional<String> firstCopyKey(String program) {
+        return ProgramFactory.agentCopyOf(program).filter(copy -> copy.replica() == 1)
+                .map(ProgramFactory.AgentCopy::agentKey);
+    }
+
+    /** @return the programs among {@code names} that are copies of the agent, in copy order */
+    private static List<String> copiesOn(List<String> names, String agentKey) {
+        return names.stream().filter(name -> copyOf(name, agentKey).isPresent())
+                .sorted(Comparator.comparingInt(name -> copyOf(name, agentKey).orElseThrow())).toList();
+    }
+
+    private static List<String> sorted(List<String> names) {
+        return names.stream().sorted(Comparator.comparingInt(name -> ProgramFactory.agentCopyOf(name)
+                .map(ProgramFactory.AgentCopy::replica).orElse(0))).toList();
     }
 
     /**
@@ -187,5 +321,9 @@ final class AgentScaler {
             }
         }
         return result;
+    }
+
+    /** What one host changed. */
+    private record Change(List<String> started, List<String> stopped) {
     }
 }

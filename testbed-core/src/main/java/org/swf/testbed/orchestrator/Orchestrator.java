@@ -19,6 +19,7 @@ import org.swf.testbed.port.ExecutionRecord;
 import org.swf.testbed.port.ExecutionStore;
 import org.swf.testbed.port.MessageBusFactory;
 import org.swf.testbed.port.ProcessSupervisor;
+import org.swf.testbed.protocol.AgentScaled;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.status.ExecutionSnapshot;
 import org.swf.testbed.status.TestbedStatus;
@@ -257,6 +258,20 @@ public final class Orchestrator {
      */
     public ScaleResult scale(String agentKey, int count, StepListener listener) {
         return scaler.scale(agentKey, count, listener);
+    }
+
+    /**
+     * Runs exactly the named copies of one agent on this host, as another host that scales a
+     * testbed spread over several asks this host's agent manager to.
+     *
+     * @param agentKey the agent's key
+     * @param copies the programs of the copies this host is to run; its other copies stop
+     * @param listener hears each step as it begins
+     * @return what this host started and stopped
+     * @throws LifecycleConflictException when the testbed is not running here
+     */
+    public AgentScaled scaleThisHost(String agentKey, List<String> copies, StepListener listener) {
+        return scaler.scaleThisHost(agentKey, copies, listener);
     }
 
     /**

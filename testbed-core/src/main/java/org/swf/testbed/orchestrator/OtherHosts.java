@@ -13,6 +13,7 @@ import org.swf.testbed.TestbedException;
 import org.swf.testbed.TestbedTimeoutException;
 import org.swf.testbed.control.AgentManagerClient;
 import org.swf.testbed.port.MessageBus;
+import org.swf.testbed.protocol.AgentScaled;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.protocol.ManagerStatus;
 import org.swf.testbed.protocol.TestbedStarted;
@@ -119,6 +120,32 @@ final class OtherHosts {
         silent.forEach((host, why) -> outcomes.put(host, new Outcome<>(null, "its agent manager does not answer ("
                 + why + ")")));
         return outcomes;
+    }
+
+    /**
+     * Has each host run exactly the named copies of an agent, all at once.
+     *
+     * @param copies the programs of the agent's copies each host is to run, by host
+     * @return what each host started and stopped
+     * @throws TestbedException naming every host that did not, and why
+     */
+    Map<String, AgentScaled> scale(MessageBus bus, String agent, Map<String, List<String>> copies) {
+        Duration wait = settings.readinessTimeout().plus(STOP);
+        Map<String, AgentScaled> done = new LinkedHashMap<>();
+        List<String> failed = new ArrayList<>();
+        eachAtOnce(copies.keySet(), host -> client(bus, host).scaleHost(agent, copies.get(host), wait))
+                .forEach((host, outcome) -> {
+                    if (outcome.failure() != null) {
+                        failed.add(host + ": " + outcome.failure());
+                    } else {
+                        done.put(host, outcome.result());
+                    }
+                });
+        if (!failed.isEmpty()) {
+            throw new TestbedException("Other hosts did not change their copies of " + agent + ". "
+                    + String.join("; ", failed) + ". 'testbed status' shows what runs where");
+        }
+        return done;
     }
 
     /**

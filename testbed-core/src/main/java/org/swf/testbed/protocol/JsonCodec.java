@@ -246,6 +246,7 @@ public final class JsonCodec {
         commands.put(MessageType.STATUS, TestbedStatusRequest.class);
         commands.put(MessageType.PING, Ping.class);
         commands.put(MessageType.LOGS, LogsRequest.class);
+        commands.put(MessageType.SCALE_AGENT, ScaleAgent.class);
         return commands;
     }
 

@@ -7,5 +7,5 @@ package org.swf.testbed.protocol;
  * @param <R> the result a successful reply carries
  */
 public sealed interface ManagerCommand<R> extends Command<R>
-        permits StartTestbed, StopTestbed, TestbedStatusRequest, Ping, LogsRequest {
+        permits StartTestbed, StopTestbed, TestbedStatusRequest, Ping, LogsRequest, ScaleAgent {
 }

@@ -33,6 +33,8 @@ public enum MessageType {
     STATUS,
     PING,
     LOGS,
+    /** Copies of one agent on the manager's host, for a testbed spread over several. */
+    SCALE_AGENT,
     // Answers and liveness.
     REPLY,
     /** A step of a long command under way, sent before its reply to a sender that asked for it. */

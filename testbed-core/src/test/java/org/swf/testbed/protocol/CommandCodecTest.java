@@ -52,7 +52,8 @@ class CommandCodecTest {
                 new LogsRequest("data-agent", 5, envelope),
                 new StartTestbed("spread.toml", null, "hostA", "ab12", envelope),
                 new StopTestbed(null, true, envelope),
-                new TestbedStatusRequest(true, envelope));
+                new TestbedStatusRequest(true, envelope),
+                new ScaleAgent("worker", List.of("worker-agent-2", "worker-agent-4"), envelope));
         for (Command<?> command : commands) {
             Command<?> decoded = codec.decodeCommand(codec.decodeObject(codec.encodeCommand(command)));
             assertThat(decoded).as(command.type().wireName()).isEqualTo(command);
