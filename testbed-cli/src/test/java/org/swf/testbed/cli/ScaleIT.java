@@ -80,7 +80,8 @@ class ScaleIT {
                 Map<String, Object> heartbeat = codec.decodeObject(message.body());
                 if (namespace.equals(heartbeat.get("namespace")) && heartbeat.get("program") != null) {
                     statesByProgram.computeIfAbsent(String.valueOf(heartbeat.get("program")),
-                            program -> ConcurrentHashMap.newKeySet()).add(String.valueOf(heartbeat.get("operational_state")));
+                            program -> ConcurrentHashMap.newKeySet())
+                            .add(String.valueOf(heartbeat.get("operational_state")));
                 }
             });
             FastProcessingMessages.runFast(bus, codec, namespace);

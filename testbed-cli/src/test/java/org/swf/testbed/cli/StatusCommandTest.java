@@ -50,9 +50,12 @@ class StatusCommandTest {
         StatusCommand.print(new PrintWriter(text), status("RUNNING",
                 new ProgramReport("workflow-runner", "RUNNING", 40, 10, "", false, "READY", 1L, List.of(), null, null),
                 new ProgramReport("data-agent", "RUNNING", 41, 10, "", false, "READY", 1L, List.of(), "data", null),
-                new ProgramReport("worker-agent", "RUNNING", 42, 10, "", false, "PROCESSING", 1L, List.of(), "worker", null),
-                new ProgramReport("worker-agent-2", "RUNNING", 43, 10, "", false, "READY", 1L, List.of(), "worker", null),
-                new ProgramReport("worker-agent-3", "STARTING", 44, 1, "", false, null, null, List.of(), "worker", null)));
+                new ProgramReport("worker-agent", "RUNNING", 42, 10, "", false, "PROCESSING", 1L, List.of(), "worker",
+                        null),
+                new ProgramReport("worker-agent-2", "RUNNING", 43, 10, "", false, "READY", 1L, List.of(), "worker",
+                        null),
+                new ProgramReport("worker-agent-3", "STARTING", 44, 1, "", false, null, null, List.of(), "worker",
+                        null)));
 
         List<String> lines = text.toString().lines().toList();
         int header = lines.indexOf(lines.stream().filter(line -> line.startsWith("PROGRAM")).findFirst().orElseThrow());

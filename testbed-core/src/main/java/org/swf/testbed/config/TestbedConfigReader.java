@@ -22,7 +22,8 @@ public final class TestbedConfigReader {
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final String JAVA_OPTIONS = "java_options";
     private static final Set<String> AGENT_KEYS = Set.of("enabled", "type", "command", "script", "args",
-            "environment", "startsecs", "autorestart", "description", JAVA_OPTIONS, "ready", "replicas", "host", "hosts");
+            "environment", "startsecs", "autorestart", "description", JAVA_OPTIONS, "ready", "replicas", "host",
+            "hosts");
     private static final int DEFAULT_START_SECONDS = 1;
 
     private final TomlConfigParser parser = new TomlConfigParser();
@@ -215,8 +216,8 @@ public final class TestbedConfigReader {
         for (String host : hosts) {
             if (!TestbedEnvironment.HOST_NAME.matcher(host).matches()) {
                 throw new ConfigException(where + ": host '" + ProgramSpec.printable(host) + "' is not a host name:"
-                        + " use letters, digits, '_', '.' or '-' (at most 63), as the host's " + TestbedEnvironment.HOST_VARIABLE
-                        + " or machine name");
+                        + " use letters, digits, '_', '.' or '-' (at most 63), as the host's "
+                        + TestbedEnvironment.HOST_VARIABLE + " or machine name");
             }
         }
         if (hosts.size() != hosts.stream().distinct().count()) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.swf.testbed.ConfigException;
 import org.swf.testbed.LifecycleConflictException;
 import org.swf.testbed.ServiceUnavailableException;
@@ -143,7 +144,8 @@ final class AgentScaler {
                 if (!silent.isEmpty()) {
                     throw new ServiceUnavailableException("Nothing changed: " + String.join(". ", silent.entrySet()
                             .stream().map(host -> host.getKey() + "'s agent manager does not answer (" + host.getValue()
-                                    + "); " + otherHosts.startItsManager(host.getKey())).toList()));
+                                    + "); " + otherHosts.startItsManager(host.getKey(),
+                                    Path.of(record.config()))).toList()));
                 }
                 Map<String, AgentScaled> done = timer.time("have " + String.join(", ", elsewhere.keySet())
                         + " run their copies", () -> otherHosts.scale(bus, agentKey, elsewhere));
@@ -309,7 +311,7 @@ final class AgentScaler {
      * @return {@code items} without those named in {@code removed}, with {@code added} right after
      *     the item named {@code after} (the agent's last copy), so copies stay together in order
      */
-    private static <T> List<T> replaced(List<T> items, java.util.function.Function<T, String> name, String after,
+    private static <T> List<T> replaced(List<T> items, Function<T, String> name, String after,
             List<String> removed, List<T> added) {
         List<T> result = new ArrayList<>();
         for (T item : items) {

@@ -1,5 +1,6 @@
 package org.swf.testbed.orchestrator;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,6 +15,7 @@ import org.swf.testbed.TestbedTimeoutException;
 import org.swf.testbed.control.AgentManagerClient;
 import org.swf.testbed.port.MessageBus;
 import org.swf.testbed.protocol.AgentScaled;
+import org.swf.testbed.protocol.Destinations;
 import org.swf.testbed.protocol.JsonCodec;
 import org.swf.testbed.protocol.ManagerStatus;
 import org.swf.testbed.protocol.TestbedStarted;
@@ -150,11 +152,13 @@ final class OtherHosts {
 
     /**
      * @param host a host whose manager did not answer
+     * @param config the testbed's config file: the manager takes its broker from there
      * @return what to do about it
      */
-    String startItsManager(String host) {
-        return "start it there: TESTBED_HOST=" + host + " nohup testbed agent-manager & (it serves /queue/"
-                + org.swf.testbed.protocol.Destinations.agentManagerControl(user, host).name() + ")";
+    String startItsManager(String host, Path config) {
+        return "start it there: TESTBED_HOST=" + host + " nohup testbed agent-manager --config "
+                + config.getFileName() + " & (it serves /queue/"
+                + Destinations.agentManagerControl(user, host).name() + ")";
     }
 
     private AgentManagerClient client(MessageBus bus, String host) {

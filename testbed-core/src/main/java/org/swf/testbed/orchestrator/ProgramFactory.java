@@ -88,7 +88,8 @@ public interface ProgramFactory {
      */
     static String agentProgram(String agentKey, int replica) {
         if (replica < 1) {
-            throw new IllegalArgumentException("replica " + replica + " of agent '" + agentKey + "': copies count from 1");
+            throw new IllegalArgumentException("replica " + replica + " of agent '" + agentKey
+                    + "': copies count from 1");
         }
         return replica == 1 ? agentProgram(agentKey) : agentProgram(agentKey) + "-" + replica;
     }
@@ -102,9 +103,11 @@ public interface ProgramFactory {
      */
     static ProgramSpec replicaOf(ProgramSpec first, int replica) {
         AgentCopy copy = agentCopyOf(first.name()).filter(c -> c.replica() == 1).orElseThrow(
-                () -> new IllegalArgumentException("'" + first.name() + "' is not the program of an agent's first copy"));
+                () -> new IllegalArgumentException("'" + first.name()
+                        + "' is not the program of an agent's first copy"));
         if (replica < 2) {
-            throw new IllegalArgumentException("replica " + replica + " of '" + first.name() + "': further copies count from 2");
+            throw new IllegalArgumentException("replica " + replica + " of '" + first.name()
+                    + "': further copies count from 2");
         }
         return new ProgramSpec(agentProgram(copy.agentKey(), replica), ProgramRole.REPLICA, first.command(),
                 first.directory(), first.environment(), first.startSeconds(), first.autoRestart());

@@ -1,5 +1,6 @@
 package org.swf.testbed.orchestrator;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -149,7 +150,8 @@ final class StatusObserver {
                 List<ProgramReport> there = otherHosts.status(bus, host, programs);
                 if (there.stream().anyMatch(program -> "UNKNOWN".equals(program.state()))) {
                     problems.add(host + "'s agent manager does not answer: its programs (" + String.join(", ",
-                            programs) + ") are not observed. To see them, " + otherHosts.startItsManager(host));
+                            programs) + ") are not observed. To see them, "
+                            + otherHosts.startItsManager(host, Path.of(record.config())));
                 }
                 reports.addAll(there);
             });

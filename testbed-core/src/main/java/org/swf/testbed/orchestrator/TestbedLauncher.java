@@ -1,7 +1,9 @@
 package org.swf.testbed.orchestrator;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +11,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.swf.testbed.ConfigException;
 import org.swf.testbed.LifecycleConflictException;
@@ -130,15 +133,16 @@ final class TestbedLauncher {
         return new StopResult(stopped, here.keptRunning(), there.unreached());
     }
 
-    private StopResult stopOtherHosts(java.util.Collection<String> hosts) {
+    private StopResult stopOtherHosts(Collection<String> hosts) {
         RunRecord record = state.readRunRecord().orElseThrow();
         List<String> stopped = new ArrayList<>();
         Map<String, String> unreached = new TreeMap<>();
         try (MessageBus bus = connections.connect(connections.endpointOf(record))) {
             otherHosts.stop(bus, hosts).forEach((host, outcome) -> {
                 if (outcome.failure() != null) {
-                    unreached.put(host, outcome.failure() + "; " + otherHosts.startItsManager(host)
-                            + ", then stop again (or run 'testbed stop-agents' on " + host + ")");
+                    unreached.put(host, outcome.failure() + "; " + otherHosts.startItsManager(host,
+                            Path.of(record.config())) + ", then stop again (or run 'testbed stop-agents' on " + host
+                            + ")");
                 } else {
                     stopped.addAll(outcome.result());
                 }
@@ -410,7 +414,7 @@ final class TestbedLauncher {
         if (!silent.isEmpty()) {
             List<String> missing = silent.entrySet().stream().map(host -> host.getKey() + "'s agent manager does not"
                     + " answer (" + host.getValue() + "); it would run " + String.join(", ", shares.get(host.getKey()))
-                    + ". " + capitalized(otherHosts.startItsManager(host.getKey()))).toList();
+                    + ". " + capitalized(otherHosts.startItsManager(host.getKey(), config.source()))).toList();
             if (!options.partial()) {
                 bus.close();
                 throw new ServiceUnavailableException("Nothing started: " + String.join(". ", missing)
@@ -441,7 +445,7 @@ final class TestbedLauncher {
     private static <T> T joined(CompletableFuture<T> future) {
         try {
             return future.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }
@@ -475,7 +479,7 @@ final class TestbedLauncher {
         List<ProgramSpec> specs = new ArrayList<>();
         List<String> heartbeatPrograms = new ArrayList<>();
         List<String> ownPrograms = new ArrayList<>();
-        Map<String, List<String>> elsewhere = new java.util.TreeMap<>();
+        Map<String, List<String>> elsewhere = new TreeMap<>();
         if (startingHost.equals(thisHost)) {
             specs.add(programs.workflowRunner(config));
             heartbeatPrograms.add(ProgramFactory.WORKFLOW_RUNNER);
@@ -652,8 +656,8 @@ final class TestbedLauncher {
         }
 
         /** @return this plan without the programs of {@code hosts} */
-        LaunchPlan without(java.util.Collection<String> hosts) {
-            Map<String, List<String>> kept = new java.util.TreeMap<>(otherHosts);
+        LaunchPlan without(Collection<String> hosts) {
+            Map<String, List<String>> kept = new TreeMap<>(otherHosts);
             kept.keySet().removeAll(hosts);
             return new LaunchPlan(config, programs, heartbeatPrograms, ownPrograms, kept);
         }
