@@ -75,8 +75,10 @@ final class ScaleCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (verbose) {
+            // Step names name the copies, so the column is as wide as the longest.
+            int width = result.steps().stream().mapToInt(step -> step.step().length()).max().orElse(0);
             for (StepTiming step : result.steps()) {
-                err.printf("  %-28s %6d ms%n", step.step(), step.duration().toMillis());
+                err.printf("  %-" + width + "s %6d ms%n", step.step(), step.duration().toMillis());
             }
         }
         if (json.enabled()) {

@@ -40,6 +40,7 @@ import org.swf.testbed.agents.data.DataAgent;
 import org.swf.testbed.agents.worker.WorkerAgent;
 import org.swf.testbed.agents.runner.WorkflowRunner;
 import org.swf.testbed.access.BrokerCredentials;
+import org.swf.testbed.config.ConfigDigest;
 import org.swf.testbed.config.ConfigLocator;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.config.TestbedEnvironment;
@@ -242,6 +243,53 @@ class EmbeddedOrchestratorTest {
         orchestrator.stopAgents();
         assertThatThrownBy(() -> orchestrator.scale("worker", 2, StepListener.NONE))
                 .isInstanceOf(LifecycleConflictException.class).hasMessageContaining("not running");
+    }
+
+    /** What another host's agent manager does when the host that starts a testbed spread over several asks it. */
+    @Test
+    void aHostAskedForItsShareStartsOnlyItsOwnProgramsAndRefusesAConfigThatDiffers() throws IOException {
+        String thisHost = TestbedEnvironment.empty().hostName();
+        Path spread = home.resolve("workflows/spread.toml");
+        Files.writeString(spread, """
+                [testbed]
+                namespace = "embedded"
+                [agents.data]
+                enabled = true
+                [agents.worker]
+                enabled = true
+                replicas = 3
+                hosts = ["%s", "elsewhere"]
+                [workflow]
+                name = "stf_datataking"
+                config = "wf_default"
+                [broker]
+                url = "amqp://127.0.0.1:%d"
+                """.formatted(thisHost, amqpPort));
+        brokerUp = true;
+
+        assertThatThrownBy(() -> orchestrator.runShare("spread.toml", "starter", "0".repeat(64), "test",
+                StepListener.NONE)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("differs from the one starter starts the testbed with")
+                .hasMessageContaining("workflows/spread.toml");
+        assertThat(supervisor.events()).isEmpty();
+
+        RunResult share = orchestrator.runShare("spread.toml", "starter", ConfigDigest.of(spread), "test",
+                StepListener.NONE);
+
+        // Copies 1 and 3 go to this host; the runner, the data agent and copy 2 run elsewhere.
+        assertThat(share.programs()).containsExactly("worker-agent", "worker-agent-3");
+        assertThat(share.executionId()).as("a share triggers no workflow").isNull();
+        assertThat(supervisor.programs()).extracting(ProgramSpec::name).containsExactly("worker-agent",
+                "worker-agent-3");
+        assertThat(supervisor.programs()).allSatisfy(program -> assertThat(program.environment())
+                .doesNotContainKey("SWF_MONITOR_URL"));
+        TestbedStatus here = orchestrator.thisHostStatus();
+        assertThat(here.programs()).extracting(ProgramReport::name, ProgramReport::host).containsExactly(
+                Tuple.tuple("worker-agent", thisHost), Tuple.tuple("worker-agent-3", thisHost));
+
+        StopResult stopped = orchestrator.stopThisHost(StepListener.NONE);
+        assertThat(stopped.stopped()).containsExactlyInAnyOrder("worker-agent", "worker-agent-3");
+        assertThat(stopped.unreached()).isEmpty();
     }
 
     @Test
