@@ -51,7 +51,8 @@ final class AgentScaler {
     private final OtherHosts otherHosts;
 
     AgentScaler(OrchestratorSettings settings, ProcessSupervisor supervisor, ProgramFactory programs,
-            TestbedConfigReader reader, HomeState state, BrokerConnections connections, JsonCodec codec) {
+            TestbedConfigReader reader, HomeState state, BrokerConnections connections, JsonCodec codec,
+            OtherHosts otherHosts) {
         this.settings = settings;
         this.supervisor = supervisor;
         this.programs = programs;
@@ -60,7 +61,7 @@ final class AgentScaler {
         this.connections = connections;
         this.codec = codec;
         this.waits = new ProgramWaits(supervisor, settings);
-        this.otherHosts = new OtherHosts(settings, codec);
+        this.otherHosts = otherHosts;
     }
 
     ScaleResult scale(String agentKey, int count, StepListener listener) {

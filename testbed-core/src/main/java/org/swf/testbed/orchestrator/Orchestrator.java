@@ -78,10 +78,11 @@ public final class Orchestrator {
         this.state = new HomeState(settings, codec);
         this.connections = new BrokerConnections(buses, access, reader, settings.connectTimeout());
         this.workflows = new WorkflowControl(settings, supervisor, executions, reader, state, connections, codec);
+        OtherHosts otherHosts = new OtherHosts(settings, codec);
         this.launcher = new TestbedLauncher(settings, supervisor, programs, reader, access, state, connections,
-                workflows, codec);
-        this.scaler = new AgentScaler(settings, supervisor, programs, reader, state, connections, codec);
-        this.observer = new StatusObserver(settings, supervisor, executions, state, connections, codec);
+                workflows, codec, otherHosts);
+        this.scaler = new AgentScaler(settings, supervisor, programs, reader, state, connections, codec, otherHosts);
+        this.observer = new StatusObserver(settings, supervisor, executions, state, connections, codec, otherHosts);
     }
 
     /** @return how this home's parts reach its broker */

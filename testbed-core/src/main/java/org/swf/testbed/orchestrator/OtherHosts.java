@@ -38,6 +38,8 @@ final class OtherHosts {
     private final OrchestratorSettings settings;
     private final JsonCodec codec;
     private final String user = OsUser.name();
+    /** Looked up once: without {@code TESTBED_HOST} it is the machine's name, which may ask the resolver. */
+    private volatile String thisHost;
 
     OtherHosts(OrchestratorSettings settings, JsonCodec codec) {
         this.settings = settings;
@@ -46,7 +48,12 @@ final class OtherHosts {
 
     /** @return this host's name in the testbed */
     String thisHost() {
-        return settings.environment().hostName();
+        String host = thisHost;
+        if (host == null) {
+            host = settings.environment().hostName();
+            thisHost = host;
+        }
+        return host;
     }
 
     /**

@@ -46,7 +46,7 @@ final class StatusObserver {
     private final OtherHosts otherHosts;
 
     StatusObserver(OrchestratorSettings settings, ProcessSupervisor supervisor, ExecutionStore executions,
-            HomeState state, BrokerConnections connections, JsonCodec codec) {
+            HomeState state, BrokerConnections connections, JsonCodec codec, OtherHosts otherHosts) {
         this.settings = settings;
         this.supervisor = supervisor;
         this.executions = executions;
@@ -55,7 +55,7 @@ final class StatusObserver {
         this.codec = codec;
         this.loopback = new LoopbackRunnerStatus(new HomeMonitor(settings.stateDirectory()), codec,
                 settings.replyTimeout());
-        this.otherHosts = new OtherHosts(settings, codec);
+        this.otherHosts = otherHosts;
     }
 
     /**

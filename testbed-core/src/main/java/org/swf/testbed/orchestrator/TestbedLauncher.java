@@ -81,7 +81,7 @@ final class TestbedLauncher {
 
     TestbedLauncher(OrchestratorSettings settings, ProcessSupervisor supervisor, ProgramFactory programs,
             TestbedConfigReader reader, BrokerAccess access, HomeState state, BrokerConnections connections,
-            WorkflowControl workflows, JsonCodec codec) {
+            WorkflowControl workflows, JsonCodec codec, OtherHosts otherHosts) {
         this.settings = settings;
         this.supervisor = supervisor;
         this.programs = programs;
@@ -94,7 +94,7 @@ final class TestbedLauncher {
         this.workflows = workflows;
         this.codec = codec;
         this.waits = new ProgramWaits(supervisor, settings);
-        this.otherHosts = new OtherHosts(settings, codec);
+        this.otherHosts = otherHosts;
     }
 
     /** The steps of a start that runs on a broker already running: see {@link #start}. */
