@@ -135,6 +135,14 @@ final class AgentScaler {
         // Only hosts whose copies change are asked.
         elsewhere.entrySet().removeIf(host -> host.getValue().equals(copiesOn(record.otherHosts()
                 .getOrDefault(host.getKey(), List.of()), agentKey)));
+        List<String> strangers = elsewhere.keySet().stream().filter(host -> !record.otherHosts().containsKey(host))
+                .toList();
+        if (!strangers.isEmpty()) {
+            // Such a host has no supervisord of this testbed to take a copy: it was never started there.
+            throw new ConfigException("Nothing changed: " + String.join(", ", strangers) + " runs no program of this"
+                    + " testbed, so it cannot take a copy of agent '" + agentKey + "'. Start the testbed with at least"
+                    + " as many copies as the agent has hosts (replicas in its table), then scale");
+        }
         List<String> started = new ArrayList<>();
         List<String> stopped = new ArrayList<>();
         RunRecord recorded = record;

@@ -292,6 +292,36 @@ class EmbeddedOrchestratorTest {
         assertThat(stopped.unreached()).isEmpty();
     }
 
+    /** scale changes nothing when a copy would go to a host that runs none of the testbed. */
+    @Test
+    void aCopyForAHostThatRunsNothingOfTheTestbedIsRefusedAndNothingChanges() throws IOException {
+        String thisHost = TestbedEnvironment.empty().hostName();
+        Path spread = home.resolve("workflows/spread.toml");
+        Files.writeString(spread, """
+                [testbed]
+                namespace = "embedded"
+                [agents.worker]
+                enabled = true
+                hosts = ["%s", "nodeZ"]
+                [workflow]
+                name = "stf_datataking"
+                config = "wf_default"
+                [broker]
+                url = "amqp://127.0.0.1:%d"
+                """.formatted(thisHost, amqpPort));
+        brokerUp = true;
+        orchestrator.runShare("spread.toml", "starter", ConfigDigest.of(spread), "test", StepListener.NONE);
+        List<String> events = supervisor.events();
+
+        assertThatThrownBy(() -> orchestrator.scale("worker", 2, StepListener.NONE))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("Nothing changed")
+                .hasMessageContaining("nodeZ runs no program of this testbed")
+                .hasMessageContaining("at least as many copies as the agent has hosts");
+
+        assertThat(supervisor.events()).isEqualTo(events);
+        assertThat(supervisor.programs()).extracting(ProgramSpec::name).containsExactly("worker-agent");
+    }
+
     @Test
     void aBrokerNobodyHoldsStopsWithTheAgents() {
         orchestrator.startBroker(null);
