@@ -73,15 +73,6 @@ public record AgentSpec(
     }
 
     /**
-     * @param count how many copies
-     * @return this agent with {@code count} copies
-     */
-    public AgentSpec withReplicas(int count) {
-        return new AgentSpec(key, enabled, launch, environment, startSeconds, autoRestart, javaOptions, ready, count,
-                hosts);
-    }
-
-    /**
      * @param replica which copy, from 1
      * @return the host that copy runs on, empty for the host that starts the testbed
      */

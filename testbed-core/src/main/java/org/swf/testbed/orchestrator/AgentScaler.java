@@ -12,7 +12,6 @@ import org.swf.testbed.ConfigException;
 import org.swf.testbed.LifecycleConflictException;
 import org.swf.testbed.ServiceUnavailableException;
 import org.swf.testbed.config.AgentSpec;
-import org.swf.testbed.config.Readiness;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.config.TestbedConfigReader;
 import org.swf.testbed.port.MessageBus;
@@ -170,9 +169,7 @@ final class AgentScaler {
                 names.addAll(copies);
                 others.put(host, names);
             });
-            recorded = new RunRecord(record.config(), record.namespace(), record.brokerUrl(), record.brokerPorts(),
-                    record.programs(), record.heartbeatPrograms(), record.startedAt(), record.monitorPort(),
-                    record.host(), others);
+            recorded = record.withOtherHosts(others);
             state.writeRunRecord(recorded);
         }
         if (!here.equals(copiesOn(launched.stream().map(ProgramSpec::name).toList(), agentKey))) {
@@ -214,8 +211,7 @@ final class AgentScaler {
                 : current.get(current.size() - 1).name();
         List<String> addedNames = added.stream().map(ProgramSpec::name).toList();
         List<ProgramSpec> next = replaced(launched, ProgramSpec::name, after, removed, added);
-        boolean heartbeats = agent.ready() != null ? agent.ready() == Readiness.HEARTBEAT
-                : programs.sendsHeartbeats(agent);
+        boolean heartbeats = programs.readyByHeartbeat(agent);
         List<String> heartbeatPrograms = new ArrayList<>(record.heartbeatPrograms());
         heartbeatPrograms.removeAll(removed);
         if (heartbeats) {

@@ -5,6 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.swf.testbed.access.BrokerPorts;
 import org.swf.testbed.config.AgentSpec;
+import org.swf.testbed.config.Readiness;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.port.ProgramRole;
 import org.swf.testbed.port.ProgramSpec;
@@ -58,6 +59,15 @@ public interface ProgramFactory {
      *     awaited (built-in agents do; foreign commands may not)
      */
     boolean sendsHeartbeats(AgentSpec agent);
+
+    /**
+     * @param agent an agent
+     * @return whether a start waits for its READY heartbeat: as its table's {@code ready} says,
+     *     else when it sends heartbeats; otherwise it is ready once supervisord runs it
+     */
+    default boolean readyByHeartbeat(AgentSpec agent) {
+        return agent.ready() != null ? agent.ready() == Readiness.HEARTBEAT : sendsHeartbeats(agent);
+    }
 
     /**
      * Whether an agent may run as several copies. Copies share the agent's subscriptions: copies of

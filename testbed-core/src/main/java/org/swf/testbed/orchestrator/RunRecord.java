@@ -55,4 +55,14 @@ public record RunRecord(String config, String namespace, String brokerUrl, Broke
         return new RunRecord(config, namespace, brokerUrl, brokerPorts, programs, heartbeatPrograms, startedAt,
                 monitorPort, host, otherHosts);
     }
+
+    /**
+     * @param otherHosts the programs each other host runs now
+     * @return this record for the same testbed with the other hosts' programs changed (after a
+     *     change of an agent's copies there)
+     */
+    RunRecord withOtherHosts(Map<String, List<String>> otherHosts) {
+        return new RunRecord(config, namespace, brokerUrl, brokerPorts, programs, heartbeatPrograms, startedAt,
+                monitorPort, host, otherHosts);
+    }
 }

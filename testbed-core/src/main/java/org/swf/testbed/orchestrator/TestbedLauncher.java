@@ -28,7 +28,6 @@ import org.swf.testbed.config.AgentSpec;
 import org.swf.testbed.config.BrokerSettings;
 import org.swf.testbed.config.ConfigDigest;
 import org.swf.testbed.config.ConfigLocator;
-import org.swf.testbed.config.Readiness;
 import org.swf.testbed.config.TestbedConfig;
 import org.swf.testbed.config.TestbedConfigReader;
 import org.swf.testbed.config.TestbedEnvironment;
@@ -510,9 +509,7 @@ final class TestbedLauncher {
             if (programs.sendsHeartbeats(agent)) {
                 ownPrograms.addAll(names);
             }
-            boolean awaited = agent.ready() != null ? agent.ready() == Readiness.HEARTBEAT
-                    : programs.sendsHeartbeats(agent);
-            if (awaited) {
+            if (programs.readyByHeartbeat(agent)) {
                 heartbeatPrograms.addAll(names);
             }
         }
